@@ -1,0 +1,190 @@
+// Package api is ConnectGain's HTTP surface: routing, authentication, the
+// bulk deal endpoint, the PostgREST-compatible proxy, health and metrics.
+// routes.go lists every route; error.go maps error codes to statuses.
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/connectgain/server/crm"
+	"github.com/connectgain/server/sqlstore"
+)
+
+// Config holds the server's limits and options.
+type Config struct {
+	// MaxBulkDeals bounds the deals of one bulk request.
+	MaxBulkDeals int
+	// MaxBodyBytes bounds every request body.
+	MaxBodyBytes int64
+	// AllowedOrigins for CORS; empty means "*".
+	AllowedOrigins []string
+}
+
+// Default limits.
+const (
+	DefaultMaxBodyBytes = 64 << 20
+)
+
+// Store is what the handlers need of the database.
+type Store interface {
+	Authenticate(ctx context.Context, key string) (*crm.Principal, error)
+	CreateDealsBulk(ctx context.Context, p *crm.Principal, req *crm.BulkRequest) (*sqlstore.BulkOutcome, error)
+	Ping(ctx context.Context) error
+}
+
+// Server serves the API.
+type Server struct {
+	store   Store
+	cfg     Config
+	log     *slog.Logger
+	metrics *metrics
+	// extra routes registered by other packages (the REST proxy, the
+	// dashboard), keyed by pattern.
+	mux *http.ServeMux
+}
+
+// New returns a server; call Handler for its http.Handler.
+func New(store Store, cfg Config, log *slog.Logger) *Server {
+	if cfg.MaxBulkDeals <= 0 {
+		cfg.MaxBulkDeals = crm.DefaultMaxBulkDeals
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{store: store, cfg: cfg, log: log, metrics: newMetrics(), mux: http.NewServeMux()}
+	s.routes()
+	return s
+}
+
+// routes lists the whole surface.
+func (s *Server) routes() {
+	s.handle("POST /functions/v1/create-deals-bulk", s.requireKey(s.createDealsBulk))
+	s.handle("OPTIONS /functions/v1/create-deals-bulk", s.preflight)
+	s.handle("/functions/v1/create-deals-bulk", methodNotAllowed("POST, OPTIONS"))
+	s.handle("GET /healthz", s.healthz)
+	s.handle("GET /readyz", s.readyz)
+	s.mux.Handle("GET /metrics", s.metrics.handler())
+}
+
+// Handle registers an extra route (the REST proxy, the dashboard) with the
+// server's error handling, logging and metrics.
+func (s *Server) Handle(pattern string, h func(http.ResponseWriter, *http.Request) error) {
+	s.handle(pattern, h)
+}
+
+// RequireKey wraps h with authentication, for routes registered by Handle.
+func (s *Server) RequireKey(h func(http.ResponseWriter, *http.Request) error) func(http.ResponseWriter, *http.Request) error {
+	return s.requireKey(h)
+}
+
+// Principal returns the authenticated principal of a request passed
+// through RequireKey.
+func Principal(r *http.Request) *crm.Principal { return principalFrom(r.Context()) }
+
+// handlerFunc is a handler that returns its error; adapt writes it.
+type handlerFunc = func(http.ResponseWriter, *http.Request) error
+
+func (s *Server) handle(pattern string, h handlerFunc) {
+	s.mux.Handle(pattern, s.adapt(pattern, h))
+}
+
+// Handler returns the server's handler with CORS, request ids, logging,
+// metrics and body limits around every route.
+func (s *Server) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.cors(w, r)
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		}
+		s.mux.ServeHTTP(w, r)
+	})
+}
+
+type requestIDKey struct{}
+
+func (s *Server) adapt(route string, h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := r.Header.Get("X-Request-Id")
+		if id == "" || len(id) > 64 {
+			id = newRequestID()
+		}
+		w.Header().Set("X-Request-Id", id)
+		rw := &statusWriter{ResponseWriter: w, status: 200}
+		r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+		err := h(rw, r)
+		code := ""
+		if err != nil {
+			e := asAPIError(err, id, s.log)
+			code = e.Code
+			if !rw.wrote {
+				writeError(rw, e)
+			}
+		}
+		d := time.Since(start)
+		s.metrics.observe(route, r.Method, rw.status, code, d)
+		s.log.Info("request", "request_id", id, "method", r.Method, "path", r.URL.Path,
+			"status", rw.status, "duration_ms", float64(d.Microseconds())/1000, "error_code", code)
+	})
+}
+
+func newRequestID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.status, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.wrote = true
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func methodNotAllowed(allow string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		w.Header().Set("Allow", allow)
+		return crm.Errorf(crm.CodeMethodNotAllowed, "method %s is not allowed here", r.Method).WithHint("allowed: %s", allow)
+	}
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "application/json")
+	_, err := w.Write([]byte(`{"status":"ok"}` + "\n"))
+	return err
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Error("readiness check failed", "err", err)
+		return crm.Errorf(crm.CodeUnavailable, "the database does not answer")
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, err := w.Write([]byte(`{"status":"ready"}` + "\n"))
+	return err
+}

@@ -1,0 +1,439 @@
+package crm
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+)
+
+// DefaultMaxBulkDeals is the default limit on deals in one bulk request.
+const DefaultMaxBulkDeals = 10000
+
+// MaxTitleLength bounds a deal title, in bytes.
+const MaxTitleLength = 1000
+
+// MaxTags bounds the tags of one row.
+const MaxTags = 100
+
+// BulkRequest is a parsed POST /functions/v1/create-deals-bulk body. Its
+// deals are still raw: each is parsed on its own by ParseDealItem, so one bad
+// item does not spoil the others.
+type BulkRequest struct {
+	Deals             []json.RawMessage
+	DefaultCurrency   string // normalised, or ""
+	DefaultStage      string // as sent, or ""
+	DefaultPipelineID string // normalised uuid, or ""
+	SkipIfExists      bool
+	Atomic            bool
+	DryRun            bool
+}
+
+var bulkFields = []string{"deals", "default_currency", "default_stage", "default_pipeline_id", "skip_if_exists", "atomic", "dry_run"}
+
+// ParseBulkRequest reads the request body. Errors are request-level: the
+// body is not a JSON object, has no deals array, has too many deals
+// (code payload_too_large) or a bad top-level field.
+func ParseBulkRequest(body []byte, maxDeals int) (*BulkRequest, error) {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(body, &top); err != nil || top == nil {
+		e := Errorf(CodeInvalidRequest, "the body must be a JSON object with a deals array").
+			WithHint(`send {"deals": [{"title": "Order 1", "value": 100, "contact_phone": "+201017177777"}]}`)
+		if err != nil {
+			e.Details = "invalid JSON: " + err.Error()
+		}
+		return nil, e
+	}
+	req := &BulkRequest{}
+	for k, v := range top {
+		var err *Error
+		switch k {
+		case "deals":
+			if isNull(v) || v[0] != '[' {
+				return nil, Errorf(CodeInvalidRequest, "deals must be an array of deal objects, got %s", clip(v)).
+					WithHint(`send "deals": [{...}, {...}]`)
+			}
+			if e := json.Unmarshal(v, &req.Deals); e != nil {
+				return nil, Errorf(CodeInvalidRequest, "deals must be an array of deal objects").WithDetails("%v", e)
+			}
+		case "default_currency":
+			var s string
+			if s, err = stringField(k, v); err == nil && s != "" {
+				var e error
+				if req.DefaultCurrency, e = NormalizeCurrency(s); e != nil {
+					err = e.(*Error)
+					err.Message = "default_currency: " + err.Message
+				}
+			}
+		case "default_stage":
+			req.DefaultStage, err = stringField(k, v)
+		case "default_pipeline_id":
+			var s string
+			if s, err = stringField(k, v); err == nil && s != "" {
+				req.DefaultPipelineID, err = uuidField(k, s)
+			}
+		case "skip_if_exists":
+			req.SkipIfExists, err = boolField(k, v)
+		case "atomic":
+			req.Atomic, err = boolField(k, v)
+		case "dry_run":
+			req.DryRun, err = boolField(k, v)
+		default:
+			return nil, unknownField(k, bulkFields, "")
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if req.Deals == nil {
+		return nil, Errorf(CodeInvalidRequest, "the body has no deals array").
+			WithHint(`send {"deals": [{"title": "Order 1", "value": 100, "contact_phone": "+201017177777"}]}`)
+	}
+	if len(req.Deals) == 0 {
+		return nil, Errorf(CodeInvalidRequest, "deals is empty").WithHint("send between 1 and %d deals", maxDeals)
+	}
+	if len(req.Deals) > maxDeals {
+		return nil, Errorf(CodeTooLarge, "too many deals: %d, the limit is %d", len(req.Deals), maxDeals).
+			WithHint("split the deals into requests of at most %d", maxDeals)
+	}
+	return req, nil
+}
+
+// DealInput is one validated bulk item. Contact identifiers are normalised;
+// Currency, Stage and PipelineID are as sent (empty when absent) and get
+// their defaults in Resolve.
+type DealInput struct {
+	Index         int
+	Title         string
+	Value         decimal.Decimal
+	Currency      string
+	Stage         string
+	PipelineID    string
+	ContactID     string
+	ContactPhone  string
+	ContactEmail  string
+	CreateContact bool
+	FirstName     *string
+	LastName      *string
+	CloseDate     *string
+	Probability   *int
+	Source        *string
+	Tags          []string
+	CustomFields  json.RawMessage // a JSON object, "{}" when absent
+	CompanyID     string
+}
+
+// DealFields are the keys a bulk item may carry.
+var DealFields = []string{"title", "value", "currency", "stage", "pipeline_id", "contact_id", "contact_phone",
+	"contact_email", "create_contact_if_missing", "contact_first_name", "contact_last_name",
+	"expected_close_date", "probability", "source", "tags", "custom_fields", "company_id"}
+
+// ParseDealItem validates one bulk item. region is the workspace's phone
+// region. The error names the field, what was received and the fix.
+func ParseDealItem(index int, raw json.RawMessage, region string) (DealInput, *Error) {
+	in := DealInput{Index: index}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
+		return in, Errorf(CodeInvalidRequest, "deal must be a JSON object, got %s", clip(raw)).
+			WithHint(`send {"title": "Order 1", "value": 100, "contact_phone": "+201017177777"}`)
+	}
+	// Unknown keys first: a typo explains the errors that follow it.
+	for k := range m {
+		if !contains(DealFields, k) {
+			return in, unknownField(k, DealFields, "deal ")
+		}
+	}
+	var err *Error
+	title, ok := m["title"]
+	if !ok || isNull(title) {
+		return in, Errorf(CodeInvalidTitle, "title is required").WithHint(`send a deal name, e.g. "title": "Order 12345"`)
+	}
+	if in.Title, err = stringField("title", title); err != nil {
+		return in, err
+	}
+	if strings.TrimSpace(in.Title) == "" {
+		return in, Errorf(CodeInvalidTitle, "title is empty").WithHint(`send a deal name, e.g. "title": "Order 12345"`)
+	}
+	if len(in.Title) > MaxTitleLength {
+		return in, Errorf(CodeInvalidTitle, "title is %d bytes long, the limit is %d", len(in.Title), MaxTitleLength)
+	}
+	v, e := ParseValue(m["value"])
+	if e != nil {
+		return in, e.(*Error)
+	}
+	in.Value = v
+	if s, err := optString(m, "currency"); err != nil {
+		return in, err
+	} else if s != "" {
+		if in.Currency, e = NormalizeCurrency(s); e != nil {
+			return in, e.(*Error)
+		}
+	}
+	if in.Stage, err = optString(m, "stage"); err != nil {
+		return in, err
+	}
+	for _, f := range []struct {
+		name string
+		dst  *string
+	}{{"pipeline_id", &in.PipelineID}, {"contact_id", &in.ContactID}, {"company_id", &in.CompanyID}} {
+		s, err := optString(m, f.name)
+		if err != nil {
+			return in, err
+		}
+		if s != "" {
+			if *f.dst, err = uuidField(f.name, s); err != nil {
+				return in, err
+			}
+		}
+	}
+	if s, err := optString(m, "contact_phone"); err != nil {
+		return in, err
+	} else if strings.TrimSpace(s) != "" {
+		if in.ContactPhone, e = NormalizePhone(s, region); e != nil {
+			ce := e.(*Error)
+			ce.Message = "contact_phone: " + ce.Message
+			return in, ce
+		}
+	}
+	if s, err := optString(m, "contact_email"); err != nil {
+		return in, err
+	} else if strings.TrimSpace(s) != "" {
+		if in.ContactEmail, e = NormalizeEmail(s); e != nil {
+			ce := e.(*Error)
+			ce.Message = "contact_email: " + ce.Message
+			return in, ce
+		}
+	}
+	if in.ContactID == "" && in.ContactPhone == "" && in.ContactEmail == "" {
+		return in, Errorf(CodeMissingContact, "the deal names no contact").
+			WithHint("send contact_id, contact_phone or contact_email (flat fields, not a nested contact object)")
+	}
+	if b, ok := m["create_contact_if_missing"]; ok && !isNull(b) {
+		if in.CreateContact, err = boolField("create_contact_if_missing", b); err != nil {
+			return in, err
+		}
+	}
+	for _, f := range []struct {
+		name string
+		dst  **string
+	}{{"contact_first_name", &in.FirstName}, {"contact_last_name", &in.LastName}, {"source", &in.Source}} {
+		if r, ok := m[f.name]; ok && !isNull(r) {
+			s, err := stringField(f.name, r)
+			if err != nil {
+				return in, err
+			}
+			*f.dst = &s
+		}
+	}
+	if r, ok := m["expected_close_date"]; ok && !isNull(r) {
+		s, err := stringField("expected_close_date", r)
+		if err != nil {
+			return in, err
+		}
+		d, err := ParseDate("expected_close_date", s)
+		if err != nil {
+			return in, err
+		}
+		in.CloseDate = &d
+	}
+	if r, ok := m["probability"]; ok && !isNull(r) {
+		p, err := ParseProbability(r)
+		if err != nil {
+			return in, err
+		}
+		in.Probability = &p
+	}
+	if r, ok := m["tags"]; ok && !isNull(r) {
+		if in.Tags, err = ParseStringArray("tags", r); err != nil {
+			return in, err
+		}
+	}
+	in.CustomFields = json.RawMessage("{}")
+	if r, ok := m["custom_fields"]; ok && !isNull(r) {
+		if in.CustomFields, err = ParseCustomFields(r); err != nil {
+			return in, err
+		}
+	}
+	return in, nil
+}
+
+// ParseDate checks a YYYY-MM-DD calendar date.
+func ParseDate(field, s string) (string, *Error) {
+	if _, err := time.Parse(time.DateOnly, s); err != nil || len(s) != 10 {
+		return "", Errorf(CodeInvalidDate, "%s %q is not a date", field, s).
+			WithHint(`send YYYY-MM-DD, e.g. "2025-12-31"`)
+	}
+	return s, nil
+}
+
+// ParseProbability checks an integer percentage 0..100.
+func ParseProbability(r json.RawMessage) (int, *Error) {
+	var n json.Number
+	d := json.NewDecoder(bytes.NewReader(r))
+	d.UseNumber()
+	if err := d.Decode(&n); err != nil {
+		return 0, Errorf(CodeInvalidField, "probability must be an integer from 0 to 100, got %s", clip(r)).
+			WithHint(`send a number without quotes, e.g. "probability": 60`)
+	}
+	i, err := n.Int64()
+	if err != nil || i < 0 || i > 100 {
+		return 0, Errorf(CodeInvalidField, "probability must be an integer from 0 to 100, got %s", n).
+			WithHint(`send a whole percentage, e.g. "probability": 60`)
+	}
+	return int(i), nil
+}
+
+// ParseStringArray checks a JSON array of strings.
+func ParseStringArray(field string, r json.RawMessage) ([]string, *Error) {
+	var a []string
+	if err := json.Unmarshal(r, &a); err != nil {
+		return nil, Errorf(CodeInvalidField, "%s must be an array of strings, got %s", field, clip(r)).
+			WithHint(`send e.g. "%s": ["vip", "shopify"]`, field)
+	}
+	if len(a) > MaxTags {
+		return nil, Errorf(CodeInvalidField, "%s has %d entries, the limit is %d", field, len(a), MaxTags)
+	}
+	if a == nil {
+		a = []string{}
+	}
+	return a, nil
+}
+
+// ParseCustomFields checks that r is a JSON object and returns it compacted.
+func ParseCustomFields(r json.RawMessage) (json.RawMessage, *Error) {
+	t := bytes.TrimSpace(r)
+	if len(t) == 0 || t[0] != '{' || !json.Valid(t) {
+		return nil, Errorf(CodeInvalidCustom, "custom_fields must be a JSON object or omitted, got %s", clip(r)).
+			WithHint(`omit custom_fields, or send an object such as {"shopify_order_id": "68297797"}`)
+	}
+	var b bytes.Buffer
+	if err := json.Compact(&b, t); err != nil {
+		return nil, Errorf(CodeInvalidCustom, "custom_fields is not valid JSON").WithDetails("%v", err)
+	}
+	return b.Bytes(), nil
+}
+
+func optString(m map[string]json.RawMessage, k string) (string, *Error) {
+	r, ok := m[k]
+	if !ok || isNull(r) {
+		return "", nil
+	}
+	return stringField(k, r)
+}
+
+func stringField(k string, r json.RawMessage) (string, *Error) {
+	var s string
+	if err := json.Unmarshal(r, &s); err != nil {
+		return "", Errorf(CodeInvalidField, "%s must be a string, got %s", k, clip(r)).
+			WithHint(`send %s as a JSON string, e.g. "%s": "..."`, k, k)
+	}
+	return s, nil
+}
+
+func boolField(k string, r json.RawMessage) (bool, *Error) {
+	switch string(bytes.TrimSpace(r)) {
+	case "true":
+		return true, nil
+	case "false", "null":
+		return false, nil
+	}
+	return false, Errorf(CodeInvalidField, "%s must be true or false, got %s", k, clip(r)).
+		WithHint(`send "%s": true without quotes`, k)
+}
+
+func uuidField(k, s string) (string, *Error) {
+	u, err := uuid.Parse(strings.TrimSpace(s))
+	if err != nil || len(strings.TrimSpace(s)) != 36 {
+		return "", Errorf(CodeInvalidField, "%s %q is not a UUID", k, s).
+			WithHint("send the id as returned by the API, e.g. 0190f3b2-6c1e-7cc0-9a57-8f3c1c2d4e5f")
+	}
+	return u.String(), nil
+}
+
+// unknownField builds the unknown_field error with the nearest known field
+// as its hint.
+func unknownField(k string, known []string, what string) *Error {
+	e := Errorf(CodeUnknownField, "unknown %sfield %q", what, k)
+	switch {
+	case k == "contact":
+		return e.WithHint("use flat contact_phone / contact_email (and contact_first_name, contact_last_name) instead of a nested contact object")
+	case nearest(k, known) != "":
+		return e.WithHint("did you mean %q?", nearest(k, known))
+	}
+	return e.WithHint("known fields: %s", strings.Join(known, ", "))
+}
+
+// nearest returns the known name closest to k by edit distance, if close
+// enough to be a plausible typo.
+func nearest(k string, known []string) string {
+	best, bestD := "", 1<<30
+	lk := strings.ToLower(k)
+	for _, c := range known {
+		d := editDistance(lk, c)
+		if strings.HasPrefix(c, lk) || strings.HasPrefix(lk, c) {
+			d = min(d, 2)
+		}
+		if d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if bestD <= max(2, len(k)/3) {
+		return best
+	}
+	return ""
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+func isNull(r json.RawMessage) bool {
+	t := bytes.TrimSpace(r)
+	return len(t) == 0 || string(t) == "null"
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// clip shortens a raw JSON value for an error message.
+func clip(r json.RawMessage) string {
+	s := string(bytes.TrimSpace(r))
+	if len(s) > 60 {
+		s = s[:57] + "..."
+	}
+	if s == "" {
+		return "nothing"
+	}
+	return s
+}
+
+// String makes DealInput print usefully in test failures.
+func (in DealInput) String() string {
+	return fmt.Sprintf("#%d %q %s %s/%s/%s", in.Index, in.Title, in.Value, in.ContactID, in.ContactPhone, in.ContactEmail)
+}

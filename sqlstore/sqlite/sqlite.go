@@ -1,0 +1,217 @@
+// Package sqlite is ConnectGain's embedded default backend: SQLite through
+// the pure-Go modernc.org/sqlite driver (no cgo, one static binary), in WAL
+// mode with one writer connection and a pool of readers.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/connectgain/server/crm"
+	"github.com/connectgain/server/sqlstore"
+	"github.com/pressly/goose/v3"
+	"github.com/shopspring/decimal"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// BusyTimeout is how long a connection waits for the write lock.
+const BusyTimeout = 10 * time.Second
+
+// Open opens (creating when missing) the SQLite database at path, applies
+// the migrations and returns the store.
+func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds()))
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	// FULL: a commit is on disk before the request is acknowledged.
+	q.Add("_pragma", "synchronous(FULL)")
+	base := "file:" + path + "?"
+	write, err := sql.Open("sqlite", base+q.Encode()+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	if err := Migrate(ctx, write); err != nil {
+		write.Close()
+		return nil, err
+	}
+	q.Add("_pragma", "query_only(1)")
+	read, err := sql.Open("sqlite", base+q.Encode())
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	n := max(4, 2*runtime.NumCPU())
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	return sqlstore.New(read, write, Dialect{}), nil
+}
+
+// Migrate applies the embedded migrations.
+func Migrate(ctx context.Context, db *sql.DB) error {
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, mustSub(migrations, "migrations"))
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// Dialect is the SQLite dialect.
+type Dialect struct{}
+
+var _ sqlstore.Dialect = Dialect{}
+
+// Name implements sqlstore.Dialect.
+func (Dialect) Name() string { return "sqlite" }
+
+// Rebind implements sqlstore.Dialect: SQLite takes "?" as it is.
+func (Dialect) Rebind(q string) string { return q }
+
+// MaxParams implements sqlstore.Dialect (SQLITE_MAX_VARIABLE_NUMBER).
+func (Dialect) MaxParams() int { return 32766 }
+
+// Bind implements sqlstore.Dialect.
+func (Dialect) Bind(k crm.Kind, v any) any {
+	switch k {
+	case crm.KindDecimal:
+		if d, ok := v.(decimal.Decimal); ok {
+			return crm.ScaledValue(d)
+		}
+	case crm.KindTime:
+		if t, ok := v.(time.Time); ok {
+			return crm.FormatTime(t)
+		}
+	case crm.KindBool:
+		if b, ok := v.(bool); ok {
+			if b {
+				return 1
+			}
+			return 0
+		}
+	case crm.KindTextArray:
+		if a, ok := v.([]string); ok {
+			if a == nil {
+				return "[]"
+			}
+			b, _ := json.Marshal(a)
+			return string(b)
+		}
+	case crm.KindJSON:
+		if r, ok := v.(json.RawMessage); ok {
+			return string(r)
+		}
+	}
+	return v
+}
+
+// ReadExpr implements sqlstore.Dialect: columns read as they are stored.
+func (Dialect) ReadExpr(col string, k crm.Kind) string { return col }
+
+// Decode implements sqlstore.Dialect.
+func (Dialect) Decode(k crm.Kind, src any) (any, error) {
+	if src == nil {
+		return nil, nil
+	}
+	if b, ok := src.([]byte); ok {
+		src = string(b)
+	}
+	switch k {
+	case crm.KindDecimal:
+		switch v := src.(type) {
+		case int64:
+			return crm.ValueFromScaled(v), nil
+		case float64:
+			return decimal.NewFromFloat(v).Shift(-crm.MaxValueScale), nil
+		}
+	case crm.KindInt:
+		switch v := src.(type) {
+		case int64:
+			return v, nil
+		case float64:
+			return int64(v), nil
+		}
+	case crm.KindBool:
+		if v, ok := src.(int64); ok {
+			return v != 0, nil
+		}
+	case crm.KindTime:
+		if s, ok := src.(string); ok {
+			t, err := time.Parse(time.RFC3339Nano, s)
+			if err != nil {
+				return nil, fmt.Errorf("timestamp %q: %w", s, err)
+			}
+			return t.UTC(), nil
+		}
+	case crm.KindJSON:
+		if s, ok := src.(string); ok {
+			return json.RawMessage(s), nil
+		}
+	case crm.KindTextArray:
+		if s, ok := src.(string); ok {
+			var a []string
+			if err := json.Unmarshal([]byte(s), &a); err != nil {
+				return nil, fmt.Errorf("array %q: %w", s, err)
+			}
+			if a == nil {
+				a = []string{}
+			}
+			return a, nil
+		}
+	default:
+		if s, ok := src.(string); ok {
+			return s, nil
+		}
+	}
+	return nil, fmt.Errorf("cannot read %T as %s", src, k)
+}
+
+// BeginWrite implements sqlstore.Dialect. The write pool has one
+// connection and begins IMMEDIATE transactions, so writers are serialised
+// and a check followed by an insert in one transaction cannot race.
+func (Dialect) BeginWrite(ctx context.Context, db *sql.DB, workspaceID string) (*sql.Tx, error) {
+	return db.BeginTx(ctx, nil)
+}
+
+// Error implements sqlstore.Dialect: constraint failures become the
+// SQLSTATE PostgreSQL would raise, so both backends answer alike.
+func (Dialect) Error(err error) error {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	msg := se.Error()
+	// The driver prefixes "constraint failed: "; keep SQLite's detail.
+	if i := strings.Index(msg, ": "); i >= 0 && strings.Contains(msg[:i], "constraint") {
+		msg = msg[i+2:]
+	}
+	switch se.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return &crm.Error{Code: "23505", Message: "duplicate key value violates unique constraint", Details: msg, Err: err}
+	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return &crm.Error{Code: "23503", Message: "insert or update violates foreign key constraint, or the row is still referenced", Details: msg, Err: err}
+	case sqlite3.SQLITE_CONSTRAINT_CHECK:
+		return &crm.Error{Code: "23514", Message: "new row violates check constraint", Details: msg, Err: err}
+	case sqlite3.SQLITE_CONSTRAINT_NOTNULL:
+		return &crm.Error{Code: "23502", Message: "null value violates not-null constraint", Details: msg, Err: err}
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+		return &crm.Error{Code: crm.CodeUnavailable, Message: "the database is busy, try again", Err: err}
+	}
+	return err
+}

@@ -1,0 +1,127 @@
+// Package sqlstore keeps ConnectGain's data in a SQL database: workspaces,
+// keys, pipelines, the bulk deal ingest and the REST queries. Its SQL is
+// portable; what differs between engines sits behind Dialect.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Store is the database behind the server. Reads and writes may use
+// different pools: SQLite wants one writer connection and many readers.
+type Store struct {
+	read  *sql.DB
+	write *sql.DB
+	d     Dialect
+	// Now is the clock; tests may replace it.
+	Now func() time.Time
+}
+
+// New returns a store over the two pools (they may be the same).
+func New(read, write *sql.DB, d Dialect) *Store {
+	return &Store{read: read, write: write, d: d, Now: time.Now}
+}
+
+// Dialect returns the store's dialect.
+func (s *Store) Dialect() Dialect { return s.d }
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	err := s.write.Close()
+	if s.read != s.write {
+		err = errors.Join(err, s.read.Close())
+	}
+	return err
+}
+
+// Ping checks that the database answers (for /readyz).
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// newID returns a time-ordered UUID (v7).
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// queryer is what *sql.DB and *sql.Tx share.
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func (s *Store) exec(ctx context.Context, q queryer, query string, args ...any) (sql.Result, error) {
+	r, err := q.ExecContext(ctx, s.d.Rebind(query), args...)
+	if err != nil {
+		return nil, s.d.Error(err)
+	}
+	return r, nil
+}
+
+func (s *Store) query(ctx context.Context, q queryer, query string, args ...any) (*sql.Rows, error) {
+	r, err := q.QueryContext(ctx, s.d.Rebind(query), args...)
+	if err != nil {
+		return nil, s.d.Error(err)
+	}
+	return r, nil
+}
+
+func (s *Store) queryRow(ctx context.Context, q queryer, query string, args ...any) *sql.Row {
+	return q.QueryRowContext(ctx, s.d.Rebind(query), args...)
+}
+
+// inWrite runs fn in a write transaction for the workspace and commits
+// when fn returns nil.
+func (s *Store) inWrite(ctx context.Context, workspaceID string, fn func(tx *sql.Tx) error) error {
+	tx, err := s.d.BeginWrite(ctx, s.write, workspaceID)
+	if err != nil {
+		return fmt.Errorf("begin: %w", s.d.Error(err))
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", s.d.Error(err))
+	}
+	return nil
+}
+
+// placeholders returns "(?,?,?),(?,?,?)" for rows rows of n columns.
+func placeholders(rows, n int) string {
+	one := make([]byte, 0, 2*n+1)
+	one = append(one, '(')
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			one = append(one, ',')
+		}
+		one = append(one, '?')
+	}
+	one = append(one, ')')
+	b := make([]byte, 0, rows*(len(one)+1))
+	for i := 0; i < rows; i++ {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, one...)
+	}
+	return string(b)
+}
+
+// inList returns "?,?,?" for n values.
+func inList(n int) string {
+	b := make([]byte, 0, 2*n)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '?')
+	}
+	return string(b)
+}

@@ -509,6 +509,15 @@ func (s *Store) scanDeal(rows *sql.Rows) (*crm.Deal, error) {
 	return d, nil
 }
 
+var (
+	contactInsertCols  = []string{"workspace_id", "id", "first_name", "last_name", "phones", "emails", "source", "tags", "custom_fields", "created_at", "updated_at"}
+	contactInsertKinds = []crm.Kind{crm.KindUUID, crm.KindUUID, crm.KindText, crm.KindText, crm.KindTextArray, crm.KindTextArray, crm.KindText, crm.KindTextArray, crm.KindJSON, crm.KindTime, crm.KindTime}
+	identInsertCols    = []string{"workspace_id", "kind", "value", "contact_id"}
+	identInsertKinds   = []crm.Kind{crm.KindUUID, crm.KindText, crm.KindText, crm.KindUUID}
+	dealInsertCols     = []string{"workspace_id", "id", "title", "value", "currency", "stage", "pipeline_id", "contact_id", "company_id", "expected_close_date", "probability", "source", "tags", "custom_fields", "created_at", "updated_at"}
+	dealInsertKinds    = []crm.Kind{crm.KindUUID, crm.KindUUID, crm.KindText, crm.KindDecimal, crm.KindText, crm.KindText, crm.KindUUID, crm.KindUUID, crm.KindUUID, crm.KindDate, crm.KindInt, crm.KindText, crm.KindTextArray, crm.KindJSON, crm.KindTime, crm.KindTime}
+)
+
 func (s *Store) insertContacts(ctx context.Context, tx *sql.Tx, wsID string, cs []newContact, stamp string) error {
 	if len(cs) == 0 {
 		return nil
@@ -516,57 +525,73 @@ func (s *Store) insertContacts(ctx context.Context, tx *sql.Tx, wsID string, cs 
 	now := s.d.Bind(crm.KindTime, stamp)
 	empty := s.d.Bind(crm.KindTextArray, []string{})
 	emptyObj := s.d.Bind(crm.KindJSON, json.RawMessage("{}"))
-	const cols = 11
-	per := min(lookupChunk, s.d.MaxParams()/cols)
-	for start := 0; start < len(cs); start += per {
-		chunk := cs[start:min(start+per, len(cs))]
-		args := make([]any, 0, len(chunk)*cols)
-		var idents []any
-		nIdent := 0
-		for _, c := range chunk {
-			phones, emails := empty, empty
-			if c.phone != "" {
-				phones = s.d.Bind(crm.KindTextArray, []string{c.phone})
-				idents = append(idents, wsID, identPhone, c.phone, c.id)
-				nIdent++
-			}
-			if c.email != "" {
-				emails = s.d.Bind(crm.KindTextArray, []string{c.email})
-				idents = append(idents, wsID, identEmail, c.email, c.id)
-				nIdent++
-			}
-			args = append(args, wsID, c.id, nullable(c.first), nullable(c.last), phones, emails, nullable(c.from), empty, emptyObj, now, now)
+	rows := make([][]any, 0, len(cs))
+	var idents [][]any
+	for _, c := range cs {
+		phones, emails := empty, empty
+		if c.phone != "" {
+			phones = s.d.Bind(crm.KindTextArray, []string{c.phone})
+			idents = append(idents, []any{wsID, identPhone, c.phone, c.id})
 		}
-		if _, err := s.exec(ctx, tx, `INSERT INTO contacts (workspace_id, id, first_name, last_name, phones, emails, source, tags, custom_fields, created_at, updated_at) VALUES `+placeholders(len(chunk), cols), args...); err != nil {
-			return fmt.Errorf("insert contacts: %w", err)
+		if c.email != "" {
+			emails = s.d.Bind(crm.KindTextArray, []string{c.email})
+			idents = append(idents, []any{wsID, identEmail, c.email, c.id})
 		}
-		if nIdent > 0 {
-			if _, err := s.exec(ctx, tx, `INSERT INTO contact_identifiers (workspace_id, kind, value, contact_id) VALUES `+placeholders(nIdent, 4), idents...); err != nil {
-				return fmt.Errorf("insert contact identifiers: %w", err)
-			}
-		}
+		rows = append(rows, []any{wsID, c.id, nullable(c.first), nullable(c.last), phones, emails, nullable(c.from), empty, emptyObj, now, now})
+	}
+	if err := s.insertRows(ctx, tx, "contacts", contactInsertCols, contactInsertKinds, rows); err != nil {
+		return fmt.Errorf("insert contacts: %w", err)
+	}
+	if err := s.insertRows(ctx, tx, "contact_identifiers", identInsertCols, identInsertKinds, idents); err != nil {
+		return fmt.Errorf("insert contact identifiers: %w", err)
 	}
 	return nil
 }
 
 func (s *Store) insertDeals(ctx context.Context, tx *sql.Tx, wsID string, deals []*crm.Deal) error {
-	const cols = 16
-	per := min(lookupChunk, s.d.MaxParams()/cols)
-	for start := 0; start < len(deals); start += per {
-		chunk := deals[start:min(start+per, len(deals))]
-		args := make([]any, 0, len(chunk)*cols)
-		for _, d := range chunk {
-			var prob any
-			if d.Probability != nil {
-				prob = *d.Probability
-			}
-			now := s.d.Bind(crm.KindTime, d.CreatedAt)
-			args = append(args, wsID, *d.ID, d.Title, s.d.Bind(crm.KindDecimal, d.Value.Decimal), d.Currency, d.Stage, d.PipelineID,
-				nullable(d.ContactID), nullable(d.CompanyID), nullableDate(s.d, d.ExpectedCloseDate), prob, nullable(d.Source),
-				s.d.Bind(crm.KindTextArray, d.Tags), s.d.Bind(crm.KindJSON, d.CustomFields), now, now)
+	rows := make([][]any, 0, len(deals))
+	for _, d := range deals {
+		var prob any
+		if d.Probability != nil {
+			prob = *d.Probability
 		}
-		if _, err := s.exec(ctx, tx, `INSERT INTO deals (workspace_id, id, title, value, currency, stage, pipeline_id, contact_id, company_id, expected_close_date, probability, source, tags, custom_fields, created_at, updated_at) VALUES `+placeholders(len(chunk), cols), args...); err != nil {
-			return fmt.Errorf("insert deals: %w", err)
+		now := s.d.Bind(crm.KindTime, d.CreatedAt)
+		rows = append(rows, []any{wsID, *d.ID, d.Title, s.d.Bind(crm.KindDecimal, d.Value.Decimal), d.Currency, d.Stage, d.PipelineID,
+			nullable(d.ContactID), nullable(d.CompanyID), nullableDate(s.d, d.ExpectedCloseDate), prob, nullable(d.Source),
+			s.d.Bind(crm.KindTextArray, d.Tags), s.d.Bind(crm.KindJSON, d.CustomFields), now, now})
+	}
+	if err := s.insertRows(ctx, tx, "deals", dealInsertCols, dealInsertKinds, rows); err != nil {
+		return fmt.Errorf("insert deals: %w", err)
+	}
+	return nil
+}
+
+// RowInserter is an optional Dialect capability: write many rows of one
+// table in a single round trip (PostgreSQL: one INSERT ... SELECT FROM
+// unnest of one array per column). Values are already passed through Bind.
+// Without it, insertRows sends multi-row VALUES statements.
+type RowInserter interface {
+	InsertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, kinds []crm.Kind, rows [][]any) error
+}
+
+// insertRows writes rows (each already bound) to table.
+func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, kinds []crm.Kind, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	if ri, ok := s.d.(RowInserter); ok {
+		return s.d.Error(ri.InsertRows(ctx, tx, table, cols, kinds, rows))
+	}
+	per := min(lookupChunk, s.d.MaxParams()/len(cols))
+	head := `INSERT INTO ` + table + ` (` + strings.Join(cols, ", ") + `) VALUES `
+	for start := 0; start < len(rows); start += per {
+		chunk := rows[start:min(start+per, len(rows))]
+		args := make([]any, 0, len(chunk)*len(cols))
+		for _, r := range chunk {
+			args = append(args, r...)
+		}
+		if _, err := s.exec(ctx, tx, head+placeholders(len(chunk), len(cols)), args...); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -275,7 +275,7 @@ func ParseProbability(r json.RawMessage) (int, *Error) {
 	var n json.Number
 	d := json.NewDecoder(bytes.NewReader(r))
 	d.UseNumber()
-	if err := d.Decode(&n); err != nil {
+	if t := bytes.TrimSpace(r); len(t) == 0 || t[0] == '"' || d.Decode(&n) != nil {
 		return 0, Errorf(CodeInvalidField, "probability must be an integer from 0 to 100, got %s", clip(r)).
 			WithHint(`send a number without quotes, e.g. "probability": 60`)
 	}

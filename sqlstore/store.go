@@ -125,3 +125,16 @@ func inList(n int) string {
 	}
 	return string(b)
 }
+
+// CountForTest runs a COUNT query (with "?" placeholders) directly, for
+// tests that check what is stored without going through the API.
+func (s *Store) CountForTest(ctx context.Context, query string, args ...any) (int, error) {
+	var n int
+	err := s.queryRow(ctx, s.read, query, args...).Scan(&n)
+	return n, err
+}
+
+// QueryRowForTest runs a query directly, for tests.
+func (s *Store) QueryRowForTest(ctx context.Context, query string, args ...any) *sql.Row {
+	return s.queryRow(ctx, s.read, query, args...)
+}

@@ -1,0 +1,199 @@
+package crm
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestParseDealItemTraps(t *testing.T) {
+	// The guide's traps (API.md §3) and other bad items: each names the
+	// field, what was received, and the fix.
+	tests := []struct {
+		name, item              string
+		code, msgPart, hintPart string
+	}{
+		{"value as string", `{"title":"Order 68297792","value":"11523.00","contact_phone":"+201017177777"}`,
+			CodeInvalidValue, `must be a JSON number, got the string "11523.00"`, "11523"},
+		{"nested contact", `{"title":"Order 68297792","value":1,"contact":{"phone":"+201017177777"}}`,
+			CodeUnknownField, `"contact"`, "contact_phone / contact_email"},
+		{"custom_fields None", `{"title":"T","value":1,"contact_phone":"+201017177777","custom_fields":"None"}`,
+			CodeInvalidCustom, `must be a JSON object or omitted, got "None"`, "omit custom_fields"},
+		{"custom_fields array", `{"title":"T","value":1,"contact_phone":"+201017177777","custom_fields":[1]}`,
+			CodeInvalidCustom, "JSON object", ""},
+		{"typo contact_phon", `{"title":"T","value":1,"contact_phon":"+201017177777"}`,
+			CodeUnknownField, `"contact_phon"`, `did you mean "contact_phone"?`},
+		{"typo titel", `{"titel":"T","value":1,"contact_phone":"+201017177777"}`,
+			CodeUnknownField, `"titel"`, `did you mean "title"?`},
+		{"typo create_contact", `{"title":"T","value":1,"contact_phone":"+201017177777","create_contact":true}`,
+			CodeUnknownField, `"create_contact"`, `create_contact_if_missing`},
+		{"currency SR", `{"title":"T","value":1,"currency":"SR","contact_phone":"+201017177777"}`,
+			CodeInvalidCurrency, `"SR"`, "SAR"},
+		{"no title", `{"value":1,"contact_phone":"+201017177777"}`, CodeInvalidTitle, "required", "title"},
+		{"blank title", `{"title":"  ","value":1,"contact_phone":"+201017177777"}`, CodeInvalidTitle, "empty", ""},
+		{"title number", `{"title":5,"value":1,"contact_phone":"+201017177777"}`, CodeInvalidField, "title must be a string, got 5", ""},
+		{"no value", `{"title":"T","contact_phone":"+201017177777"}`, CodeInvalidValue, "required", ""},
+		{"negative value", `{"title":"T","value":-1,"contact_phone":"+201017177777"}`, CodeInvalidValue, ">= 0", ""},
+		{"no contact", `{"title":"T","value":1}`, CodeMissingContact, "no contact", "contact_phone"},
+		{"bad phone", `{"title":"T","value":1,"contact_phone":"call me"}`, CodeInvalidPhone, `contact_phone: phone "call me"`, ""},
+		{"bad email", `{"title":"T","value":1,"contact_email":"sara(at)example.com"}`, CodeInvalidEmail, "contact_email", ""},
+		{"bad contact_id", `{"title":"T","value":1,"contact_id":"42"}`, CodeInvalidField, `contact_id "42" is not a UUID`, ""},
+		{"bad date", `{"title":"T","value":1,"contact_phone":"+201017177777","expected_close_date":"31/12/2025"}`, CodeInvalidDate, `"31/12/2025"`, "YYYY-MM-DD"},
+		{"probability 101", `{"title":"T","value":1,"contact_phone":"+201017177777","probability":101}`, CodeInvalidField, "0 to 100, got 101", ""},
+		{"probability 50.5", `{"title":"T","value":1,"contact_phone":"+201017177777","probability":50.5}`, CodeInvalidField, "got 50.5", ""},
+		{"probability string", `{"title":"T","value":1,"contact_phone":"+201017177777","probability":"50"}`, CodeInvalidField, `got "50"`, ""},
+		{"tags string", `{"title":"T","value":1,"contact_phone":"+201017177777","tags":"vip"}`, CodeInvalidField, "tags must be an array of strings", ""},
+		{"create flag string", `{"title":"T","value":1,"contact_phone":"+201017177777","create_contact_if_missing":"yes"}`, CodeInvalidField, "true or false", ""},
+		{"not an object", `[1,2]`, CodeInvalidRequest, "JSON object", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseDealItem(0, json.RawMessage(tt.item), "")
+			if err == nil {
+				t.Fatalf("ParseDealItem(%s) succeeded; want %s", tt.item, tt.code)
+			}
+			if err.Code != tt.code || !strings.Contains(err.Message, tt.msgPart) || !strings.Contains(err.Hint, tt.hintPart) {
+				t.Errorf("got %s %q hint %q; want %s containing %q, hint containing %q", err.Code, err.Message, err.Hint, tt.code, tt.msgPart, tt.hintPart)
+			}
+		})
+	}
+}
+
+func TestParseDealItemNormalises(t *testing.T) {
+	in, err := ParseDealItem(3, json.RawMessage(`{"title":"Order 1","value":11523.5,"currency":"sar","stage":"QUALIFIED",
+		"contact_phone":"00201017177777","contact_email":" Sara@Example.com ","create_contact_if_missing":true,
+		"contact_first_name":"Sara","expected_close_date":"2025-12-31","probability":60,"source":"shopify",
+		"tags":["vip"],"custom_fields":{ "a" : 1 },"pipeline_id":null}`), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Index != 3 || in.Value.String() != "11523.5" || in.Currency != "SAR" || in.Stage != "QUALIFIED" ||
+		in.ContactPhone != "+201017177777" || in.ContactEmail != "sara@example.com" || !in.CreateContact ||
+		*in.FirstName != "Sara" || *in.CloseDate != "2025-12-31" || *in.Probability != 60 || *in.Source != "shopify" ||
+		len(in.Tags) != 1 || string(in.CustomFields) != `{"a":1}` || in.PipelineID != "" {
+		t.Errorf("ParseDealItem = %+v", in)
+	}
+	in, err = ParseDealItem(0, json.RawMessage(`{"title":"T","value":1,"contact_phone":"0501234567"}`), "SA")
+	if err != nil || in.ContactPhone != "+966501234567" {
+		t.Errorf("region SA: %v %v", in.ContactPhone, err)
+	}
+	if in.CustomFields == nil || string(in.CustomFields) != "{}" {
+		t.Errorf("absent custom_fields = %s; want {}", in.CustomFields)
+	}
+}
+
+func TestParseBulkRequest(t *testing.T) {
+	req, err := ParseBulkRequest([]byte(`{"default_currency":"sar","default_stage":"QUALIFIED","skip_if_exists":true,"atomic":true,"dry_run":false,"deals":[{}]}`), 10)
+	if err != nil || req.DefaultCurrency != "SAR" || req.DefaultStage != "QUALIFIED" || !req.SkipIfExists || !req.Atomic || len(req.Deals) != 1 {
+		t.Fatalf("ParseBulkRequest = %+v, %v", req, err)
+	}
+	bad := []struct{ body, code, part string }{
+		{`not json`, CodeInvalidRequest, "JSON object"},
+		{`[]`, CodeInvalidRequest, "JSON object"},
+		{`{}`, CodeInvalidRequest, "no deals array"},
+		{`{"deals":{}}`, CodeInvalidRequest, "must be an array"},
+		{`{"deals":[]}`, CodeInvalidRequest, "empty"},
+		{`{"deals":[{},{},{}]}`, CodeTooLarge, "too many deals: 3, the limit is 2"},
+		{`{"deals":[{}],"default_currency":"SR"}`, CodeInvalidCurrency, "default_currency"},
+		{`{"deals":[{}],"skip_if_exist":true}`, CodeUnknownField, `"skip_if_exist"`},
+		{`{"deals":[{}],"atomic":"yes"}`, CodeInvalidField, "atomic must be true or false"},
+		{`{"deals":[{}],"default_pipeline_id":"x"}`, CodeInvalidField, "not a UUID"},
+	}
+	for _, tt := range bad {
+		_, err := ParseBulkRequest([]byte(tt.body), 2)
+		e, ok := AsError(err)
+		if !ok || e.Code != tt.code || !strings.Contains(e.Message, tt.part) {
+			t.Errorf("ParseBulkRequest(%s) = %v; want %s containing %q", tt.body, err, tt.code, tt.part)
+		}
+	}
+	_, err = ParseBulkRequest([]byte(`{"deals":[{}],"skip_if_exist":true}`), 2)
+	if e, _ := AsError(err); !strings.Contains(e.Hint, "skip_if_exists") {
+		t.Errorf("hint = %q; want the nearest field skip_if_exists", e.Hint)
+	}
+}
+
+type fakeLookup struct {
+	ids            map[string]bool
+	phones, emails map[string]string
+}
+
+func (f fakeLookup) ContactExists(id string) bool { return f.ids[id] }
+func (f fakeLookup) ContactByPhone(p string) (string, bool) {
+	id, ok := f.phones[p]
+	return id, ok
+}
+func (f fakeLookup) ContactByEmail(e string) (string, bool) {
+	id, ok := f.emails[e]
+	return id, ok
+}
+
+func TestLink(t *testing.T) {
+	l := fakeLookup{
+		ids:    map[string]bool{"c-id": true, "c-phone": true, "c-email": true},
+		phones: map[string]string{"+201017177777": "c-phone"},
+		emails: map[string]string{"sara@example.com": "c-email"},
+	}
+	tests := []struct {
+		name    string
+		in      DealInput
+		wantID  string
+		wantBy  MatchedBy
+		wantErr string
+	}{
+		{"contact_id first", DealInput{ContactID: "c-id", ContactPhone: "+201017177777"}, "c-id", MatchedByID, ""},
+		{"unknown contact_id fails even with a phone", DealInput{ContactID: "nope", ContactPhone: "+201017177777"}, "", "", CodeContactNotFound},
+		{"phone before email", DealInput{ContactPhone: "+201017177777", ContactEmail: "sara@example.com"}, "c-phone", MatchedByPhone, ""},
+		{"email when the phone is unknown", DealInput{ContactPhone: "+201000000000", ContactEmail: "sara@example.com"}, "c-email", MatchedByEmail, ""},
+		{"create when missing", DealInput{ContactPhone: "+201000000000", CreateContact: true}, "", MatchedByCreated, ""},
+		{"match beats create", DealInput{ContactEmail: "sara@example.com", CreateContact: true}, "c-email", MatchedByEmail, ""},
+		{"not found", DealInput{ContactPhone: "+201000000000"}, "", "", CodeContactNotFound},
+	}
+	for _, tt := range tests {
+		id, by, err := Link(&tt.in, l)
+		if tt.wantErr != "" {
+			if err == nil || err.Code != tt.wantErr || err.Hint == "" {
+				t.Errorf("%s: err = %v; want %s with a hint", tt.name, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || id != tt.wantID || by != tt.wantBy {
+			t.Errorf("%s: Link = %q, %q, %v; want %q, %q", tt.name, id, by, err, tt.wantID, tt.wantBy)
+		}
+	}
+}
+
+func TestResolve(t *testing.T) {
+	p := &Pipeline{ID: "p1", Name: "Sales", IsDefault: true, Stages: DefaultStages}
+	ps := &Pipelines{ByID: map[string]*Pipeline{"p1": p}, Default: p}
+	ws := &Workspace{DefaultCurrency: "EGP"}
+	tests := []struct {
+		name                       string
+		in                         DealInput
+		req                        BulkRequest
+		wantCur, wantStage, errCod string
+	}{
+		{"workspace defaults", DealInput{}, BulkRequest{}, "EGP", "new", ""},
+		{"request defaults", DealInput{}, BulkRequest{DefaultCurrency: "SAR", DefaultStage: "QUALIFIED"}, "SAR", "qualified", ""},
+		{"item wins", DealInput{Currency: "USD", Stage: "Won"}, BulkRequest{DefaultCurrency: "SAR", DefaultStage: "lead"}, "USD", "won", ""},
+		{"stage not in pipeline", DealInput{Stage: "negotiation"}, BulkRequest{}, "", "", CodeInvalidStage},
+		{"bad default stage", DealInput{}, BulkRequest{DefaultStage: "negotiation"}, "", "", CodeInvalidStage},
+		{"unknown pipeline", DealInput{PipelineID: "p2"}, BulkRequest{}, "", "", CodeInvalidPipeline},
+	}
+	for _, tt := range tests {
+		err := tt.in.Resolve(&tt.req, ws, ps)
+		if tt.errCod != "" {
+			if err == nil || err.Code != tt.errCod {
+				t.Errorf("%s: err = %v; want %s", tt.name, err, tt.errCod)
+			}
+			continue
+		}
+		if err != nil || tt.in.Currency != tt.wantCur || tt.in.Stage != tt.wantStage || tt.in.PipelineID != "p1" {
+			t.Errorf("%s: got %s %s %s %v", tt.name, tt.in.Currency, tt.in.Stage, tt.in.PipelineID, err)
+		}
+	}
+	in := DealInput{Stage: "negotiation"}
+	err := in.Resolve(&BulkRequest{}, ws, ps)
+	if !strings.Contains(err.Details, "new, lead, qualified, proposal, won, lost") {
+		t.Errorf("invalid_stage details = %q; want the pipeline's stage ids", err.Details)
+	}
+}

@@ -223,7 +223,7 @@ var bulkCases = []bulkCase{
 			}
 		}},
 	{name: "atomic success writes", status: 200,
-		body: `{"atomic":true,"deals":[` + item("a", phone+`,`+create) + `]}`,
+		body:  `{"atomic":true,"deals":[` + item("a", phone+`,`+create) + `]}`,
 		check: func(t *testing.T, e *bulkEnv, r bulkResp) { wantSummary(t, r, 1, 1, 0, 0, 1) }},
 	{name: "all failed is 422, non-atomic partial is 207 and writes the good ones", status: 207,
 		body: deals(item("good", phone+`,`+create), item("bad", `"value":"x"`)),

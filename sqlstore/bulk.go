@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/connectgain/server/crm"
 )
@@ -97,14 +99,7 @@ func (s *Store) CreateDealsBulk(ctx context.Context, p *crm.Principal, req *crm.
 		out.Results[i] = BulkResult{Index: i, Status: StatusFailed, Error: e}
 		ok[i] = false
 	}
-	for i, raw := range req.Deals {
-		in, e := crm.ParseDealItem(i, raw, ws.PhoneRegion)
-		if e != nil {
-			fail(i, e)
-			continue
-		}
-		inputs[i], ok[i] = in, true
-	}
+	parseItems(req.Deals, ws.PhoneRegion, inputs, ok, out.Results)
 
 	var werr error
 	run := func(tx *sql.Tx) error {
@@ -143,6 +138,41 @@ func (s *Store) CreateDealsBulk(ctx context.Context, p *crm.Principal, req *crm.
 }
 
 var errRollback = fmt.Errorf("rollback")
+
+// parallelParseMin is the request size from which items are validated on
+// all cores: validation (JSON, phone parsing) is pure and a third of a
+// large request's time.
+const parallelParseMin = 512
+
+// parseItems validates every item (before any database work), filling
+// inputs and ok, and a failed result for each bad item.
+func parseItems(raws []json.RawMessage, region string, inputs []crm.DealInput, ok []bool, results []BulkResult) {
+	parse := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			in, e := crm.ParseDealItem(i, raws[i], region)
+			if e != nil {
+				results[i] = BulkResult{Index: i, Status: StatusFailed, Error: e}
+				continue
+			}
+			inputs[i], ok[i] = in, true
+		}
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if len(raws) < parallelParseMin || workers == 1 {
+		parse(0, len(raws))
+		return
+	}
+	var wg sync.WaitGroup
+	per := (len(raws) + workers - 1) / workers
+	for lo := 0; lo < len(raws); lo += per {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			parse(lo, hi)
+		}(lo, min(lo+per, len(raws)))
+	}
+	wg.Wait()
+}
 
 func (s *Store) bulkInTx(ctx context.Context, tx *sql.Tx, ws *crm.Workspace, req *crm.BulkRequest,
 	inputs []crm.DealInput, ok []bool, out *BulkOutcome, fail func(int, *crm.Error)) error {
@@ -354,7 +384,11 @@ func (s *Store) prefetchContacts(ctx context.Context, tx *sql.Tx, wsID string, i
 					rows.Close()
 					return nil, err
 				}
-				kv.dst[v] = id
+				// Several contacts may share a phone (see the schema): the
+				// oldest wins, and v7 ids sort by creation time.
+				if cur, ok := kv.dst[v]; !ok || id < cur {
+					kv.dst[v] = id
+				}
 			}
 			rows.Close()
 			if err := rows.Err(); err != nil {

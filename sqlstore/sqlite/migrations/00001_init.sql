@@ -84,14 +84,18 @@ CREATE TABLE contacts (
 CREATE INDEX contacts_created ON contacts (workspace_id, created_at);
 
 -- One row per normalised phone (E.164) or email (lower-case) of a contact:
--- the exact-match index for linking and for phones=cs./emails=cs. filters,
--- and the rule that one phone or email belongs to one contact.
+-- the exact-match index for linking and for phones=cs./emails=cs. filters.
+-- Not unique: the REST API may store two contacts with one phone (the
+-- guide POSTs a contact whose phone a bulk request already created);
+-- linking picks the oldest (ids are time-ordered UUID v7). The bulk
+-- endpoint never creates a second contact for a phone or email: it holds
+-- the workspace's write lock from look-up to insert.
 CREATE TABLE contact_identifiers (
     workspace_id TEXT NOT NULL,
     kind         TEXT NOT NULL CHECK (kind IN ('phone', 'email')),
     value        TEXT NOT NULL,
     contact_id   TEXT NOT NULL,
-    PRIMARY KEY (workspace_id, kind, value),
+    PRIMARY KEY (workspace_id, kind, value, contact_id),
     FOREIGN KEY (workspace_id, contact_id) REFERENCES contacts (workspace_id, id) ON DELETE CASCADE
 ) WITHOUT ROWID;
 CREATE INDEX contact_identifiers_contact ON contact_identifiers (workspace_id, contact_id);

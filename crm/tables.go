@@ -28,8 +28,8 @@ type Column struct {
 	// Generated columns get a server value when a POST omits them and
 	// cannot be changed by PATCH (id).
 	Generated bool
-	Required bool // must be present on insert (no default)
-	Nullable bool
+	Required  bool // must be present on insert (no default)
+	Nullable  bool
 	// Normalize, when set, names the rule applied to values written to
 	// and filter operands compared with this column: "phone", "email",
 	// "currency", "stage".

@@ -84,7 +84,10 @@ func bulk(out io.Writer, url, key string, n, requests int, newRatio float64, fir
 			return err
 		}
 		var resp struct {
-			Summary struct{ Created, Failed, ContactsCreated int } `json:"summary"`
+			Summary struct {
+				Created, Failed int
+				ContactsCreated int `json:"contacts_created"`
+			} `json:"summary"`
 		}
 		raw, _ := io.ReadAll(res.Body)
 		res.Body.Close()

@@ -31,7 +31,7 @@ func (s *syncBuffer) String() string {
 }
 
 var (
-	listenRE = regexp.MustCompile(`listening addr=(http://[0-9.:]+)`)
+	serveAddrRE = regexp.MustCompile(`listening addr=(http://[0-9.:]+)`)
 	keyRE    = regexp.MustCompile(`(?m)^(cg_[A-Za-z0-9_-]{32,})$`)
 )
 
@@ -65,7 +65,7 @@ func mustServe(t *testing.T, extra ...string) *testServer {
 	t.Cleanup(func() { _ = ts.stop() })
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
-		if m := listenRE.FindStringSubmatch(stderr.String()); m != nil {
+		if m := serveAddrRE.FindStringSubmatch(stderr.String()); m != nil {
 			ts.URL = m[1]
 			break
 		}

@@ -32,7 +32,7 @@ func (s *syncBuffer) String() string {
 
 var (
 	serveAddrRE = regexp.MustCompile(`listening addr=(http://[0-9.:]+)`)
-	keyRE    = regexp.MustCompile(`(?m)^(cg_[A-Za-z0-9_-]{32,})$`)
+	keyRE       = regexp.MustCompile(`(?m)^(cg_[A-Za-z0-9_-]{32,})$`)
 )
 
 // testServer is the real server started in-process by run, on a fresh

@@ -95,3 +95,14 @@ func NormalizeEmail(raw string) (string, error) {
 	}
 	return s, nil
 }
+
+// NormalizeRegion checks a default phone region: an ISO 3166 alpha-2 code
+// that has a country calling code ("SA", "EG"), or "" for none.
+func NormalizeRegion(raw string) (string, error) {
+	r := strings.ToUpper(strings.TrimSpace(raw))
+	if r == "" || phonenumbers.GetCountryCodeForRegion(r) != 0 {
+		return r, nil
+	}
+	return "", Errorf(CodeInvalidField, "phone region %q is not a region with a calling code", raw).
+		WithHint("use an ISO 3166 alpha-2 code such as SA, EG or AE")
+}

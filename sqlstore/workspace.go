@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/connectgain/server/crm"
 )
@@ -25,7 +24,10 @@ func (s *Store) CreateWorkspace(ctx context.Context, name, currency, region stri
 	if err != nil {
 		return nil, err
 	}
-	ws := &crm.Workspace{ID: newID(), Name: name, DefaultCurrency: cur, PhoneRegion: strings.ToUpper(region), CreatedAt: s.Now().UTC()}
+	if region, err = crm.NormalizeRegion(region); err != nil {
+		return nil, err
+	}
+	ws := &crm.Workspace{ID: newID(), Name: name, DefaultCurrency: cur, PhoneRegion: region, CreatedAt: s.Now().UTC()}
 	err = s.inWrite(ctx, ws.ID, func(tx *sql.Tx) error {
 		now := s.d.Bind(crm.KindTime, ws.CreatedAt)
 		if _, err := s.exec(ctx, tx, `INSERT INTO workspaces (id, name, default_currency, phone_region, created_at) VALUES (?,?,?,?,?)`,
@@ -111,7 +113,9 @@ func (s *Store) UpdateWorkspace(ctx context.Context, name, currency, region stri
 		}
 	}
 	if region != "" {
-		ws.PhoneRegion = strings.ToUpper(region)
+		if ws.PhoneRegion, err = crm.NormalizeRegion(region); err != nil {
+			return nil, err
+		}
 	}
 	err = s.inWrite(ctx, ws.ID, func(tx *sql.Tx) error {
 		_, err := s.exec(ctx, tx, `UPDATE workspaces SET default_currency = ?, phone_region = ? WHERE id = ?`, ws.DefaultCurrency, ws.PhoneRegion, ws.ID)
@@ -284,4 +288,3 @@ func (s *Store) EnsureDefault(ctx context.Context) (string, error) {
 	return key, err
 }
 
-var _ = time.Now

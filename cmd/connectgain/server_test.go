@@ -53,14 +53,18 @@ func mustServe(t *testing.T, extra ...string) *testServer {
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, args, func(string) string { return "" }, &bytes.Buffer{}, stderr) }()
 	ts := &testServer{stderr: stderr}
+	var once sync.Once
+	var stopErr error
 	ts.stop = func() error {
-		cancel()
-		select {
-		case err := <-done:
-			return err
-		case <-time.After(35 * time.Second):
-			return context.DeadlineExceeded
-		}
+		once.Do(func() {
+			cancel()
+			select {
+			case stopErr = <-done:
+			case <-time.After(35 * time.Second):
+				stopErr = context.DeadlineExceeded
+			}
+		})
+		return stopErr
 	}
 	t.Cleanup(func() { _ = ts.stop() })
 	deadline := time.Now().Add(20 * time.Second)

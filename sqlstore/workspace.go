@@ -287,4 +287,3 @@ func (s *Store) EnsureDefault(ctx context.Context) (string, error) {
 	key, _, err := s.CreateKey(ctx, ws.ID, "default", crm.ScopeWrite)
 	return key, err
 }
-

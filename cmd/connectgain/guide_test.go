@@ -302,4 +302,7 @@ func TestGuideReplay(t *testing.T) {
 			step.check(t, body, st)
 		})
 	}
+	if n := strings.Count(ts.stderr.String(), ts.Key); n != 1 {
+		t.Errorf("the key appears %d times in the server's output; want once (the first-start notice), never in request logs", n)
+	}
 }

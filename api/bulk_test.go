@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -324,6 +327,36 @@ func TestBulkScenarios(t *testing.T) {
 						tc.check(t, e, r)
 					}
 				})
+			}
+		})
+	}
+}
+
+// TestBulkDealEqualsRESTRead: the deal a bulk result carries is exactly what
+// a REST read of that deal returns.
+func TestBulkDealEqualsRESTRead(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			e := mustBulkEnv(t, b, Config{}, "", "")
+			_, r, _ := e.post(e.writeKey, deals(item("Order \"q\" ١", phone+`,`+create+`,"value":12.5,"tags":["a"],"custom_fields":{"k":[1,"x"]},"probability":5,"expected_close_date":"2026-01-31","source":"web"`)))
+			req, _ := http.NewRequest("GET", e.url+"/functions/v1/rest-api-proxy/deals?id=eq."+*r.Results[0].DealID, nil)
+			req.Header.Set("X-API-Key", e.readKey)
+			req.Header.Set("Accept", "application/vnd.pgrst.object+json")
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			rest, _ := io.ReadAll(res.Body)
+			var a, c any
+			if err := json.Unmarshal(r.Results[0].Deal, &a); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(rest, &c); err != nil {
+				t.Fatalf("REST read %d: %s", res.StatusCode, rest)
+			}
+			if !reflect.DeepEqual(a, c) {
+				t.Errorf("bulk deal  %s\nREST deal %s", r.Results[0].Deal, rest)
 			}
 		})
 	}

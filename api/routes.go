@@ -35,6 +35,8 @@ type Store interface {
 	Authenticate(ctx context.Context, key string) (*crm.Principal, error)
 	CreateDealsBulk(ctx context.Context, p *crm.Principal, req *crm.BulkRequest) (*sqlstore.BulkOutcome, error)
 	Ping(ctx context.Context) error
+	// Rest runs a REST proxy request (rest.go).
+	Rest(ctx context.Context, p *crm.Principal, req *sqlstore.RestRequest) (*sqlstore.RestResult, error)
 }
 
 // Server serves the API.
@@ -69,6 +71,11 @@ func (s *Server) routes() {
 	s.handle("POST /functions/v1/create-deals-bulk", s.requireKey(s.createDealsBulk))
 	s.handle("OPTIONS /functions/v1/create-deals-bulk", s.preflight)
 	s.handle("/functions/v1/create-deals-bulk", methodNotAllowed("POST, OPTIONS"))
+	s.handle("OPTIONS "+RestPrefix+"/{table}", s.preflight)
+	s.handle(RestPrefix+"/{$}", s.restRoot)
+	s.handle(RestPrefix, s.restRoot)
+	s.handle(RestPrefix+"/{table}", s.requireKey(s.restTable))
+	s.handle(RestPrefix+"/", s.restNotFound)
 	s.handle("GET /healthz", s.healthz)
 	s.handle("GET /readyz", s.readyz)
 	s.mux.Handle("GET /metrics", s.metrics.handler())

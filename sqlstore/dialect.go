@@ -3,9 +3,11 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"time"
 
 	"github.com/connectgain/server/crm"
+	"github.com/connectgain/server/pgrest"
 	"github.com/shopspring/decimal"
 )
 
@@ -43,6 +45,54 @@ type Dialect interface {
 	// PostgreSQL SQLSTATE PostgREST would show (23505, 23503, 23514, ...),
 	// or returns err unchanged.
 	Error(err error) error
+}
+
+// ---- REST proxy (sqlstore/rest*.go) ----
+
+// RestDialect is the capability the REST proxy needs of a dialect, kept
+// as its own interface so a backend compiles before it has it; Store.Rest
+// answers 501-like errors (code PGRST127) without it.
+type RestDialect interface {
+	Dialect
+	// Everything else the renderer writes is portable SQL: comparisons,
+	// IN lists, IS [NOT] NULL, IS DISTINCT FROM, NULLS FIRST/LAST,
+	// LIMIT/OFFSET, EXISTS and IN subqueries.
+
+	// PathExpr is the SQL reading a JSON path from col (a qualified
+	// column of kind KindJSON or KindTextArray). A path whose last step
+	// is ->> (Text) yields text, read back with Decode(KindText); else
+	// JSON, read back with Decode(KindJSON). A missing key yields NULL.
+	PathExpr(col string, path []pgrest.JSONStep) (sql string, args []any)
+	// RestFilter renders the one filter leaf whose SQL differs between
+	// engines (see RestFilter for which) as a boolean SQL expression.
+	// Errors are *crm.Error (22P02 for an operand the engine rejects).
+	RestFilter(f RestFilter) (sql string, args []any, err error)
+}
+
+// RestFilter is a filter leaf that Dialect.RestFilter renders:
+//   - like, ilike on text (Pattern is a LIKE pattern: % and _ are
+//     wildcards, backslash escapes; PostgreSQL LIKE semantics, so like is
+//     case-sensitive);
+//   - match, imatch (Pattern is a POSIX-style regular expression);
+//   - fts, plfts, phfts, wfts (Pattern is the query text, Config the
+//     text-search configuration or "");
+//   - cs, cd, ov on a text array (Elems, already normalised);
+//   - cs, cd on JSON (JSON is the operand document);
+//   - eq, neq, gt, gte, lt, lte on a JSON value: the column itself when
+//     Kind is KindJSON and Path is empty, or a path ending in -> (JSON is
+//     the operand, compared as jsonb compares).
+//
+// Col is the qualified column; Path, when set, applies to it first (the
+// like/match/fts operators then get a path ending in ->>).
+type RestFilter struct {
+	Op      pgrest.Operator
+	Col     string
+	Kind    crm.Kind
+	Path    []pgrest.JSONStep
+	Pattern string
+	Config  string
+	Elems   []string
+	JSON    json.RawMessage
 }
 
 // decimalOf and timeOf are small helpers for dialect Decode results.

@@ -1,0 +1,472 @@
+package api
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/connectgain/server/crm"
+	"github.com/connectgain/server/pgrest"
+	"github.com/connectgain/server/sqlstore"
+)
+
+// RestPrefix is where the PostgREST-compatible proxy lives.
+const RestPrefix = "/functions/v1/rest-api-proxy"
+
+// Media types the proxy serves.
+const (
+	mimeJSON     = "application/json"
+	mimeSingular = "application/vnd.pgrst.object+json"
+	mimeArray    = "application/vnd.pgrst.array+json"
+	mimeCSV      = "text/csv"
+	mimeOpenAPI  = "application/openapi+json"
+)
+
+// restTable is GET, HEAD, POST, PATCH and DELETE on /rest-api-proxy/{table}:
+// PostgREST's semantics over the workspace's rows (API.md §4).
+func (s *Server) restTable(w http.ResponseWriter, r *http.Request) error {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPatch, http.MethodDelete:
+	default:
+		w.Header().Set("Allow", "OPTIONS,GET,HEAD,POST,PATCH,DELETE")
+		return &crm.Error{Code: "PGRST117", Message: "Unsupported HTTP method: " + r.Method}
+	}
+	table := r.PathValue("table")
+	if _, ok := crm.Tables[table]; !ok {
+		return sqlstore.UnknownTable(table)
+	}
+	params, err := pgrest.ParseQueryString(r.URL.RawQuery)
+	if err != nil {
+		return fromPgrest(err)
+	}
+	q, err := pgrest.Parse(params)
+	if err != nil {
+		return fromPgrest(err)
+	}
+	pref := pgrest.ParsePrefer(r.Header.Values("Prefer"))
+	if e := pref.StrictError(); e != nil {
+		return fromPgrest(e)
+	}
+	media, stripNulls, err := negotiate(r.Header.Get("Accept"))
+	if err != nil {
+		return err
+	}
+	req := &sqlstore.RestRequest{Method: r.Method, Table: table, Query: q, Prefer: pref, Singular: media == mimeSingular}
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return s.restRead(w, r, req, media, stripNulls)
+	}
+	return s.restWrite(w, r, req, media, stripNulls)
+}
+
+// restRead serves GET and HEAD: Range and limit/offset intersected, the
+// row cap, counts, 206 and 416, singular and CSV.
+func (s *Server) restRead(w http.ResponseWriter, r *http.Request, req *sqlstore.RestRequest, media string, strip bool) error {
+	q := req.Query
+	lower, upper := q.Offset, int64(-1) // upper -1: open
+	if q.Limit != nil {
+		upper = q.Offset + *q.Limit - 1
+	}
+	if r.Method == http.MethodGet {
+		lo, hi, ok, err := pgrest.ParseRange(r.Header.Get("Range"))
+		if err != nil {
+			return fromPgrest(err)
+		}
+		if ok {
+			lower = max(lower, lo)
+			if hi != nil && (upper < 0 || *hi < upper) {
+				upper = *hi
+			}
+		}
+	}
+	req.Offset, req.Limit = lower, -1
+	if upper >= 0 || q.Limit != nil {
+		req.Limit = max(upper-lower+1, 0)
+	}
+	if req.Limit < 0 || req.Limit > sqlstore.MaxRows {
+		req.Limit = sqlstore.MaxRows
+	}
+	req.Count = req.Prefer.Count != ""
+	res, err := s.store.Rest(r.Context(), Principal(r), req)
+	if err != nil {
+		return err
+	}
+	n := int64(len(res.Rows))
+	status := http.StatusOK
+	if res.Total >= 0 {
+		if req.Offset > res.Total {
+			w.Header().Set("Content-Range", "*/"+strconv.FormatInt(res.Total, 10))
+			return &crm.Error{Code: "PGRST103", Message: "Requested range not satisfiable",
+				Details: fmt.Sprintf("An offset of %d was requested, but there are only %d rows.", req.Offset, res.Total)}
+		}
+		if n < res.Total {
+			status = http.StatusPartialContent
+		}
+	}
+	w.Header().Set("Content-Range", contentRange(req.Offset, n, res.Total))
+	applied := pgrest.Prefer{Count: req.Prefer.Count}
+	setApplied(w, applied)
+	if media == mimeSingular && n != 1 {
+		return &crm.Error{Code: "PGRST116", Message: "Cannot coerce the result to a single JSON object",
+			Details: fmt.Sprintf("The result contains %d rows", n)}
+	}
+	return writeRows(w, r, status, media, strip, res.Rows)
+}
+
+// contentRange renders PostgREST's Content-Range for n rows from lower.
+func contentRange(lower, n, total int64) string {
+	rng := "*"
+	if n > 0 && total != 0 {
+		rng = fmt.Sprintf("%d-%d", lower, lower+n-1)
+	}
+	t := "*"
+	if total >= 0 {
+		t = strconv.FormatInt(total, 10)
+	}
+	return rng + "/" + t
+}
+
+func setApplied(w http.ResponseWriter, p pgrest.Prefer) {
+	if a := p.Applied(); a != "" {
+		w.Header().Set("Preference-Applied", a)
+	}
+}
+
+// restWrite serves POST, PATCH and DELETE.
+func (s *Server) restWrite(w http.ResponseWriter, r *http.Request, req *sqlstore.RestRequest, media string, strip bool) error {
+	pref := req.Prefer
+	req.Return = pref.Return == "" || pref.Return == "representation"
+	if r.Method != http.MethodDelete {
+		body, err := readBody(r)
+		if err != nil {
+			return err
+		}
+		if req.Body, err = parseRows(r.Method, r.Header.Get("Content-Type"), body); err != nil {
+			return err
+		}
+	}
+	if r.Method != http.MethodPost {
+		pref.Resolution = ""
+	}
+	if r.Method == http.MethodDelete {
+		pref.Missing = ""
+	}
+	if r.Method == http.MethodPost {
+		pref.MaxAffected = nil
+	}
+	res, err := s.store.Rest(r.Context(), Principal(r), req)
+	if err != nil {
+		return err
+	}
+	s.RowsWritten(req.Table, res.Affected)
+	n := int64(res.Affected)
+	total := int64(-1)
+	if pref.Count != "" {
+		total = n
+	}
+	status := http.StatusOK
+	switch r.Method {
+	case http.MethodPost:
+		w.Header().Set("Content-Range", contentRange(0, 0, total))
+		status = http.StatusCreated
+		if pref.Resolution == "merge-duplicates" && res.Inserted == 0 && res.Affected > 0 {
+			status = http.StatusOK
+		}
+		if pref.Return == "headers-only" && len(res.IDs) == 1 {
+			w.Header().Set("Location", RestPrefix+"/"+req.Table+"?id=eq."+url.QueryEscape(res.IDs[0]))
+		}
+	case http.MethodPatch:
+		w.Header().Set("Content-Range", contentRange(0, n, total))
+	default:
+		w.Header().Set("Content-Range", contentRange(0, 0, total))
+	}
+	setApplied(w, pref)
+	if !req.Return {
+		if status == http.StatusOK {
+			status = http.StatusNoContent
+		}
+		w.Header().Set("Content-Length", "0")
+		w.WriteHeader(status)
+		return nil
+	}
+	if media == mimeSingular && len(res.Rows) != 1 {
+		return &crm.Error{Code: "PGRST116", Message: "Cannot coerce the result to a single JSON object",
+			Details: fmt.Sprintf("The result contains %d rows", len(res.Rows))}
+	}
+	return writeRows(w, r, status, media, strip, res.Rows)
+}
+
+func readBody(r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, err
+		}
+		return nil, crm.Errorf(crm.CodeInvalidRequest, "could not read the request body").WithDetails("%v", err)
+	}
+	return body, nil
+}
+
+// parseRows reads a write body: JSON (an object or an array of objects),
+// CSV (a header line, then rows; NULL is null) or a form (one row).
+func parseRows(method, ctype string, body []byte) ([]map[string]json.RawMessage, error) {
+	mt := strings.ToLower(strings.TrimSpace(strings.Split(ctype, ";")[0]))
+	switch mt {
+	case "", mimeJSON, "application/vnd.pgrst.object+json", "application/vnd.pgrst.object", "*/*":
+	case mimeCSV:
+		return parseCSVRows(body)
+	case "application/x-www-form-urlencoded":
+		v, err := url.ParseQuery(string(body))
+		if err != nil {
+			return nil, &crm.Error{Code: "PGRST102", Message: "Empty or invalid json", Details: err.Error()}
+		}
+		row := map[string]json.RawMessage{}
+		for k := range v {
+			b, _ := json.Marshal(v.Get(k))
+			row[k] = b
+		}
+		return []map[string]json.RawMessage{row}, nil
+	default:
+		return nil, &crm.Error{Code: "PGRST102", Message: "Content-Type not acceptable: " + ctype}
+	}
+	t := bytes.TrimSpace(body)
+	invalid := &crm.Error{Code: "PGRST102", Message: "Empty or invalid json"}
+	if len(t) == 0 || !json.Valid(t) {
+		return nil, invalid
+	}
+	switch t[0] {
+	case '{':
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(t, &m); err != nil {
+			return nil, invalid
+		}
+		return []map[string]json.RawMessage{m}, nil
+	case '[':
+		var list []json.RawMessage
+		if err := json.Unmarshal(t, &list); err != nil {
+			return nil, invalid
+		}
+		if method == http.MethodPatch && len(list) > 0 {
+			return nil, &crm.Error{Code: "PGRST102", Message: "Empty or invalid json",
+				Details: "a PATCH body is one object, applied to every matching row"}
+		}
+		rows := make([]map[string]json.RawMessage, 0, len(list))
+		for _, e := range list {
+			var m map[string]json.RawMessage
+			if err := json.Unmarshal(e, &m); err != nil || m == nil {
+				return nil, &crm.Error{Code: "PGRST102", Message: "All object keys must match"}
+			}
+			rows = append(rows, m)
+		}
+		return rows, nil
+	}
+	return nil, nil
+}
+
+func parseCSVRows(body []byte) ([]map[string]json.RawMessage, error) {
+	recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+	if err != nil || len(recs) == 0 {
+		return nil, &crm.Error{Code: "PGRST102", Message: "Empty or invalid csv", Details: fmt.Sprint(err)}
+	}
+	head := recs[0]
+	rows := make([]map[string]json.RawMessage, 0, len(recs)-1)
+	for _, rec := range recs[1:] {
+		m := map[string]json.RawMessage{}
+		for i, k := range head {
+			if i >= len(rec) || rec[i] == "NULL" {
+				m[k] = json.RawMessage("null")
+				continue
+			}
+			v := rec[i]
+			if json.Valid([]byte(v)) && v != "" && (v[0] == '{' || v[0] == '[' || v[0] == '-' || v[0] >= '0' && v[0] <= '9' || v == "true" || v == "false") {
+				m[k] = json.RawMessage(v)
+			} else {
+				b, _ := json.Marshal(v)
+				m[k] = b
+			}
+		}
+		rows = append(rows, m)
+	}
+	return rows, nil
+}
+
+// negotiate picks the response media type from Accept, by q-value then
+// order. No acceptable type is 406 PGRST107.
+func negotiate(accept string) (media string, stripNulls bool, err error) {
+	if strings.TrimSpace(accept) == "" {
+		return mimeJSON, false, nil
+	}
+	type cand struct {
+		mt    string
+		q     float64
+		i     int
+		strip bool
+	}
+	var cs []cand
+	for i, part := range strings.Split(accept, ",") {
+		fields := strings.Split(part, ";")
+		c := cand{mt: strings.ToLower(strings.TrimSpace(fields[0])), q: 1, i: i}
+		for _, f := range fields[1:] {
+			k, v, _ := strings.Cut(strings.TrimSpace(f), "=")
+			switch strings.ToLower(k) {
+			case "q":
+				if x, err := strconv.ParseFloat(v, 64); err == nil {
+					c.q = x
+				}
+			case "nulls":
+				c.strip = v == "stripped"
+			}
+		}
+		if c.q > 0 {
+			cs = append(cs, c)
+		}
+	}
+	sort.SliceStable(cs, func(a, b int) bool { return cs[a].q > cs[b].q })
+	for _, c := range cs {
+		switch c.mt {
+		case mimeJSON, "*/*", "application/*":
+			return mimeJSON, false, nil
+		case mimeArray:
+			return mimeJSON, c.strip, nil
+		case mimeSingular, "application/vnd.pgrst.object":
+			return mimeSingular, c.strip, nil
+		case mimeCSV, "text/*":
+			return mimeCSV, false, nil
+		}
+	}
+	return "", false, &crm.Error{Code: "PGRST107", Message: "None of these media types are available: " + accept}
+}
+
+// writeRows writes the rows as JSON (an array, or one object when
+// singular) or CSV; HEAD gets the headers only.
+func writeRows(w http.ResponseWriter, r *http.Request, status int, media string, strip bool, rows []*sqlstore.Row) error {
+	if rows == nil {
+		rows = []*sqlstore.Row{}
+	}
+	if strip {
+		for _, row := range rows {
+			stripRow(row)
+		}
+	}
+	var body []byte
+	var err error
+	switch media {
+	case mimeCSV:
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		body = csvRows(rows)
+	case mimeSingular:
+		w.Header().Set("Content-Type", mimeSingular+"; charset=utf-8")
+		body, err = sqlstore.MarshalRows(rows[0])
+	default:
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		body, err = sqlstore.MarshalRows(rows)
+	}
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	if r.Method == http.MethodHead {
+		return nil
+	}
+	_, err = w.Write(body)
+	return err
+}
+
+func stripRow(r *sqlstore.Row) {
+	keys, vals := r.Keys[:0], r.Vals[:0]
+	for i, v := range r.Vals {
+		if v == nil {
+			continue
+		}
+		if sub, ok := v.(*sqlstore.Row); ok {
+			if sub == nil {
+				continue
+			}
+			stripRow(sub)
+		}
+		keys, vals = append(keys, r.Keys[i]), append(vals, v)
+	}
+	r.Keys, r.Vals = keys, vals
+}
+
+// csvRows renders rows as PostgREST's CSV: a header line, NULL as an empty
+// field, fields with a comma, space, quote, parenthesis or newline
+// quoted, lines joined by "\n" without a trailing newline.
+func csvRows(rows []*sqlstore.Row) []byte {
+	if len(rows) == 0 {
+		return nil
+	}
+	var b bytes.Buffer
+	for i, k := range rows[0].Keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(csvField(k, false))
+	}
+	for _, r := range rows {
+		b.WriteByte('\n')
+		for i, v := range r.Vals {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if v == nil {
+				continue
+			}
+			if sub, ok := v.(*sqlstore.Row); ok && sub == nil {
+				continue
+			}
+			var s string
+			switch x := v.(type) {
+			case *sqlstore.Row, []*sqlstore.Row:
+				j, _ := json.Marshal(x)
+				s = string(j)
+			default:
+				s = sqlstore.TextOf(v)
+			}
+			b.WriteString(csvField(s, true))
+		}
+	}
+	return b.Bytes()
+}
+
+func csvField(s string, quoteEmpty bool) string {
+	if (quoteEmpty && s == "") || strings.ContainsAny(s, ", \"()\n\r\t") {
+		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	}
+	return s
+}
+
+// fromPgrest converts a parser error to the one error type.
+func fromPgrest(err error) error {
+	var pe *pgrest.Error
+	if !errors.As(err, &pe) {
+		return err
+	}
+	e := &crm.Error{Code: pe.Code, Message: pe.Message}
+	if st, ok := statusOf[pe.Code]; !ok || st != pe.Status {
+		e.Status = pe.Status
+	}
+	if pe.Details != nil {
+		e.Details = *pe.Details
+	}
+	if pe.Hint != nil {
+		e.Hint = *pe.Hint
+	}
+	return e
+}
+
+// restNotFound is PostgREST's 404 PGRST125 for a path under the proxy
+// that is neither the root nor a table.
+func (s *Server) restNotFound(w http.ResponseWriter, r *http.Request) error {
+	return &crm.Error{Code: "PGRST125", Message: "Invalid path specified in request URL",
+		Hint: "use " + RestPrefix + "/{table}, one of: " + strings.Join(crm.TableNames, ", ")}
+}

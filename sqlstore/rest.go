@@ -1,0 +1,267 @@
+package sqlstore
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/connectgain/server/crm"
+	"github.com/connectgain/server/pgrest"
+)
+
+// MaxRows caps the rows of every REST read, at the top level, as
+// PostgREST's db-max-rows does on Supabase: a larger limit or Range is
+// silently cut to it.
+const MaxRows = 1000
+
+// RestRequest is one request of the REST proxy, already parsed. The api
+// package fills it from the URL and headers; the store renders it to SQL.
+type RestRequest struct {
+	Method string // GET, HEAD, POST, PATCH or DELETE
+	Table  string
+	Query  *pgrest.Query
+	Prefer pgrest.Prefer
+
+	// Reads: the rows to serve after Range, limit, offset and MaxRows
+	// (Limit < 0: no limit), and whether to count the matching rows.
+	Offset int64
+	Limit  int64
+	Count  bool
+
+	// Writes: the rows of a POST, or the one object of a PATCH. Return
+	// asks for the affected rows, shaped by Query.Select; Singular
+	// requires exactly one affected row (else 406 PGRST116, rolled back).
+	Body     []map[string]json.RawMessage
+	Return   bool
+	Singular bool
+}
+
+// RestResult is what a REST request read or wrote.
+type RestResult struct {
+	Rows []*Row
+	// Total is the count of matching rows, -1 when not counted.
+	Total int64
+	// Affected counts the rows a write touched; Inserted those of a POST
+	// that were new (an upsert's others were updated).
+	Affected int
+	Inserted int
+	// IDs are the ids of the affected rows, in order (for Location).
+	IDs []string
+}
+
+// Row is one row of a REST response: its keys in output order and their
+// values (nil, string, int64, bool, crm.Amount, []string,
+// json.RawMessage, *Row or []*Row), rendered identically by every backend.
+type Row struct {
+	Keys []string
+	Vals []any
+}
+
+// MarshalJSON writes the row as a JSON object with its keys in order.
+func (r *Row) MarshalJSON() ([]byte, error) {
+	if r == nil {
+		return []byte("null"), nil
+	}
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, k := range r.Keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if err := encodeJSON(&b, k); err != nil {
+			return nil, err
+		}
+		b.WriteByte(':')
+		if err := encodeJSON(&b, r.Vals[i]); err != nil {
+			return nil, fmt.Errorf("column %s: %w", k, err)
+		}
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// encodeJSON writes v without escaping <, > and & (PostgreSQL does not).
+func encodeJSON(b *bytes.Buffer, v any) error {
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	b.Truncate(b.Len() - 1) // Encode's newline
+	return nil
+}
+
+// MarshalRows renders rows (or one row) as JSON the way the API shows them.
+func MarshalRows(v any) ([]byte, error) {
+	var b bytes.Buffer
+	if err := encodeJSON(&b, v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// Get returns the value of key k.
+func (r *Row) Get(k string) (any, bool) {
+	for i, x := range r.Keys {
+		if x == k {
+			return r.Vals[i], true
+		}
+	}
+	return nil, false
+}
+
+// Rest runs a REST proxy request for the principal's workspace. Errors
+// are *crm.Error with PostgREST's codes (PGRST205 unknown table, 42703
+// unknown column, 22P02 bad literal, ...) or the bulk endpoint's
+// validation codes for written values.
+func (s *Store) Rest(ctx context.Context, p *crm.Principal, req *RestRequest) (*RestResult, error) {
+	t, ok := crm.Tables[req.Table]
+	if !ok {
+		return nil, UnknownTable(req.Table)
+	}
+	d, ok := s.d.(RestDialect)
+	if !ok {
+		return nil, &crm.Error{Code: "PGRST127", Message: "Feature not implemented",
+			Details: fmt.Sprintf("the %s backend does not serve the REST proxy yet", s.d.Name())}
+	}
+	rc := &restCtx{s: s, d: d, ws: &p.Workspace, q: req.Query}
+	switch req.Method {
+	case http.MethodGet, http.MethodHead:
+		return rc.read(ctx, s.read, t, req)
+	}
+	if t.ReadOnly {
+		return nil, &crm.Error{Code: crm.CodeMethodNotAllowed, Message: fmt.Sprintf("table %s is read-only", t.Name),
+			Details: "rows are written by the server when a deal changes stage",
+			Hint:    "read it with GET; change a deal's stage with PATCH /functions/v1/rest-api-proxy/deals?id=eq.ID"}
+	}
+	var res *RestResult
+	err := s.inWrite(ctx, p.Workspace.ID, func(tx *sql.Tx) error {
+		var err error
+		switch req.Method {
+		case http.MethodPost:
+			res, err = rc.insert(ctx, tx, t, req)
+		case http.MethodPatch:
+			res, err = rc.update(ctx, tx, t, req)
+		case http.MethodDelete:
+			res, err = rc.delete(ctx, tx, t, req)
+		default:
+			return crm.Errorf("PGRST117", "Unsupported HTTP method: %s", req.Method)
+		}
+		if err != nil {
+			return err
+		}
+		if req.Singular && res.Affected != 1 {
+			return singularError(res.Affected)
+		}
+		if mx := req.Prefer.MaxAffected; mx != nil && req.Prefer.Handling == "strict" &&
+			(req.Method == http.MethodPatch || req.Method == http.MethodDelete) && int64(res.Affected) > *mx {
+			return &crm.Error{Code: "PGRST124", Message: "Query result exceeds max-affected preference constraint",
+				Details: fmt.Sprintf("The query affects %d rows", res.Affected)}
+		}
+		if req.Prefer.Tx == "rollback" {
+			return errRollback
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errRollback) {
+		return nil, err
+	}
+	return res, nil
+}
+
+// UnknownTable is 404 PGRST205 with the closest table as a hint.
+func UnknownTable(name string) *crm.Error {
+	e := &crm.Error{Code: "PGRST205", Message: fmt.Sprintf("Could not find the table 'public.%s' in the schema cache", name)}
+	if n := nearestName(name, crm.TableNames); n != "" {
+		e.Hint = fmt.Sprintf("Perhaps you meant the table 'public.%s'", n)
+	}
+	return e
+}
+
+// singularError is 406 PGRST116 for a singular response of n rows.
+func singularError(n int) *crm.Error {
+	return &crm.Error{Code: "PGRST116", Message: "Cannot coerce the result to a single JSON object",
+		Details: fmt.Sprintf("The result contains %d rows", n)}
+}
+
+// read serves GET and HEAD.
+func (rc *restCtx) read(ctx context.Context, q queryer, t *crm.Table, req *RestRequest) (*RestResult, error) {
+	p, err := rc.compileTop(t)
+	if err != nil {
+		return nil, err
+	}
+	res := &RestResult{Total: -1}
+	if req.Count {
+		var b sqlb
+		b.add("SELECT COUNT(*) FROM " + t.Name + " " + p.alias + " WHERE ")
+		if err := rc.where(p, &b); err != nil {
+			return nil, err
+		}
+		if err := rc.s.queryRow(ctx, q, b.String(), b.args...).Scan(&res.Total); err != nil {
+			return nil, fmt.Errorf("count %s: %w", t.Name, rc.d.Error(err))
+		}
+	}
+	if req.Limit == 0 {
+		res.Rows = []*Row{}
+		return res, nil
+	}
+	var b sqlb
+	rc.selectList(p, &b)
+	b.add(" WHERE ")
+	if err := rc.where(p, &b); err != nil {
+		return nil, err
+	}
+	if err := rc.orderBy(p, &b); err != nil {
+		return nil, err
+	}
+	limit := req.Limit
+	if limit < 0 || limit > MaxRows {
+		limit = MaxRows
+	}
+	b.add(" LIMIT ? OFFSET ?", limit, req.Offset)
+	rows, _, err := rc.run(ctx, q, p, &b)
+	if err != nil {
+		return nil, err
+	}
+	res.Rows = rows
+	return res, nil
+}
+
+// nearestName returns the candidate closest to name by edit distance,
+// when close enough to be a typo.
+func nearestName(name string, cands []string) string {
+	best, bd := "", 1<<30
+	for _, c := range cands {
+		if d := editDist(name, c); d < bd {
+			best, bd = c, d
+		}
+	}
+	if bd <= max(2, len(name)/3) {
+		return best
+	}
+	return ""
+}
+
+func editDist(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := 1
+			if a[i-1] == b[j-1] {
+				c = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

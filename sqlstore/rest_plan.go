@@ -1,0 +1,571 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/connectgain/server/crm"
+	"github.com/connectgain/server/pgrest"
+	"github.com/shopspring/decimal"
+)
+
+// restCtx renders and runs one REST request.
+type restCtx struct {
+	s  *Store
+	d  RestDialect
+	ws *crm.Workspace
+	q  *pgrest.Query
+}
+
+// sqlb accumulates SQL text and its arguments in text order.
+type sqlb struct {
+	strings.Builder
+	args []any
+}
+
+func (b *sqlb) add(sql string, args ...any) {
+	b.WriteString(sql)
+	b.args = append(b.args, args...)
+}
+
+// plan is one level of a read: a table, its output items, its modifiers
+// and the key columns fetched (unshown) to link embeds.
+type plan struct {
+	table  *crm.Table
+	alias  string
+	depth  int
+	items  []planItem
+	mods   *pgrest.Modifiers
+	keys   []string // hidden columns: embed links, and the link to the parent
+	embeds []*embedPlan
+}
+
+type planItem struct {
+	col   *planCol
+	embed *embedPlan
+}
+
+// planCol is a selected column, possibly through a JSON path and a cast.
+type planCol struct {
+	out  string
+	col  *crm.Column
+	path []pgrest.JSONStep
+	kind crm.Kind // kind of the SQL value read
+	cast string
+}
+
+type embedPlan struct {
+	out    string
+	name   string // alias or relation, as embed paths name it
+	rel    *crm.Relation
+	child  *plan
+	inner  bool
+	spread bool
+}
+
+var noMods = &pgrest.Modifiers{}
+
+// compileTop plans the whole select of the query over t and checks that
+// every embedded modifier names an embed of the select (else PGRST108).
+func (rc *restCtx) compileTop(t *crm.Table) (*plan, error) {
+	used := map[string]bool{}
+	p, err := rc.compile(t, rc.q.Select, &rc.q.Modifiers, nil, 0, used)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]string, 0, len(rc.q.Embedded))
+	for k := range rc.q.Embedded {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if !used[k] {
+			last := k[strings.LastIndexByte(k, '.')+1:]
+			return nil, &crm.Error{Code: "PGRST108", Message: fmt.Sprintf("'%s' is not an embedded resource in this request", last),
+				Hint: fmt.Sprintf("Verify that '%s' is included in the 'select' query parameter.", last)}
+		}
+	}
+	return p, nil
+}
+
+func (rc *restCtx) compile(t *crm.Table, items []pgrest.SelectItem, mods *pgrest.Modifiers, path []string, depth int, used map[string]bool) (*plan, error) {
+	if mods == nil {
+		mods = noMods
+	}
+	p := &plan{table: t, alias: "t" + strconv.Itoa(depth), depth: depth, mods: mods}
+	for _, it := range items {
+		switch {
+		case it.Star:
+			for i := range t.Columns {
+				c := &t.Columns[i]
+				p.items = append(p.items, planItem{col: &planCol{out: c.Name, col: c, kind: c.Kind}})
+			}
+		case it.Aggregate != "":
+			return nil, &crm.Error{Code: "PGRST123", Message: "Use of aggregate functions is not allowed"}
+		case it.Embed != nil:
+			e, err := rc.compileEmbed(t, it.Embed, path, depth, used)
+			if err != nil {
+				return nil, err
+			}
+			p.items = append(p.items, planItem{embed: e})
+			p.embeds = append(p.embeds, e)
+			addKey(&p.keys, e.rel.Local)
+		default:
+			c, ok := t.Column(it.Field.Name)
+			if !ok {
+				return nil, UnknownColumn(t, it.Field.Name)
+			}
+			pc := &planCol{out: it.OutputName(), col: c, path: it.Field.JSONPath, kind: c.Kind, cast: strings.ToLower(it.Cast)}
+			if len(pc.path) > 0 {
+				pc.kind = pathKind(pc.path)
+			}
+			if pc.cast != "" {
+				if _, ok := casts[pc.cast]; !ok {
+					return nil, &crm.Error{Code: "42704", Message: fmt.Sprintf("type %q does not exist", it.Cast)}
+				}
+			}
+			p.items = append(p.items, planItem{col: pc})
+		}
+	}
+	return p, nil
+}
+
+func (rc *restCtx) compileEmbed(t *crm.Table, e *pgrest.Embed, path []string, depth int, used map[string]bool) (*embedPlan, error) {
+	rel, ok := t.Relation(e.Relation, e.Hint)
+	if !ok {
+		return nil, &crm.Error{Code: "PGRST200",
+			Message: fmt.Sprintf("Could not find a relationship between '%s' and '%s' in the schema cache", t.Name, e.Relation),
+			Hint:    fmt.Sprintf("embeddable from %s: %s", t.Name, relationNames(t))}
+	}
+	name := e.Relation
+	if e.Alias != "" {
+		name = e.Alias
+	}
+	sub := append(append([]string{}, path...), name)
+	key := pgrest.EmbedKey(sub...)
+	used[key] = true
+	var mods *pgrest.Modifiers
+	if rc.q.Embedded != nil {
+		mods = rc.q.Embedded[key]
+	}
+	child, err := rc.compile(crm.Tables[rel.Table], e.Select, mods, sub, depth+1, used)
+	if err != nil {
+		return nil, err
+	}
+	addKey(&child.keys, rel.Foreign)
+	if e.Spread && !rel.ToOne {
+		return nil, &crm.Error{Code: "PGRST127", Message: "Feature not implemented",
+			Details: fmt.Sprintf("spreading the to-many relationship '%s' is not supported", name),
+			Hint:    "embed it without ... to get an array"}
+	}
+	out := name
+	return &embedPlan{out: out, name: name, rel: rel, child: child, inner: e.Inner, spread: e.Spread}, nil
+}
+
+func relationNames(t *crm.Table) string {
+	var names []string
+	for _, r := range t.Relations {
+		names = append(names, r.Table)
+	}
+	return strings.Join(names, ", ")
+}
+
+func addKey(keys *[]string, k string) {
+	for _, x := range *keys {
+		if x == k {
+			return
+		}
+	}
+	*keys = append(*keys, k)
+}
+
+// UnknownColumn is 400 42703, as PostgreSQL reports a column that does not
+// exist in a filter, select or order.
+func UnknownColumn(t *crm.Table, name string) *crm.Error {
+	e := &crm.Error{Code: "42703", Message: fmt.Sprintf("column %s.%s does not exist", t.Name, name)}
+	names := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		names[i] = c.Name
+	}
+	if n := nearestName(name, names); n != "" {
+		e.Hint = fmt.Sprintf("Perhaps you meant to reference the column \"%s.%s\".", t.Name, n)
+	}
+	return e
+}
+
+// pathKind is the kind a JSON path yields: text after ->>, JSON after ->.
+func pathKind(path []pgrest.JSONStep) crm.Kind {
+	if path[len(path)-1].Text {
+		return crm.KindText
+	}
+	return crm.KindJSON
+}
+
+// colExpr is the SQL reading column c of plan p through path.
+func (rc *restCtx) colExpr(alias string, c *crm.Column, path []pgrest.JSONStep) (string, []any) {
+	q := alias + "." + c.Name
+	if len(path) == 0 {
+		return q, nil
+	}
+	if c.Kind != crm.KindJSON && c.Kind != crm.KindTextArray {
+		return "NULL", nil
+	}
+	return rc.d.PathExpr(q, path)
+}
+
+// selectList writes "SELECT <columns>, <keys> FROM table alias".
+func (rc *restCtx) selectList(p *plan, b *sqlb) {
+	b.add("SELECT ")
+	n := 0
+	sep := func() {
+		if n > 0 {
+			b.add(", ")
+		}
+		n++
+	}
+	for _, it := range p.items {
+		if it.col == nil {
+			continue
+		}
+		sep()
+		if len(it.col.path) > 0 {
+			e, args := rc.colExpr(p.alias, it.col.col, it.col.path)
+			b.add(e, args...)
+		} else {
+			b.add(rc.d.ReadExpr(p.alias+"."+it.col.col.Name, it.col.kind))
+		}
+	}
+	for _, k := range p.keys {
+		sep()
+		b.add(rc.d.ReadExpr(p.alias+"."+k, crm.KindUUID))
+	}
+	if n == 0 {
+		b.add("1")
+	}
+	b.add(" FROM " + p.table.Name + " " + p.alias)
+}
+
+// run executes the SELECT in b (written by selectList and friends),
+// assembles the rows and resolves their embeds. links holds each row's
+// value of the plan's last key column (the link to the parent).
+func (rc *restCtx) run(ctx context.Context, q queryer, p *plan, b *sqlb) (rows []*Row, keyVals []map[string]string, err error) {
+	rs, err := rc.s.query(ctx, q, b.String(), b.args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read %s: %w", p.table.Name, err)
+	}
+	defer rs.Close()
+	ncols := 0
+	for _, it := range p.items {
+		if it.col != nil {
+			ncols++
+		}
+	}
+	width := max(ncols+len(p.keys), 1)
+	raw := make([]any, width)
+	ptrs := make([]any, width)
+	for i := range raw {
+		ptrs[i] = &raw[i]
+	}
+	type pending struct {
+		cells []any
+		keys  map[string]string
+	}
+	var all []pending
+	for rs.Next() {
+		if err := rs.Scan(ptrs...); err != nil {
+			return nil, nil, err
+		}
+		pr := pending{cells: make([]any, len(p.items)), keys: map[string]string{}}
+		j := 0
+		for i, it := range p.items {
+			if it.col == nil {
+				continue
+			}
+			v, err := rc.d.Decode(it.col.kind, raw[j])
+			if err != nil {
+				return nil, nil, fmt.Errorf("read %s.%s: %w", p.table.Name, it.col.col.Name, err)
+			}
+			v = outValue(v)
+			if it.col.cast != "" {
+				if v, err = applyCast(v, it.col.cast); err != nil {
+					return nil, nil, err
+				}
+			}
+			pr.cells[i] = v
+			j++
+		}
+		for _, k := range p.keys {
+			v, err := rc.d.Decode(crm.KindUUID, raw[j])
+			if err != nil {
+				return nil, nil, err
+			}
+			if s, ok := v.(string); ok {
+				pr.keys[k] = s
+			}
+			j++
+		}
+		all = append(all, pr)
+	}
+	if err := rs.Err(); err != nil {
+		return nil, nil, rc.d.Error(err)
+	}
+	rs.Close()
+
+	for i, it := range p.items {
+		if it.embed == nil {
+			continue
+		}
+		e := it.embed
+		var vals []string
+		seen := map[string]bool{}
+		for _, pr := range all {
+			if v, ok := pr.keys[e.rel.Local]; ok && !seen[v] {
+				seen[v] = true
+				vals = append(vals, v)
+			}
+		}
+		groups, err := rc.fetchEmbed(ctx, q, e, vals)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, pr := range all {
+			g := groups[pr.keys[e.rel.Local]]
+			if e.rel.ToOne {
+				if len(g) > 0 {
+					pr.cells[i] = g[0]
+				} else {
+					pr.cells[i] = (*Row)(nil)
+				}
+				continue
+			}
+			if g == nil {
+				g = []*Row{}
+			}
+			pr.cells[i] = g
+		}
+	}
+	rows = make([]*Row, len(all))
+	keyVals = make([]map[string]string, len(all))
+	for n, pr := range all {
+		rows[n] = finalize(p, pr.cells)
+		keyVals[n] = pr.keys
+	}
+	return rows, keyVals, nil
+}
+
+// fetchEmbed reads the rows of embed e whose link column is in vals,
+// grouped by that value, each group ordered and paginated.
+func (rc *restCtx) fetchEmbed(ctx context.Context, q queryer, e *embedPlan, vals []string) (map[string][]*Row, error) {
+	c := e.child
+	groups := map[string][]*Row{}
+	for _, chunk := range chunks(vals, lookupChunk) {
+		var b sqlb
+		rc.selectList(c, &b)
+		b.add(" WHERE ")
+		if err := rc.where(c, &b); err != nil {
+			return nil, err
+		}
+		b.add(" AND "+c.alias+"."+e.rel.Foreign+" IN ("+inList(len(chunk))+")", anySlice(chunk)...)
+		if err := rc.orderBy(c, &b); err != nil {
+			return nil, err
+		}
+		rows, keys, err := rc.run(ctx, q, c, &b)
+		if err != nil {
+			return nil, err
+		}
+		for i, r := range rows {
+			k := keys[i][e.rel.Foreign]
+			groups[k] = append(groups[k], r)
+		}
+	}
+	if m := c.mods; m.Offset > 0 || m.Limit != nil {
+		for k, g := range groups {
+			lo := min(int(m.Offset), len(g))
+			hi := len(g)
+			if m.Limit != nil && int64(hi-lo) > *m.Limit {
+				hi = lo + int(*m.Limit)
+			}
+			groups[k] = g[lo:hi]
+		}
+	}
+	return groups, nil
+}
+
+// finalize lays out a row's cells as its output keys (spreads inlined).
+func finalize(p *plan, cells []any) *Row {
+	r := &Row{Keys: make([]string, 0, len(cells)), Vals: make([]any, 0, len(cells))}
+	for i, it := range p.items {
+		if it.col != nil {
+			r.Keys = append(r.Keys, it.col.out)
+			r.Vals = append(r.Vals, cells[i])
+			continue
+		}
+		if it.embed.spread {
+			if sub, _ := cells[i].(*Row); sub != nil {
+				r.Keys = append(r.Keys, sub.Keys...)
+				r.Vals = append(r.Vals, sub.Vals...)
+			} else {
+				for _, ci := range it.embed.child.items {
+					if ci.col != nil {
+						r.Keys = append(r.Keys, ci.col.out)
+						r.Vals = append(r.Vals, nil)
+					}
+				}
+			}
+			continue
+		}
+		r.Keys = append(r.Keys, it.embed.out)
+		r.Vals = append(r.Vals, cells[i])
+	}
+	return r
+}
+
+// outValue turns a decoded value into its response form.
+func outValue(v any) any {
+	switch x := v.(type) {
+	case time.Time:
+		return crm.FormatTime(x)
+	case decimal.Decimal:
+		return crm.Amount{Decimal: x}
+	case int:
+		return int64(x)
+	}
+	return v
+}
+
+// casts are the select casts supported (col::type), applied in Go so that
+// both backends render alike.
+var casts = map[string]string{
+	"text": "text", "varchar": "text", "uuid": "text", "date": "text", "timestamptz": "text",
+	"int": "int", "int4": "int", "int8": "int", "integer": "int", "bigint": "int", "smallint": "int",
+	"numeric": "numeric", "decimal": "numeric", "float": "numeric", "float8": "numeric", "real": "numeric",
+	"bool": "bool", "boolean": "bool", "json": "json", "jsonb": "json",
+}
+
+func applyCast(v any, cast string) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	bad := func() error {
+		return &crm.Error{Code: "22P02", Message: fmt.Sprintf("invalid input syntax for type %s: %q", cast, textOf(v))}
+	}
+	switch casts[cast] {
+	case "text":
+		return textOf(v), nil
+	case "int":
+		switch x := v.(type) {
+		case int64:
+			return x, nil
+		case bool:
+			if x {
+				return int64(1), nil
+			}
+			return int64(0), nil
+		case crm.Amount:
+			return x.Round(0).IntPart(), nil
+		case string:
+			n, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64)
+			if err != nil {
+				return nil, bad()
+			}
+			return n, nil
+		}
+	case "numeric":
+		switch x := v.(type) {
+		case int64:
+			return crm.Amount{Decimal: decimal.NewFromInt(x)}, nil
+		case crm.Amount:
+			return x, nil
+		case string:
+			d, err := decimal.NewFromString(strings.TrimSpace(x))
+			if err != nil {
+				return nil, bad()
+			}
+			return crm.Amount{Decimal: d}, nil
+		}
+	case "bool":
+		switch x := v.(type) {
+		case bool:
+			return x, nil
+		case int64:
+			return x != 0, nil
+		case string:
+			b, ok := parseBool(x)
+			if !ok {
+				return nil, bad()
+			}
+			return b, nil
+		}
+	case "json":
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		return json.RawMessage(b), nil
+	}
+	return nil, &crm.Error{Code: "42846", Message: fmt.Sprintf("cannot cast %s to %s", textOf(v), cast)}
+}
+
+// textOf renders a value as PostgreSQL's text output does.
+func textOf(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case bool:
+		if x {
+			return "true"
+		}
+		return "false"
+	case crm.Amount:
+		return x.String()
+	case json.RawMessage:
+		return string(x)
+	case []string:
+		return arrayText(x)
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// arrayText renders a text array as PostgreSQL's array output: {a,"b c"}.
+func arrayText(a []string) string {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, s := range a {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if s == "" || strings.ContainsAny(s, ",{}\" \\\t\n") || strings.EqualFold(s, "null") {
+			b.WriteByte('"')
+			b.WriteString(strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s))
+			b.WriteByte('"')
+		} else {
+			b.WriteString(s)
+		}
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// TextOf renders a response value as text, for CSV: NULL is "", arrays
+// use PostgreSQL's {a,b} form, JSON is inlined.
+func TextOf(v any) string { return textOf(v) }
+
+func parseBool(s string) (bool, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "t", "true", "y", "yes", "on", "1":
+		return true, true
+	case "f", "false", "n", "no", "off", "0":
+		return false, true
+	}
+	return false, false
+}

@@ -1,0 +1,185 @@
+package sqlite_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/connectgain/server/api"
+	"github.com/connectgain/server/crm"
+	"github.com/connectgain/server/sqlstore"
+	"github.com/connectgain/server/sqlstore/sqlite"
+)
+
+// benchDeals is the table size of the REST benchmarks.
+const benchDeals = 100_000
+
+type benchEnv struct {
+	srv  *httptest.Server
+	key  string
+	ws   string
+	bare *sql.DB // a read connection pool on the same file
+}
+
+var (
+	benchOnce sync.Once
+	benchE    *benchEnv
+)
+
+// mustBenchEnv seeds 100,000 deals (1,000 contacts) once per test binary.
+func mustBenchEnv(b *testing.B) *benchEnv {
+	b.Helper()
+	benchOnce.Do(func() {
+		ctx := context.Background()
+		dir, err := os.MkdirTemp("", "cgbench")
+		if err != nil {
+			b.Fatal(err)
+		}
+		path := filepath.Join(dir, "bench.db") // left for the OS: shared by every sub-benchmark
+		store, err := sqlite.Open(ctx, path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ws, err := store.CreateWorkspace(ctx, "bench", "SAR", "EG")
+		if err != nil {
+			b.Fatal(err)
+		}
+		key, _, _ := store.CreateKey(ctx, ws.ID, "bench", crm.ScopeWrite)
+		p := &crm.Principal{Workspace: *ws, Scope: crm.ScopeWrite}
+		stages := []string{"new", "lead", "qualified", "proposal", "won", "lost"}
+		for chunk := 0; chunk < benchDeals/10000; chunk++ {
+			req := &crm.BulkRequest{}
+			for i := 0; i < 10000; i++ {
+				n := chunk*10000 + i
+				d, _ := json.Marshal(map[string]any{"title": fmt.Sprintf("Order %d", 1000000+n), "value": n % 5000,
+					"stage": stages[n%len(stages)], "contact_phone": fmt.Sprintf("+2010%08d", n%1000),
+					"create_contact_if_missing": true, "contact_first_name": fmt.Sprintf("C%d", n%1000)})
+				req.Deals = append(req.Deals, d)
+			}
+			if _, err := store.CreateDealsBulk(ctx, p, req); err != nil {
+				b.Fatal(err)
+			}
+		}
+		bare, err := sql.Open("sqlite", "file:"+path+"?_pragma=query_only(1)")
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchE = &benchEnv{srv: httptest.NewServer(api.New(store, api.Config{}, nil).Handler()), key: key, ws: ws.ID, bare: bare}
+	})
+	if benchE == nil {
+		b.Fatal("bench setup failed")
+	}
+	return benchE
+}
+
+type benchQuery struct {
+	name, url, sql string
+	args           func(ws string) []any
+}
+
+var benchQueries = []benchQuery{
+	{"title_ilike", "/deals?select=id,title,value,stage&title=ilike.*Order%2010424*&order=created_at.desc&limit=50",
+		`SELECT t0.id, t0.title, t0.value, t0.stage FROM deals t0 WHERE t0.workspace_id = ? AND (t0.title LIKE ? ESCAPE '\') ORDER BY t0.created_at DESC NULLS FIRST LIMIT ? OFFSET ?`,
+		func(ws string) []any { return []any{ws, "%Order 10424%", 50, 0} }},
+	{"stage_in", "/deals?select=id,title,value,stage&stage=in.(won,lost)&order=created_at.desc&limit=50",
+		`SELECT t0.id, t0.title, t0.value, t0.stage FROM deals t0 WHERE t0.workspace_id = ? AND (t0.stage IN (?,?)) ORDER BY t0.created_at DESC NULLS FIRST LIMIT ? OFFSET ?`,
+		func(ws string) []any { return []any{ws, "won", "lost", 50, 0} }},
+	{"phone_lookup", "/contacts?select=id,first_name,phones&phones=cs.%7B%2B201000000424%7D",
+		`SELECT t0.id, t0.first_name, t0.phones FROM contacts t0 WHERE t0.workspace_id = ? AND (t0.id IN (SELECT ci.contact_id FROM contact_identifiers ci WHERE ci.workspace_id = ? AND ci.kind = ? AND ci.value = ?)) LIMIT ? OFFSET ?`,
+		func(ws string) []any { return []any{ws, ws, "phone", "+201000000424", 1000, 0} }},
+}
+
+// BenchmarkRestHTTP is the endpoint end to end: HTTP, auth, parse, SQL,
+// JSON. Compare with BenchmarkRestSQL, the same SQL run directly.
+//
+//	go test ./sqlstore/sqlite -run '^$' -bench 'Rest(HTTP|SQL)' -benchtime 2s
+func BenchmarkRestHTTP(b *testing.B) {
+	e := mustBenchEnv(b)
+	for _, q := range benchQueries {
+		b.Run(q.name, func(b *testing.B) {
+			req, _ := http.NewRequest("GET", e.srv.URL+api.RestPrefix+q.url, nil)
+			req.Header.Set("X-API-Key", e.key)
+			for b.Loop() {
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 || len(body) < 3 {
+					b.Fatalf("%d %s", resp.StatusCode, body)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkRestSQL runs the SQL the proxy renders, scanning every column.
+func BenchmarkRestSQL(b *testing.B) {
+	e := mustBenchEnv(b)
+	for _, q := range benchQueries {
+		b.Run(q.name, func(b *testing.B) {
+			for b.Loop() {
+				rows, err := e.bare.Query(q.sql, q.args(e.ws)...)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n := 0
+				for rows.Next() {
+					vals := make([]any, 3+btoi(q.name != "phone_lookup"))
+					ptrs := make([]any, len(vals))
+					for i := range vals {
+						ptrs[i] = &vals[i]
+					}
+					if err := rows.Scan(ptrs...); err != nil {
+						b.Fatal(err)
+					}
+					n++
+				}
+				rows.Close()
+				if n == 0 {
+					b.Fatal("no rows")
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkRestConcurrent is the title-contains search under 16
+// concurrent clients; it reports requests per second.
+func BenchmarkRestConcurrent(b *testing.B) {
+	e := mustBenchEnv(b)
+	b.SetParallelism(16)
+	url := e.srv.URL + api.RestPrefix + benchQueries[0].url
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req, _ := http.NewRequest("GET", url, nil)
+			req.Header.Set("X-API-Key", e.key)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+}
+
+func btoi(x bool) int {
+	if x {
+		return 1
+	}
+	return 0
+}
+
+var _ = sqlstore.MaxRows

@@ -361,3 +361,21 @@ func TestBulkDealEqualsRESTRead(t *testing.T) {
 		})
 	}
 }
+
+// TestBulkLinksOldestOfSharedPhone: the REST API may store a second contact
+// with a phone (a POST inserts); bulk linking then picks the oldest.
+func TestBulkLinksOldestOfSharedPhone(t *testing.T) {
+	e := mustBulkEnv(t, storetest.Backends(t)[0], Config{}, "", "")
+	_, first, _ := e.post(e.writeKey, deals(item("a", phone+`,`+create)))
+	req, _ := http.NewRequest("POST", e.url+"/functions/v1/rest-api-proxy/contacts", strings.NewReader(`{"first_name":"Second","phones":["+20 101 717 7777"]}`))
+	req.Header.Set("X-API-Key", e.writeKey)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil || res.StatusCode != 201 {
+		t.Fatalf("POST contact: %v %v", res.StatusCode, err)
+	}
+	res.Body.Close()
+	_, r, _ := e.post(e.writeKey, deals(item("b", phone)))
+	if *r.Results[0].ContactID != *first.Results[0].ContactID || r.Results[0].MatchedBy != "phone" {
+		t.Errorf("linked to %s; want the oldest contact %s", *r.Results[0].ContactID, *first.Results[0].ContactID)
+	}
+}

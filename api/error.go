@@ -109,7 +109,9 @@ func writeError(w http.ResponseWriter, e *crm.Error) {
 	if status == http.StatusUnauthorized {
 		h.Set("WWW-Authenticate", "Bearer")
 	}
-	h.Del("Content-Range")
+	if e.Code != "PGRST103" { // a 416 tells the range there is: */N
+		h.Del("Content-Range")
+	}
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(e)
 }

@@ -237,11 +237,6 @@ func (rc *restCtx) insertRow(ctx context.Context, tx *sql.Tx, t *crm.Table, ws *
 	if err := rc.checkRefs(ctx, tx, t, vals); err != nil {
 		return "", err
 	}
-	if t.Name == "contacts" {
-		if err := rc.checkIdentifiers(ctx, tx, []string{id}, vals); err != nil {
-			return "", err
-		}
-	}
 	names := []string{"workspace_id"}
 	args := []any{rc.ws.ID}
 	for _, c := range t.Columns {
@@ -336,51 +331,10 @@ func (rc *restCtx) checkRefs(ctx context.Context, tx *sql.Tx, t *crm.Table, vals
 	return nil
 }
 
-// checkIdentifiers refuses phones and emails that belong to a contact
-// other than ids (409 23505, naming the phone or email and the contact).
-func (rc *restCtx) checkIdentifiers(ctx context.Context, tx *sql.Tx, ids []string, vals map[string]any) error {
-	own := map[string]bool{}
-	for _, id := range ids {
-		own[id] = true
-	}
-	for _, kv := range []struct{ col, kind string }{{"phones", identPhone}, {"emails", identEmail}} {
-		list, ok := vals[kv.col].([]string)
-		if !ok || len(list) == 0 {
-			continue
-		}
-		if len(ids) > 1 {
-			return &crm.Error{Code: "23505", Message: fmt.Sprintf("%s %s would belong to %d contacts", kv.kind, list[0], len(ids)),
-				Details: fmt.Sprintf("Key (%s)=(%s) already exists.", kv.kind, list[0]),
-				Hint:    "a phone or email belongs to one contact: filter the PATCH down to one contact (e.g. id=eq.ID)"}
-		}
-		args := append([]any{rc.ws.ID, kv.kind}, anySlice(list)...)
-		rows, err := rc.s.query(ctx, tx, "SELECT value, contact_id FROM contact_identifiers WHERE workspace_id = ? AND kind = ? AND value IN ("+inList(len(list))+") ORDER BY value", args...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var v, cid string
-			if err := rows.Scan(&v, &cid); err != nil {
-				rows.Close()
-				return err
-			}
-			if !own[cid] {
-				rows.Close()
-				return &crm.Error{Code: "23505", Message: fmt.Sprintf("%s %s already belongs to contact %s", kv.kind, v, cid),
-					Details: fmt.Sprintf("Key (%s)=(%s) already exists.", kv.kind, v),
-					Hint:    fmt.Sprintf("update contact %s instead, or remove the %s from it first", cid, kv.kind)}
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // writeIdentifiers replaces the contact_identifiers rows of contact id for
-// the phones and emails set in vals.
+// the phones and emails set in vals. Two contacts may share a phone or an
+// email (a REST POST inserts, as PostgREST does; see the schema); the bulk
+// endpoint links to the oldest of them.
 func (rc *restCtx) writeIdentifiers(ctx context.Context, tx *sql.Tx, id string, vals map[string]any) error {
 	for _, kv := range []struct{ col, kind string }{{"phones", identPhone}, {"emails", identEmail}} {
 		list, ok := vals[kv.col].([]string)
@@ -390,9 +344,13 @@ func (rc *restCtx) writeIdentifiers(ctx context.Context, tx *sql.Tx, id string, 
 		if _, err := rc.s.exec(ctx, tx, "DELETE FROM contact_identifiers WHERE workspace_id = ? AND contact_id = ? AND kind = ?", rc.ws.ID, id, kv.kind); err != nil {
 			return err
 		}
-		rows := make([][]any, len(list))
-		for i, v := range list {
-			rows[i] = []any{rc.ws.ID, kv.kind, v, id}
+		rows := make([][]any, 0, len(list))
+		seen := map[string]bool{}
+		for _, v := range list {
+			if !seen[v] { // "+20 10…" and "+2010…" normalise alike
+				seen[v] = true
+				rows = append(rows, []any{rc.ws.ID, kv.kind, v, id})
+			}
 		}
 		if err := rc.s.insertRows(ctx, tx, "contact_identifiers", identInsertCols, identInsertKinds, rows); err != nil {
 			return err
@@ -546,15 +504,6 @@ func (rc *restCtx) updateRows(ctx context.Context, tx *sql.Tx, t *crm.Table, ws 
 			if _, ok := ws.pipes.ByID[pid]; !ok {
 				return fkError(t, "pipeline_id", pid, "pipelines")
 			}
-		}
-	}
-	if t.Name == "contacts" {
-		ids := make([]string, len(tg))
-		for i, x := range tg {
-			ids[i] = x.id
-		}
-		if err := rc.checkIdentifiers(ctx, tx, ids, vals); err != nil {
-			return err
 		}
 	}
 	if _, ok := t.Column("updated_at"); ok {

@@ -116,6 +116,9 @@ func (s *Store) CreateDealsBulk(ctx context.Context, p *crm.Principal, req *crm.
 	if err != nil && err != errRollback {
 		return nil, err
 	}
+	if out.Written && !req.DryRun {
+		s.noteWrites(ctx, out.Summary.Created+out.Summary.ContactsCreated)
+	}
 	if req.DryRun {
 		out.Written = false
 		for i := range out.Results {

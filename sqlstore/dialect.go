@@ -86,6 +86,8 @@ type RestDialect interface {
 // like/match/fts operators then get a path ending in ->>).
 type RestFilter struct {
 	Op      pgrest.Operator
+	Table   string // the table Col belongs to, so a dialect can use a search index
+	Alias   string // its alias in the query
 	Col     string
 	Kind    crm.Kind
 	Path    []pgrest.JSONStep

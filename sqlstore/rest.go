@@ -170,6 +170,9 @@ func (s *Store) Rest(ctx context.Context, p *crm.Principal, req *RestRequest) (*
 	if err != nil && !errors.Is(err, errRollback) {
 		return nil, err
 	}
+	if err == nil && res != nil {
+		s.noteWrites(ctx, res.Affected)
+	}
 	return res, nil
 }
 

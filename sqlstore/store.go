@@ -20,7 +20,8 @@ type Store struct {
 	write *sql.DB
 	d     Dialect
 	// Now is the clock; tests may replace it.
-	Now func() time.Time
+	Now   func() time.Time
+	stats writeStats
 }
 
 // New returns a store over the two pools (they may be the same).

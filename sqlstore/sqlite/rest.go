@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/pgrest"
@@ -83,6 +84,12 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 	case pgrest.OpLike:
 		return expr + " GLOB ?", append(args, likeToGlob(f.Pattern)), nil
 	case pgrest.OpILike:
+		if term, ok := trigramTerm(f.Pattern); ok && f.Table == "deals" && f.Col == f.Alias+".title" && len(f.Path) == 0 {
+			// The trigram index finds the candidates; LIKE keeps the answer
+			// exact (and the outer workspace condition keeps it isolated).
+			return "(" + f.Alias + ".rid IN (SELECT rowid FROM deals_title_fts WHERE deals_title_fts MATCH ?) AND " + expr + ` LIKE ? ESCAPE '\')`,
+				append(args, term, f.Pattern), nil
+		}
 		return expr + ` LIKE ? ESCAPE '\'`, append(args, f.Pattern), nil
 	case pgrest.OpMatch, pgrest.OpIMatch:
 		pat := f.Pattern
@@ -143,6 +150,36 @@ func arrayOp(op pgrest.Operator, col string, elems []string) (string, []any, err
 		}
 		return "EXISTS (SELECT 1 FROM json_each(" + col + ") WHERE value IN (" + in + "))", args, nil
 	}
+}
+
+// trigramTerm picks the FTS5 phrase that finds the candidates of a LIKE
+// pattern: a literal substring of at least three characters every match
+// must contain. Order titles all share "Order ", whose trigrams match every
+// row, so a run of digits is preferred (it is far rarer); else the longest
+// literal run. ok is false when no run is long enough, or the pattern uses
+// '_' or an escape (then LIKE scans).
+func trigramTerm(pattern string) (string, bool) {
+	if strings.ContainsAny(pattern, "\\_") {
+		return "", false
+	}
+	best, digits := "", ""
+	for _, part := range strings.Split(pattern, "%") {
+		if utf8.RuneCountInString(part) > utf8.RuneCountInString(best) {
+			best = part
+		}
+		for _, run := range strings.FieldsFunc(part, func(r rune) bool { return r < '0' || r > '9' }) {
+			if len(run) > len(digits) {
+				digits = run
+			}
+		}
+	}
+	if len(digits) >= 3 {
+		best = digits
+	}
+	if utf8.RuneCountInString(best) < 3 {
+		return "", false
+	}
+	return `"` + strings.ReplaceAll(best, `"`, `""`) + `"`, true
 }
 
 // likeToGlob turns a LIKE pattern (% _ and backslash escapes) into a GLOB

@@ -49,6 +49,11 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 		write.Close()
 		return nil, err
 	}
+	// Statistics for a database written by an earlier process.
+	if err := (Dialect{}).Analyze(ctx, write); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("analyze: %w", err)
+	}
 	q.Add("_pragma", "query_only(1)")
 	read, err := sql.Open("sqlite", base+q.Encode())
 	if err != nil {
@@ -180,6 +185,16 @@ func (Dialect) Decode(k crm.Kind, src any) (any, error) {
 		}
 	}
 	return nil, fmt.Errorf("cannot read %T as %s", src, k)
+}
+
+// analysisLimit bounds the rows ANALYZE reads per index: enough for the
+// planner's choices, milliseconds at any size.
+const analysisLimit = 1000
+
+// Analyze implements sqlstore.Analyzer.
+func (Dialect) Analyze(ctx context.Context, db *sql.DB) error {
+	_, err := db.ExecContext(ctx, fmt.Sprintf("PRAGMA analysis_limit=%d; ANALYZE", analysisLimit))
+	return err
 }
 
 // BeginWrite implements sqlstore.Dialect. The write pool has one

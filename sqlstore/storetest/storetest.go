@@ -39,6 +39,3 @@ func MustOpenSQLite(t testing.TB) *sqlstore.Store {
 	t.Cleanup(func() { s.Close() })
 	return s
 }
-
-// postgresBackend is filled in by the PostgreSQL backend.
-var postgresBackend = func(t testing.TB) (Backend, bool) { return Backend{}, false }

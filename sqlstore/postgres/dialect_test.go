@@ -1,0 +1,118 @@
+package postgres
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/connectgain/server/crm"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/shopspring/decimal"
+)
+
+func TestRebind(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`SELECT 1`, `SELECT 1`},
+		{`a = ? AND b IN (?,?)`, `a = $1 AND b IN ($2,$3)`},
+		{`x = '?' AND y = ?`, `x = '?' AND y = $1`},
+		{`x = 'it''s ?' AND y = ?`, `x = 'it''s ?' AND y = $1`},
+		{`x = E'a\'?' AND y = ?`, `x = E'a\'?' AND y = $1`},
+		{`"we?ird" = ?`, `"we?ird" = $1`},
+		{"-- what?\nx = ?", "-- what?\nx = $1"},
+		{`/* ? */ x = ?`, `/* ? */ x = $1`},
+		{`doc ?? 'k' AND id = ?`, `doc ? 'k' AND id = $1`},
+		{`? ? ? ? ? ? ? ? ? ? ?`, `$1 $2 $3 $4 $5 $6 $7 $8 $9 $10 $11`},
+	}
+	for _, tt := range tests {
+		if got := (Dialect{}).Rebind(tt.in); got != tt.want {
+			t.Errorf("Rebind(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestArrayLiteralRoundTrip(t *testing.T) {
+	for _, a := range [][]string{{}, {"a"}, {"a", "b c", `q"uote`, `back\slash`, "", "NULL", "{x,y}", "٠١٢ عربي"}} {
+		lit := arrayLiteral(a)
+		got, err := parseArray(lit)
+		if err != nil {
+			t.Fatalf("parseArray(%q): %v", lit, err)
+		}
+		if !reflect.DeepEqual(got, a) {
+			t.Errorf("round trip of %q via %q = %q", a, lit, got)
+		}
+	}
+	// PostgreSQL's own output leaves simple elements unquoted.
+	got, err := parseArray(`{vip,"two words",NULL,"a\\b"}`)
+	if err != nil || !reflect.DeepEqual(got, []string{"vip", "two words", "", `a\b`}) {
+		t.Errorf("parseArray = %q, %v", got, err)
+	}
+	if _, err := parseArray(`{"open`); err == nil {
+		t.Error("unterminated quote accepted")
+	}
+}
+
+func TestDecode(t *testing.T) {
+	d := Dialect{}
+	ts := time.Date(2025, 3, 1, 10, 0, 0, 123456000, time.FixedZone("x", 3600))
+	tests := []struct {
+		k    crm.Kind
+		src  any
+		want any
+	}{
+		{crm.KindDecimal, "11523.0000", decimal.RequireFromString("11523")},
+		{crm.KindDecimal, []byte("0.5000"), decimal.RequireFromString("0.5")},
+		{crm.KindTime, ts, ts.UTC()},
+		{crm.KindDate, time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC), "2025-12-31"},
+		{crm.KindTextArray, "{a,\"b c\"}", []string{"a", "b c"}},
+		{crm.KindTextArray, "{}", []string{}},
+		{crm.KindInt, int64(7), int64(7)},
+		{crm.KindBool, true, true},
+		{crm.KindUUID, "0192f0c4-9a8e-7d1e-8f00-000000000001", "0192f0c4-9a8e-7d1e-8f00-000000000001"},
+		{crm.KindText, nil, nil},
+	}
+	for _, tt := range tests {
+		got, err := d.Decode(tt.k, tt.src)
+		if err != nil {
+			t.Errorf("Decode(%s, %v): %v", tt.k, tt.src, err)
+			continue
+		}
+		if gd, ok := got.(decimal.Decimal); ok {
+			if !gd.Equal(tt.want.(decimal.Decimal)) || gd.String() != tt.want.(decimal.Decimal).String() {
+				t.Errorf("Decode(%s, %v) = %v, want %v", tt.k, tt.src, gd, tt.want)
+			}
+			continue
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Decode(%s, %v) = %#v, want %#v", tt.k, tt.src, got, tt.want)
+		}
+	}
+}
+
+func TestErrorClassification(t *testing.T) {
+	d := Dialect{}
+	tests := []struct {
+		err  error
+		code string
+	}{
+		{&pgconn.PgError{Code: "23505", Message: "duplicate key", Detail: "Key (x)=(1) already exists."}, "23505"},
+		{&pgconn.PgError{Code: "42703", Message: "column does not exist"}, "42703"},
+		{&pgconn.PgError{Code: "08006", Message: "connection failure"}, crm.CodeUnavailable},
+		{&pgconn.PgError{Code: "57P01", Message: "terminating connection due to administrator command"}, crm.CodeUnavailable},
+		{&pgconn.ConnectError{}, crm.CodeUnavailable},
+	}
+	for _, tt := range tests {
+		e, ok := crm.AsError(d.Error(tt.err))
+		if !ok || e.Code != tt.code {
+			t.Errorf("Error(%v) = %v, want code %s", tt.err, e, tt.code)
+			continue
+		}
+		if !errors.Is(e, tt.err) {
+			t.Errorf("Error(%v) does not wrap the cause", tt.err)
+		}
+	}
+	plain := errors.New("boom")
+	if got := d.Error(plain); got != plain {
+		t.Errorf("Error(plain) = %v, want it unchanged", got)
+	}
+}

@@ -1,0 +1,142 @@
+// Package postgres is ConnectGain's PostgreSQL backend, for shops that run
+// several stateless servers on one database (or on a Postgres-compatible
+// distributed engine such as Citus, sharded by workspace_id). It speaks to
+// PostgreSQL through pgx's database/sql driver, so the shared sqlstore code
+// runs unchanged; what differs from SQLite is in dialect.go and insert.go.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/connectgain/server/crm"
+	"github.com/connectgain/server/sqlstore"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DefaultMaxConns is the pool size per server process when the URL does
+// not set pool_max_conns: enough to keep both cores busy while some
+// connections wait on the network.
+var DefaultMaxConns = max(4, 4*runtime.NumCPU())
+
+// Open connects to the database named by a postgres:// URL, applies the
+// migrations and returns the store. Besides libpq's and pgx's parameters
+// the URL may carry pool_max_conns=N (connections this process opens).
+//
+// Unless the URL sets default_query_exec_mode, statements run in pgx's
+// cache_describe mode: the statement's parameter and result types are
+// cached per connection (one round trip per query, as with prepared
+// statements), but each execution is parsed and planned with its actual
+// values (an unnamed statement). That avoids the generic-plan trap of
+// named prepared statements measured in storage-notes.md (after five
+// executions PostgreSQL may switch to a generic plan that cannot use the
+// trigram or array indexes: 60x slower) without plan_cache_mode=
+// force_custom_plan, which also replans the foreign-key checks PostgreSQL
+// runs per inserted row and was measured to halve bulk insert speed.
+func Open(ctx context.Context, dsn string) (*sqlstore.Store, error) {
+	db, err := OpenDB(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := Migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return sqlstore.New(db, db, Dialect{}), nil
+}
+
+// OpenDB opens the connection pool without migrating (Open's URL rules).
+func OpenDB(ctx context.Context, dsn string) (*sql.DB, error) {
+	dsn, maxConns, err := splitPoolParams(dsn)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("postgres url: %w", err)
+	}
+	if !strings.Contains(dsn, "default_query_exec_mode=") {
+		cfg.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
+	}
+	if _, ok := cfg.RuntimeParams["application_name"]; !ok {
+		cfg.RuntimeParams["application_name"] = "connectgain"
+	}
+	db := stdlib.OpenDB(*cfg)
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pctx); err != nil {
+		db.Close()
+		e := Dialect{}.Error(err)
+		if ce, ok := crm.AsError(e); ok && ce.Details == "" {
+			ce.Details = err.Error()
+		}
+		return nil, fmt.Errorf("connect to %s: %w", Redact(dsn), e)
+	}
+	return db, nil
+}
+
+// splitPoolParams removes pool_max_conns from the URL (pgx would send it
+// to the server as a setting) and returns its value.
+func splitPoolParams(dsn string) (string, int, error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "", 0, fmt.Errorf("postgres url: %w", err)
+	}
+	q := u.Query()
+	n := DefaultMaxConns
+	if v := q.Get("pool_max_conns"); v != "" {
+		if n, err = strconv.Atoi(v); err != nil || n < 1 {
+			return "", 0, fmt.Errorf("postgres url: pool_max_conns=%q is not a positive integer", v)
+		}
+		q.Del("pool_max_conns")
+		u.RawQuery = q.Encode()
+	}
+	return u.String(), n, nil
+}
+
+// Redact hides the password of a postgres:// URL.
+func Redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "postgres://…"
+	}
+	return u.Redacted()
+}
+
+// Migrate applies the embedded migrations. A session advisory lock makes
+// servers that start at the same time on a fresh database take turns.
+func Migrate(ctx context.Context, db *sql.DB) error {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 120))
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, db, sub, goose.WithSessionLocker(locker))
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}

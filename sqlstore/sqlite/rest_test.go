@@ -1,0 +1,26 @@
+package sqlite
+
+import "testing"
+
+func TestTrigramTerm(t *testing.T) {
+	tests := []struct {
+		pattern, want string
+		ok            bool
+	}{
+		{"%Order 6829%", `"6829"`, true},
+		{"%order%", `"order"`, true},
+		{"Order 12%", `"Order 12"`, true}, // digits too short: the longest run
+		{"%ab%", "", false},
+		{"%a_c%", "", false},
+		{`%50\%%`, "", false},
+		{`%say "hi"%`, `"say ""hi"""`, true},
+		{"%سارة%", `"سارة"`, true},
+		{"%Shopify Order #68297797%", `"68297797"`, true},
+	}
+	for _, tt := range tests {
+		got, ok := trigramTerm(tt.pattern)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("trigramTerm(%q) = %q, %v; want %q, %v", tt.pattern, got, ok, tt.want, tt.ok)
+		}
+	}
+}

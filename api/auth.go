@@ -2,8 +2,11 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
 	"net/http"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/connectgain/server/crm"
 )
@@ -40,7 +43,7 @@ func (s *Server) requireKey(next handlerFunc) handlerFunc {
 			return crm.Errorf(crm.CodeUnauthorized, "missing API key").
 				WithHint("send your key in the X-API-Key header (or apikey, or Authorization: Bearer)")
 		}
-		p, err := s.store.Authenticate(r.Context(), key)
+		p, err := s.keys.authenticate(r.Context(), s.store, key)
 		if err != nil {
 			return err
 		}
@@ -50,4 +53,47 @@ func (s *Server) requireKey(next handlerFunc) handlerFunc {
 		}
 		return next(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
 	}
+}
+
+// KeyCacheTTL is how long a verified key is trusted without asking the
+// database again. A key revoked by "connectgain keys revoke" (another
+// process, perhaps another machine) stops working within this time.
+const KeyCacheTTL = 2 * time.Second
+
+// maxCachedKeys bounds the cache; past it, it starts again empty.
+const maxCachedKeys = 10000
+
+// keyCache remembers recently verified keys by their SHA-256, saving a
+// database query (a fifth of a point read's cost) on every request.
+// Failures are never cached.
+type keyCache struct {
+	mu sync.Mutex
+	m  map[[sha256.Size]byte]cachedKey
+}
+
+type cachedKey struct {
+	p       *crm.Principal
+	expires time.Time
+}
+
+func (c *keyCache) authenticate(ctx context.Context, store Store, key string) (*crm.Principal, error) {
+	h := sha256.Sum256([]byte(key))
+	now := time.Now()
+	c.mu.Lock()
+	e, ok := c.m[h]
+	c.mu.Unlock()
+	if ok && now.Before(e.expires) {
+		return e.p, nil
+	}
+	p, err := store.Authenticate(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= maxCachedKeys {
+		c.m = make(map[[sha256.Size]byte]cachedKey)
+	}
+	c.m[h] = cachedKey{p: p, expires: now.Add(KeyCacheTTL)}
+	c.mu.Unlock()
+	return p, nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/connectgain/server/sqlstore/storetest"
 )
@@ -67,6 +68,9 @@ func TestBulkLimitIsConfigurable(t *testing.T) {
 
 func TestBulkRevokedKey(t *testing.T) {
 	e := mustBulkEnv(t, storetest.Backend{Name: "sqlite", Open: storetest.MustOpenSQLite}, Config{}, "", "")
+	if status, _, _ := e.post(e.writeKey, deals(item("a", phone+`,`+create))); status != 200 {
+		t.Fatalf("before revoking: %d", status)
+	}
 	keys, err := e.store.Keys(context.Background(), "acme")
 	if err != nil {
 		t.Fatal(err)
@@ -74,6 +78,7 @@ func TestBulkRevokedKey(t *testing.T) {
 	if _, err := e.store.RevokeKey(context.Background(), keys[0].ID); err != nil {
 		t.Fatal(err)
 	}
+	time.Sleep(KeyCacheTTL + 100*time.Millisecond) // a verified key is trusted this long
 	if status, r, _ := e.post(e.writeKey, deals(item("a", phone))); status != 401 || !strings.Contains(r.Message, "revoked") {
 		t.Errorf("revoked key: %d %q", status, r.Message)
 	}

@@ -45,6 +45,7 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	metrics *metrics
+	keys    keyCache
 	// extra routes registered by other packages (the REST proxy, the
 	// dashboard), keyed by pattern.
 	mux *http.ServeMux

@@ -14,6 +14,30 @@ import (
 // (ISO 3166 alpha-2, e.g. "SA"); with no region it cannot be placed and is an
 // error. The error is an *Error with code invalid_phone.
 func NormalizePhone(raw, region string) (string, error) {
+	key := phoneKey{raw, region}
+	if v, ok := phoneCache.get(key); ok {
+		return v, nil
+	}
+	v, err := normalizePhone(raw, region)
+	if err == nil {
+		phoneCache.put(key, v)
+	}
+	return v, err
+}
+
+// phoneKey is a phone cache entry's key.
+type phoneKey struct{ raw, region string }
+
+// phoneCacheSize bounds the cache of normalised phones. Parsing a number
+// costs ~25 us (libphonenumber's regular expressions); shops send the same
+// customers' numbers again and again, in bulk requests and in filters.
+const phoneCacheSize = 1 << 16
+
+// phoneCache maps (raw, region) to E.164. A pure function's memo, so a
+// package-level value is safe; it is emptied when full.
+var phoneCache = &boundedCache[phoneKey, string]{max: phoneCacheSize}
+
+func normalizePhone(raw, region string) (string, error) {
 	s := foldDigits(strings.TrimSpace(raw))
 	if s == "" {
 		return "", Errorf(CodeInvalidPhone, "phone is empty").

@@ -2,12 +2,13 @@ package main
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/connectgain/server/sqlstore"
+	"github.com/connectgain/server/sqlstore/postgres"
 )
 
-// openPostgres is replaced when the PostgreSQL backend lands.
+// openPostgres opens (and migrates) the PostgreSQL database at a
+// postgres:// URL; pool_max_conns=N in the URL sizes this process's pool.
 func openPostgres(ctx context.Context, dsn string) (*sqlstore.Store, error) {
-	return nil, fmt.Errorf("the PostgreSQL backend is not built yet; use sqlite:FILE")
+	return postgres.Open(ctx, dsn)
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/connectgain/server/crm"
-	"github.com/connectgain/server/sqlstore/postgres"
 	"github.com/connectgain/server/sqlstore/storetest"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -64,7 +63,6 @@ func BenchmarkBulk(b *testing.B) {
 				if _, err := s.CreateDealsBulk(ctx, p, seed); err != nil {
 					b.Fatal(err)
 				}
-				analyze(b, dsn, r)
 				req, err := crm.ParseBulkRequest(benchDeals(r, n), n)
 				if err != nil {
 					b.Fatal(err)
@@ -113,7 +111,6 @@ func BenchmarkCopyFrom(b *testing.B) {
 				if _, err := s.CreateDealsBulk(ctx, p, seed); err != nil {
 					b.Fatal(err)
 				}
-				analyze(b, dsn, r)
 				now := time.Now().UTC()
 				var contacts, idents, deals [][]any
 				existing := map[string]uuid.UUID{}
@@ -166,22 +163,5 @@ func BenchmarkCopyFrom(b *testing.B) {
 			}
 			b.ReportMetric(float64(n*b.N)/spent.Seconds(), "deals/s")
 		})
-	}
-}
-
-// analyze refreshes planner statistics once, after the first seed, as
-// autovacuum does on a live database: a table analysed while empty gets
-// plans (its foreign-key checks included) that scan it.
-func analyze(b *testing.B, dsn string, round int) {
-	if round > 0 {
-		return
-	}
-	db, err := postgres.OpenDB(context.Background(), dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec(`ANALYZE`); err != nil {
-		b.Fatal(err)
 	}
 }

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -209,7 +210,12 @@ func (Dialect) Decode(k crm.Kind, src any) (any, error) {
 		}
 	case crm.KindJSON:
 		if s, ok := src.(string); ok {
-			return json.RawMessage(s), nil
+			// jsonb prints "a": 1 with spaces; compact it as SQLite stores it.
+			var b bytes.Buffer
+			if err := json.Compact(&b, []byte(s)); err != nil {
+				return nil, fmt.Errorf("jsonb %q: %w", s, err)
+			}
+			return json.RawMessage(b.Bytes()), nil
 		}
 	case crm.KindTextArray:
 		if s, ok := src.(string); ok {
@@ -252,8 +258,7 @@ func parseTimestamp(s string) (time.Time, error) {
 // offer SERIALIZABLE across nodes. The lock costs one round trip, cannot
 // deadlock (each transaction takes one lock, first, and holds no row
 // locks yet), and is released by COMMIT or ROLLBACK, also when a server
-// dies mid-request. The unique keys (contact_identifiers' primary key)
-// still guard the data should a writer ever skip the lock.
+// dies mid-request.
 func (Dialect) BeginWrite(ctx context.Context, db *sql.DB, workspaceID string) (*sql.Tx, error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {

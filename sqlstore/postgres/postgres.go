@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"runtime"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/connectgain/server/crm"
@@ -37,16 +36,17 @@ var DefaultMaxConns = max(4, 4*runtime.NumCPU())
 // migrations and returns the store. Besides libpq's and pgx's parameters
 // the URL may carry pool_max_conns=N (connections this process opens).
 //
-// Unless the URL sets default_query_exec_mode, statements run in pgx's
-// cache_describe mode: the statement's parameter and result types are
-// cached per connection (one round trip per query, as with prepared
-// statements), but each execution is parsed and planned with its actual
-// values (an unnamed statement). That avoids the generic-plan trap of
-// named prepared statements measured in storage-notes.md (after five
-// executions PostgreSQL may switch to a generic plan that cannot use the
-// trigram or array indexes: 60x slower) without plan_cache_mode=
-// force_custom_plan, which also replans the foreign-key checks PostgreSQL
-// runs per inserted row and was measured to halve bulk insert speed.
+// Unless the URL sets plan_cache_mode, every connection runs with
+// plan_cache_mode=force_custom_plan: pgx caches prepared statements, and
+// after five executions PostgreSQL may switch a cached statement to a
+// generic plan that cannot see the parameter values; for the REST filters
+// (ilike on a trigram index, skewed columns) that plan skips the index and
+// was measured 60x slower (storage-notes.md). It also makes the
+// foreign-key checks PostgreSQL runs per inserted row plan each time,
+// which is what keeps them index scans while a young table grows; with
+// the server default (auto) a bulk insert into a table analysed while
+// small was measured 40x slower (seq-scan FK checks). Measured
+// alternative: default_query_exec_mode=cache_describe in the URL.
 func Open(ctx context.Context, dsn string) (*sqlstore.Store, error) {
 	db, err := OpenDB(ctx, dsn)
 	if err != nil {
@@ -69,8 +69,8 @@ func OpenDB(ctx context.Context, dsn string) (*sql.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres url: %w", err)
 	}
-	if !strings.Contains(dsn, "default_query_exec_mode=") {
-		cfg.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
+	if _, ok := cfg.RuntimeParams["plan_cache_mode"]; !ok {
+		cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
 	}
 	if _, ok := cfg.RuntimeParams["application_name"]; !ok {
 		cfg.RuntimeParams["application_name"] = "connectgain"

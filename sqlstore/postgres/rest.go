@@ -118,7 +118,7 @@ func arrayFilter(op pgrest.Operator, col string, elems []string) (string, []any,
 		if kind, ok := identifierKinds[col[dot+1:]]; ok && dot > 0 && len(elems) > 0 {
 			alias := col[:dot]
 			return "(" + alias + ".workspace_id, " + alias + ".id) IN (SELECT ci.workspace_id, ci.contact_id FROM contact_identifiers ci WHERE ci.kind = '" + kind +
-				"' AND ci.value = ANY(?::text[])) AND " + col + " @> ?::text[]",
+					"' AND ci.value = ANY(?::text[])) AND " + col + " @> ?::text[]",
 				[]any{arr, arr}, nil
 		}
 		return col + " @> ?::text[]", []any{arr}, nil

@@ -96,8 +96,10 @@ CREATE INDEX contacts_first_name_trgm ON contacts USING gin (first_name gin_trgm
 CREATE INDEX contacts_last_name_trgm ON contacts USING gin (last_name gin_trgm_ops);
 
 -- One row per normalised phone (E.164) or email (lower-case) of a contact:
--- the exact-match btree for linking and for phones=cs./emails=cs. filters,
--- and the rule that one phone or email belongs to one contact. (A GIN
+-- the exact-match btree for linking and for phones=cs./emails=cs. filters.
+-- Two contacts may share one (a REST POST inserts, as PostgREST does);
+-- the bulk endpoint links to the oldest and, under the workspace lock,
+-- creates at most one contact per new phone or email. (A GIN
 -- index on the text[] columns was measured 60x slower under generic plans
 -- and slowed the write path; see storage-notes.md.)
 CREATE TABLE contact_identifiers (
@@ -105,7 +107,7 @@ CREATE TABLE contact_identifiers (
     kind         text NOT NULL CHECK (kind IN ('phone', 'email')),
     value        text NOT NULL,
     contact_id   uuid NOT NULL,
-    PRIMARY KEY (workspace_id, kind, value),
+    PRIMARY KEY (workspace_id, kind, value, contact_id),
     FOREIGN KEY (workspace_id, contact_id) REFERENCES contacts (workspace_id, id) ON DELETE CASCADE
 );
 CREATE INDEX contact_identifiers_contact ON contact_identifiers (workspace_id, contact_id);

@@ -361,15 +361,16 @@ func unknownField(k string, known []string, what string) *Error {
 	switch {
 	case k == "contact":
 		return e.WithHint("use flat contact_phone / contact_email (and contact_first_name, contact_last_name) instead of a nested contact object")
-	case nearest(k, known) != "":
-		return e.WithHint("did you mean %q?", nearest(k, known))
+	case Nearest(k, known) != "":
+		return e.WithHint("did you mean %q?", Nearest(k, known))
 	}
 	return e.WithHint("known fields: %s", strings.Join(known, ", "))
 }
 
-// nearest returns the known name closest to k by edit distance, if close
-// enough to be a plausible typo.
-func nearest(k string, known []string) string {
+// Nearest returns the known name closest to k by edit distance (a prefix
+// counts as close), if close enough to be a plausible typo, else "". It
+// gives the "did you mean" hints for fields, columns and tables.
+func Nearest(k string, known []string) string {
 	best, bestD := "", 1<<30
 	lk := strings.ToLower(k)
 	for _, c := range known {

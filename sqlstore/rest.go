@@ -219,7 +219,7 @@ func (s *Store) Rest(ctx context.Context, p *crm.Principal, req *RestRequest) (*
 // UnknownTable is 404 PGRST205 with the closest table as a hint.
 func UnknownTable(name string) *crm.Error {
 	e := &crm.Error{Code: "PGRST205", Message: fmt.Sprintf("Could not find the table 'public.%s' in the schema cache", name)}
-	if n := nearestName(name, crm.TableNames); n != "" {
+	if n := crm.Nearest(name, crm.TableNames); n != "" {
 		e.Hint = fmt.Sprintf("Perhaps you meant the table 'public.%s'", n)
 	}
 	return e
@@ -239,9 +239,8 @@ func (rc *restCtx) read(ctx context.Context, q queryer, t *crm.Table, req *RestR
 	}
 	res := &RestResult{Total: -1}
 	if req.Count {
-		var b sqlb
-		b.add("SELECT COUNT(*) FROM " + t.Name + " " + p.alias + " WHERE ")
-		if err := rc.where(p, &b); err != nil {
+		b, err := rc.countSQL(p)
+		if err != nil {
 			return nil, err
 		}
 		if err := rc.s.queryRow(ctx, q, b.String(), b.args...).Scan(&res.Total); err != nil {
@@ -252,6 +251,31 @@ func (rc *restCtx) read(ctx context.Context, q queryer, t *crm.Table, req *RestR
 		res.Rows = []*Row{}
 		return res, nil
 	}
+	b, err := rc.readSQL(p, req)
+	if err != nil {
+		return nil, err
+	}
+	rows, _, err := rc.run(ctx, q, p, b)
+	if err != nil {
+		return nil, err
+	}
+	res.Rows = rows
+	return res, nil
+}
+
+// countSQL renders the COUNT(*) of the rows plan p selects.
+func (rc *restCtx) countSQL(p *plan) (*sqlb, error) {
+	var b sqlb
+	b.add("SELECT COUNT(*) FROM " + p.table.Name + " " + p.alias + " WHERE ")
+	if err := rc.where(p, &b); err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
+// readSQL renders the top-level SELECT of a read: plan p's columns and
+// keys, filtered, ordered and cut to req's page (at most MaxRows rows).
+func (rc *restCtx) readSQL(p *plan, req *RestRequest) (*sqlb, error) {
 	var b sqlb
 	rc.selectList(p, &b)
 	b.add(" WHERE ")
@@ -266,45 +290,5 @@ func (rc *restCtx) read(ctx context.Context, q queryer, t *crm.Table, req *RestR
 		limit = MaxRows
 	}
 	b.add(" LIMIT ? OFFSET ?", limit, req.Offset)
-	rows, _, err := rc.run(ctx, q, p, &b)
-	if err != nil {
-		return nil, err
-	}
-	res.Rows = rows
-	return res, nil
-}
-
-// nearestName returns the candidate closest to name by edit distance,
-// when close enough to be a typo.
-func nearestName(name string, cands []string) string {
-	best, bd := "", 1<<30
-	for _, c := range cands {
-		if d := editDist(name, c); d < bd {
-			best, bd = c, d
-		}
-	}
-	if bd <= max(2, len(name)/3) {
-		return best
-	}
-	return ""
-}
-
-func editDist(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return &b, nil
 }

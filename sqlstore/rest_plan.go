@@ -192,7 +192,7 @@ func UnknownColumn(t *crm.Table, name string) *crm.Error {
 	for i, c := range t.Columns {
 		names[i] = c.Name
 	}
-	if n := nearestName(name, names); n != "" {
+	if n := crm.Nearest(name, names); n != "" {
 		e.Hint = fmt.Sprintf("Perhaps you meant to reference the column \"%s.%s\".", t.Name, n)
 	}
 	return e
@@ -364,17 +364,11 @@ func (rc *restCtx) fetchEmbed(ctx context.Context, q queryer, e *embedPlan, vals
 	c := e.child
 	groups := map[string][]*Row{}
 	for _, chunk := range chunks(vals, lookupChunk) {
-		var b sqlb
-		rc.selectList(c, &b)
-		b.add(" WHERE ")
-		if err := rc.where(c, &b); err != nil {
+		b, err := rc.embedSQL(e, chunk)
+		if err != nil {
 			return nil, err
 		}
-		b.add(" AND "+c.alias+"."+e.rel.Foreign+" IN ("+inList(len(chunk))+")", anySlice(chunk)...)
-		if err := rc.orderBy(c, &b); err != nil {
-			return nil, err
-		}
-		rows, keys, err := rc.run(ctx, q, c, &b)
+		rows, keys, err := rc.run(ctx, q, c, b)
 		if err != nil {
 			return nil, err
 		}
@@ -394,6 +388,24 @@ func (rc *restCtx) fetchEmbed(ctx context.Context, q queryer, e *embedPlan, vals
 		}
 	}
 	return groups, nil
+}
+
+// embedSQL renders the SELECT of embed e's rows linked to the parent key
+// values vals (one chunk), filtered and ordered; the per-parent limit and
+// offset are applied afterwards, in Go.
+func (rc *restCtx) embedSQL(e *embedPlan, vals []string) (*sqlb, error) {
+	c := e.child
+	var b sqlb
+	rc.selectList(c, &b)
+	b.add(" WHERE ")
+	if err := rc.where(c, &b); err != nil {
+		return nil, err
+	}
+	b.add(" AND "+c.alias+"."+e.rel.Foreign+" IN ("+inList(len(vals))+")", anySlice(vals)...)
+	if err := rc.orderBy(c, &b); err != nil {
+		return nil, err
+	}
+	return &b, nil
 }
 
 // finalize lays out a row's cells as its output keys (spreads inlined).

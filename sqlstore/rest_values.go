@@ -24,7 +24,7 @@ func unknownWriteColumn(t *crm.Table, name string) *crm.Error {
 	case name == "contact" && t.Name == "deals":
 		e.Hint = "send contact_id (look the contact up first, e.g. GET /functions/v1/rest-api-proxy/contacts?phones=cs.{...})"
 	default:
-		if n := nearestName(name, names); n != "" {
+		if n := crm.Nearest(name, names); n != "" {
 			e.Hint = fmt.Sprintf("Perhaps you meant the '%s' column", n)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/sqlstore/storetest"
 )
 
@@ -377,5 +378,39 @@ func TestBulkLinksOldestOfSharedPhone(t *testing.T) {
 	_, r, _ := e.post(e.writeKey, deals(item("b", phone)))
 	if *r.Results[0].ContactID != *first.Results[0].ContactID || r.Results[0].MatchedBy != "phone" {
 		t.Errorf("linked to %s; want the oldest contact %s", *r.Results[0].ContactID, *first.Results[0].ContactID)
+	}
+}
+
+// TestBulkIsolation: another workspace's contacts are invisible to linking
+// (by id, phone and email) and to skip_if_exists.
+func TestBulkIsolation(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			e := mustBulkEnv(t, b, Config{}, "", "")
+			ctx := context.Background()
+			other, err := e.store.CreateWorkspace(ctx, "other", "", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ok, _, _ := e.store.CreateKey(ctx, other.ID, "", crm.ScopeWrite)
+			_, rb, _ := e.post(ok, deals(item("Order 1", phone+`,"contact_email":"sara@example.com",`+create)))
+			theirs := *rb.Results[0].ContactID
+
+			status, r, raw := e.post(e.writeKey, `{"skip_if_exists":true,"deals":[`+
+				item("by id", `"contact_id":"`+theirs+`"`)+`,`+
+				item("Order 1", phone)+`,`+
+				item("by email", `"contact_email":"sara@example.com"`)+`,`+
+				item("Order 1", phone+`,`+create)+`]}`)
+			if status != 207 {
+				t.Fatalf("status %d: %s", status, raw)
+			}
+			wantFailed(t, r, 0, "contact_not_found", theirs)
+			wantFailed(t, r, 1, "contact_not_found", "")
+			wantFailed(t, r, 2, "contact_not_found", "")
+			wantResult(t, r, 3, "created", "created", true) // not skipped: their Order 1 is theirs
+			if *r.Results[3].ContactID == theirs {
+				t.Error("linked to another workspace's contact")
+			}
+		})
 	}
 }

@@ -117,7 +117,40 @@ func (s *Server) restRead(w http.ResponseWriter, r *http.Request, req *sqlstore.
 		return &crm.Error{Code: "PGRST116", Message: "Cannot coerce the result to a single JSON object",
 			Details: fmt.Sprintf("The result contains %d rows", n)}
 	}
+	w.Header().Set("Content-Location", contentLocation(req.Table, r.URL.RawQuery))
 	return writeRows(w, r, status, media, strip, res.Rows)
+}
+
+// contentLocation is PostgREST's Content-Location of a read: the table's
+// path under the proxy and the query parameters sorted by decoded key
+// (stably, so repeats keep their order), each kept as it was encoded.
+// Parts without "=" are dropped, as the parser drops them.
+func contentLocation(table, rawQuery string) string {
+	type part struct{ key, raw string }
+	var parts []part
+	for p := range strings.SplitSeq(rawQuery, "&") {
+		k, _, ok := strings.Cut(p, "=")
+		if !ok {
+			continue
+		}
+		if dk, err := url.QueryUnescape(k); err == nil {
+			k = dk
+		}
+		parts = append(parts, part{k, p})
+	}
+	if len(parts) == 0 {
+		return "/" + table
+	}
+	sort.SliceStable(parts, func(i, j int) bool { return parts[i].key < parts[j].key })
+	var b strings.Builder
+	b.WriteString("/" + table + "?")
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(p.raw)
+	}
+	return b.String()
 }
 
 // contentRange renders PostgREST's Content-Range for n rows from lower.

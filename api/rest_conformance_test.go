@@ -37,7 +37,7 @@ type restCase struct {
 	ExpandOut bool              `json:"x"`    // expand {{ids}} in expected values
 }
 
-func loadRestCases(t *testing.T) []restCase {
+func loadRestCases(t testing.TB) []restCase {
 	t.Helper()
 	b, err := os.ReadFile("testdata/rest_conformance.json")
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -73,6 +74,9 @@ var noMods = &pgrest.Modifiers{}
 // compileTop plans the whole select of the query over t and checks that
 // every embedded modifier names an embed of the select (else PGRST108).
 func (rc *restCtx) compileTop(t *crm.Table) (*plan, error) {
+	if hasNUL(rc.q) {
+		return nil, &crm.Error{Code: "22021", Message: `invalid byte sequence for encoding "UTF8": 0x00`}
+	}
 	used := map[string]bool{}
 	p, err := rc.compile(t, rc.q.Select, &rc.q.Modifiers, nil, 0, used)
 	if err != nil {
@@ -91,6 +95,53 @@ func (rc *restCtx) compileTop(t *crm.Table) (*plan, error) {
 		}
 	}
 	return p, nil
+}
+
+// hasNUL reports whether a filter operand, a JSON path key or a
+// text-search configuration of q holds a NUL byte. PostgreSQL rejects such
+// text (22021); SQLite would read it only up to the NUL in JSON paths and
+// in the functions behind fts and match, and fail at run time.
+func hasNUL(q *pgrest.Query) bool {
+	has := func(s string) bool { return strings.IndexByte(s, 0) >= 0 }
+	path := func(f pgrest.Field) bool {
+		for _, s := range f.JSONPath {
+			if has(s.Key) {
+				return true
+			}
+		}
+		return false
+	}
+	var conds func([]pgrest.Cond) bool
+	conds = func(cs []pgrest.Cond) bool {
+		for _, c := range cs {
+			if f := c.Filter; f != nil {
+				if has(f.Value) || has(f.FTSConfig) || path(f.Field) || slices.ContainsFunc(f.List, has) {
+					return true
+				}
+			} else if conds(c.Children) {
+				return true
+			}
+		}
+		return false
+	}
+	mods := func(m *pgrest.Modifiers) bool {
+		return m != nil && (conds(m.Where) || slices.ContainsFunc(m.Order, func(o pgrest.OrderTerm) bool { return path(o.Field) }))
+	}
+	var items func([]pgrest.SelectItem) bool
+	items = func(its []pgrest.SelectItem) bool {
+		return slices.ContainsFunc(its, func(it pgrest.SelectItem) bool {
+			return path(it.Field) || it.Embed != nil && items(it.Embed.Select)
+		})
+	}
+	if mods(&q.Modifiers) || items(q.Select) {
+		return true
+	}
+	for _, m := range q.Embedded {
+		if mods(m) {
+			return true
+		}
+	}
+	return false
 }
 
 func (rc *restCtx) compile(t *crm.Table, items []pgrest.SelectItem, mods *pgrest.Modifiers, path []string, depth int, used map[string]bool) (*plan, error) {

@@ -361,16 +361,8 @@ func (rc *restCtx) writeIdentifiers(ctx context.Context, tx *sql.Tx, id string, 
 
 // matching returns the ids of the rows the request's filters select.
 func (rc *restCtx) matching(ctx context.Context, tx *sql.Tx, t *crm.Table) ([]string, error) {
-	p, err := rc.compileTop(t)
+	b, err := rc.matchingSQL(t)
 	if err != nil {
-		return nil, err
-	}
-	var b sqlb
-	b.add("SELECT " + p.alias + ".id FROM " + t.Name + " " + p.alias + " WHERE ")
-	if err := rc.where(p, &b); err != nil {
-		return nil, err
-	}
-	if err := rc.orderBy(p, &b); err != nil {
 		return nil, err
 	}
 	rows, err := rc.s.query(ctx, tx, b.String(), b.args...)
@@ -387,6 +379,24 @@ func (rc *restCtx) matching(ctx context.Context, tx *sql.Tx, t *crm.Table) ([]st
 		ids = append(ids, id)
 	}
 	return ids, rc.d.Error(rows.Err())
+}
+
+// matchingSQL renders the SELECT of the ids of t's rows that the
+// request's filters select (PATCH and DELETE).
+func (rc *restCtx) matchingSQL(t *crm.Table) (*sqlb, error) {
+	p, err := rc.compileTop(t)
+	if err != nil {
+		return nil, err
+	}
+	var b sqlb
+	b.add("SELECT " + p.alias + ".id FROM " + t.Name + " " + p.alias + " WHERE ")
+	if err := rc.where(p, &b); err != nil {
+		return nil, err
+	}
+	if err := rc.orderBy(p, &b); err != nil {
+		return nil, err
+	}
+	return &b, nil
 }
 
 // needsWhere is Supabase's pg-safeupdate: PATCH and DELETE need a filter.

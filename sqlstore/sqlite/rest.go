@@ -55,7 +55,8 @@ func (Dialect) PathExpr(col string, path []pgrest.JSONStep) (string, []any) {
 }
 
 // jsonPath renders SQLite's JSON path ($.a[0]."b c"); ok is false for a key
-// SQLite cannot quote (it contains a double quote).
+// SQLite cannot quote: one with a double quote, or a NUL byte (SQLite reads
+// the path as a C string, so it would end there: "bad JSON path").
 func jsonPath(path []pgrest.JSONStep) (string, bool) {
 	var b strings.Builder
 	b.WriteByte('$')
@@ -65,7 +66,7 @@ func jsonPath(path []pgrest.JSONStep) (string, bool) {
 			fmt.Fprintf(&b, "[#%d]", *s.Index)
 		case s.Index != nil:
 			fmt.Fprintf(&b, "[%d]", *s.Index)
-		case strings.ContainsRune(s.Key, '"'):
+		case strings.ContainsAny(s.Key, "\"\x00"):
 			return "", false
 		default:
 			b.WriteString(`."` + s.Key + `"`)

@@ -1,0 +1,84 @@
+package sqlstore
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/connectgain/server/crm"
+)
+
+// RestStatement is one statement the REST renderer wrote, for the golden
+// tests: its role, the SQL with the dialect's placeholders, and the
+// arguments as bound.
+type RestStatement struct {
+	Label string // count, select, embed <path> or matching
+	SQL   string
+	Args  []any
+}
+
+// RenderRestForTest renders, without a database, the statements Store.Rest
+// runs for req: a read's COUNT (when req.Count), its SELECT (unless
+// req.Limit is 0) and the SELECT of each embed, linked to the one parent
+// key "<parent>"; or the id SELECT of a PATCH or DELETE. POST has nothing
+// to render: its statements depend on the rows already stored. Errors are
+// those Store.Rest would return before running anything.
+func RenderRestForTest(d RestDialect, ws *crm.Workspace, req *RestRequest) ([]RestStatement, error) {
+	t, ok := crm.Tables[req.Table]
+	if !ok {
+		return nil, UnknownTable(req.Table)
+	}
+	rc := &restCtx{d: d, ws: ws, q: req.Query}
+	var out []RestStatement
+	emit := func(label string, b *sqlb) {
+		out = append(out, RestStatement{Label: label, SQL: d.Rebind(b.String()), Args: b.args})
+	}
+	switch req.Method {
+	case http.MethodPatch, http.MethodDelete:
+		if err := needsWhere(req, map[string]string{http.MethodPatch: "UPDATE", http.MethodDelete: "DELETE"}[req.Method]); err != nil {
+			return nil, err
+		}
+		b, err := rc.matchingSQL(t)
+		if err != nil {
+			return nil, err
+		}
+		emit("matching", b)
+		return out, nil
+	case http.MethodGet, http.MethodHead:
+	default:
+		return nil, fmt.Errorf("RenderRestForTest: %s is not rendered", req.Method)
+	}
+	p, err := rc.compileTop(t)
+	if err != nil {
+		return nil, err
+	}
+	if req.Count {
+		b, err := rc.countSQL(p)
+		if err != nil {
+			return nil, err
+		}
+		emit("count", b)
+	}
+	if req.Limit == 0 {
+		return out, nil
+	}
+	b, err := rc.readSQL(p, req)
+	if err != nil {
+		return nil, err
+	}
+	emit("select", b)
+	var embeds func(p *plan, path string) error
+	embeds = func(p *plan, path string) error {
+		for _, e := range p.embeds {
+			b, err := rc.embedSQL(e, []string{"<parent>"})
+			if err != nil {
+				return err
+			}
+			emit("embed "+path+e.name, b)
+			if err := embeds(e.child, path+e.name+"."); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return out, embeds(p, "")
+}

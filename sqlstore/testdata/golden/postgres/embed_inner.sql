@@ -1,0 +1,15 @@
+-- GET /contacts?select=first_name,deals!inner(title)&deals.stage=eq.won
+
+-- select
+SELECT t0.first_name, t0.id FROM contacts t0 WHERE t0.workspace_id = $1 AND EXISTS (SELECT 1 FROM deals t1 WHERE t1.workspace_id = $2 AND (t1.stage = $3) AND t1.contact_id = t0.id) LIMIT $4 OFFSET $5;
+-- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $2 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $3 = "won"
+-- $4 = int64 1000
+-- $5 = int64 0
+
+-- embed deals
+SELECT t1.title, t1.contact_id FROM deals t1 WHERE t1.workspace_id = $1 AND (t1.stage = $2) AND t1.contact_id IN ($3);
+-- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $2 = "won"
+-- $3 = "<parent>"

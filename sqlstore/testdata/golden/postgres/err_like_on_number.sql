@@ -1,0 +1,2 @@
+-- GET /deals?value=like.3*
+-- error 42883: operator does not exist: numeric ~~ unknown

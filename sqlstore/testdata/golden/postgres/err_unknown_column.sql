@@ -1,0 +1,2 @@
+-- GET /deals?select=title&nope=eq.1
+-- error 42703: column deals.nope does not exist

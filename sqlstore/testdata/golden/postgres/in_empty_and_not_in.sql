@@ -1,0 +1,9 @@
+-- GET /deals?select=title&stage=in.()&source=not.in.(a,%22b,c%22)
+
+-- select
+SELECT t0.title FROM deals t0 WHERE t0.workspace_id = $1 AND (FALSE) AND (NOT (t0.source IN ($2,$3))) LIMIT $4 OFFSET $5;
+-- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $2 = "a"
+-- $3 = "b,c"
+-- $4 = int64 1000
+-- $5 = int64 0

@@ -1,0 +1,12 @@
+-- GET /deals?select=title&stage=in.(new,qualified)&probability=in.(1,2,3)
+
+-- select
+SELECT t0.title FROM deals t0 WHERE t0.workspace_id = $1 AND (t0.stage IN ($2,$3)) AND (t0.probability IN ($4,$5,$6)) LIMIT $7 OFFSET $8;
+-- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $2 = "new"
+-- $3 = "qualified"
+-- $4 = int64 1
+-- $5 = int64 2
+-- $6 = int64 3
+-- $7 = int64 1000
+-- $8 = int64 0

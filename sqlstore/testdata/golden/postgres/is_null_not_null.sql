@@ -1,0 +1,7 @@
+-- GET /deals?select=title&probability=is.null&company_id=not.is.null&source=is.not_null
+
+-- select
+SELECT t0.title FROM deals t0 WHERE t0.workspace_id = $1 AND (t0.probability IS NULL) AND (NOT (t0.company_id IS NULL)) AND (t0.source IS NOT NULL) LIMIT $2 OFFSET $3;
+-- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $2 = int64 1000
+-- $3 = int64 0

@@ -1,0 +1,13 @@
+-- GET /contacts?select=first_name&phones=cs.%7B%22%2B20%20101%20717%207777%22%7D&emails=cs.%7BA@Example.com%7D
+
+-- select
+SELECT t0.first_name FROM contacts t0 WHERE t0.workspace_id = $1 AND (t0.id IN (SELECT ci.contact_id FROM contact_identifiers ci WHERE ci.workspace_id = $2 AND ci.kind = $3 AND ci.value = $4)) AND (t0.id IN (SELECT ci.contact_id FROM contact_identifiers ci WHERE ci.workspace_id = $5 AND ci.kind = $6 AND ci.value = $7)) LIMIT $8 OFFSET $9;
+-- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $2 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $3 = "phone"
+-- $4 = "+201017177777"
+-- $5 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $6 = "email"
+-- $7 = "a@example.com"
+-- $8 = int64 1000
+-- $9 = int64 0

@@ -1,0 +1,13 @@
+-- GET /deals?select=title&and=(stage.in.(new,lost),tags.cs.%7Ba,b%7D,custom_fields->>x.is.null)
+
+-- select
+SELECT t0.title FROM deals t0 WHERE t0.workspace_id = ? AND (((t0.stage IN (?,?)) AND ((EXISTS (SELECT 1 FROM json_each(t0.tags) WHERE value = ?) AND EXISTS (SELECT 1 FROM json_each(t0.tags) WHERE value = ?))) AND ((CASE json_type(t0.custom_fields, ?) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(json_extract(t0.custom_fields, ?) AS TEXT) END) IS NULL))) LIMIT ? OFFSET ?;
+-- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $2 = "new"
+-- $3 = "lost"
+-- $4 = "a"
+-- $5 = "b"
+-- $6 = "$.\"x\""
+-- $7 = "$.\"x\""
+-- $8 = int64 1000
+-- $9 = int64 0

@@ -1,0 +1,2 @@
+-- GET /deals?probability=eq.x
+-- error 22P02: invalid input syntax for type integer: "x"

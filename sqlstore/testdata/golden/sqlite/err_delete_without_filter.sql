@@ -1,0 +1,2 @@
+-- DELETE /deals
+-- error 21000: DELETE requires a WHERE clause

@@ -1,0 +1,2 @@
+-- GET /deals?select=title&custom_fields->%00=gt.0
+-- error 22021: invalid byte sequence for encoding "UTF8": 0x00

@@ -1,0 +1,12 @@
+-- GET /deals?select=title&custom_fields->items_count=gt.2&custom_fields->a->0->>b=like.x*
+
+-- select
+SELECT t0.title FROM deals t0 WHERE t0.workspace_id = ? AND (cg_jsonb_cmp((t0.custom_fields -> ?), ?) > 0) AND ((CASE json_type(t0.custom_fields, ?) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(json_extract(t0.custom_fields, ?) AS TEXT) END) GLOB ?) LIMIT ? OFFSET ?;
+-- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $2 = "$.\"items_count\""
+-- $3 = "2"
+-- $4 = "$.\"a\"[0].\"b\""
+-- $5 = "$.\"a\"[0].\"b\""
+-- $6 = "x*"
+-- $7 = int64 1000
+-- $8 = int64 0

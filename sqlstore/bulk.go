@@ -330,7 +330,7 @@ func dealFromInput(in *crm.DealInput, id, contactID, stamp string) *crm.Deal {
 	}
 }
 
-// prefetchContacts loads, in a few IN queries, every contact the items name
+// prefetchContacts loads, in a few IN (or ArrayLookup) queries, every contact the items name
 // by id, phone or email.
 func (s *Store) prefetchContacts(ctx context.Context, tx *sql.Tx, wsID string, inputs []crm.DealInput, ok []bool) (*contactIndex, error) {
 	idx := &contactIndex{ids: map[string]bool{}, phones: map[string]string{}, emails: map[string]string{}}
@@ -351,9 +351,9 @@ func (s *Store) prefetchContacts(ctx context.Context, tx *sql.Tx, wsID string, i
 		add(&phones, in.ContactPhone, "p")
 		add(&emails, in.ContactEmail, "e")
 	}
-	for _, chunk := range chunks(ids, lookupChunk) {
-		args := append([]any{wsID}, anySlice(chunk)...)
-		rows, err := s.query(ctx, tx, `SELECT id FROM contacts WHERE workspace_id = ? AND id IN (`+inList(len(chunk))+`)`, args...)
+	for _, chunk := range s.lookupChunks(ids) {
+		cond, in := s.inCond("id", crm.KindUUID, chunk)
+		rows, err := s.query(ctx, tx, `SELECT id FROM contacts WHERE workspace_id = ? AND `+cond, append([]any{wsID}, in...)...)
 		if err != nil {
 			return nil, fmt.Errorf("look up contact ids: %w", err)
 		}
@@ -375,9 +375,9 @@ func (s *Store) prefetchContacts(ctx context.Context, tx *sql.Tx, wsID string, i
 		vals []string
 		dst  map[string]string
 	}{{identPhone, phones, idx.phones}, {identEmail, emails, idx.emails}} {
-		for _, chunk := range chunks(kv.vals, lookupChunk) {
-			args := append([]any{wsID, kv.kind}, anySlice(chunk)...)
-			rows, err := s.query(ctx, tx, `SELECT value, contact_id FROM contact_identifiers WHERE workspace_id = ? AND kind = ? AND value IN (`+inList(len(chunk))+`)`, args...)
+		for _, chunk := range s.lookupChunks(kv.vals) {
+			cond, in := s.inCond("value", crm.KindText, chunk)
+			rows, err := s.query(ctx, tx, `SELECT value, contact_id FROM contact_identifiers WHERE workspace_id = ? AND kind = ? AND `+cond, append([]any{wsID, kv.kind}, in...)...)
 			if err != nil {
 				return nil, fmt.Errorf("look up contact %ss: %w", kv.kind, err)
 			}
@@ -414,9 +414,9 @@ func (s *Store) checkCompanies(ctx context.Context, tx *sql.Tx, wsID string, inp
 		}
 	}
 	found := map[string]bool{}
-	for _, chunk := range chunks(ids, lookupChunk) {
-		args := append([]any{wsID}, anySlice(chunk)...)
-		rows, err := s.query(ctx, tx, `SELECT id FROM companies WHERE workspace_id = ? AND id IN (`+inList(len(chunk))+`)`, args...)
+	for _, chunk := range s.lookupChunks(ids) {
+		cond, in := s.inCond("id", crm.KindUUID, chunk)
+		rows, err := s.query(ctx, tx, `SELECT id FROM companies WHERE workspace_id = ? AND `+cond, append([]any{wsID}, in...)...)
 		if err != nil {
 			return fmt.Errorf("look up companies: %w", err)
 		}
@@ -455,24 +455,11 @@ func (s *Store) existingDeals(ctx context.Context, tx *sql.Tx, wsID string, inpu
 		}
 	}
 	found := map[pairKey]*crm.Deal{}
-	const per = lookupChunk / 2
+	per := s.pairChunk(len(pairs))
 	for start := 0; start < len(pairs); start += per {
 		chunk := pairs[start:min(start+per, len(pairs))]
-		cs, ts := map[string]bool{}, map[string]bool{}
-		args := []any{wsID}
-		var cl, tl []any
-		for _, p := range chunk {
-			if !cs[p.contact] {
-				cs[p.contact] = true
-				cl = append(cl, p.contact)
-			}
-			if !ts[p.title] {
-				ts[p.title] = true
-				tl = append(tl, p.title)
-			}
-		}
-		args = append(append(args, cl...), tl...)
-		rows, err := s.query(ctx, tx, `SELECT `+s.dealReadCols("d")+` FROM deals d WHERE d.workspace_id = ? AND d.contact_id IN (`+inList(len(cl))+`) AND d.title IN (`+inList(len(tl))+`) ORDER BY d.created_at, d.id`, args...)
+		cond, in := s.pairCond("d.contact_id", crm.KindUUID, "d.title", crm.KindText, chunk)
+		rows, err := s.query(ctx, tx, `SELECT `+s.dealReadCols("d")+` FROM deals d WHERE d.workspace_id = ? AND `+cond+` ORDER BY d.created_at, d.id`, append([]any{wsID}, in...)...)
 		if err != nil {
 			return nil, fmt.Errorf("look up existing deals: %w", err)
 		}
@@ -619,20 +606,44 @@ func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, table string, cols [
 	if ri, ok := s.d.(RowInserter); ok {
 		return s.d.Error(ri.InsertRows(ctx, tx, table, cols, kinds, rows))
 	}
-	per := min(lookupChunk, s.d.MaxParams()/len(cols))
+	per := min(insertChunk, s.d.MaxParams()/len(cols))
 	head := `INSERT INTO ` + table + ` (` + strings.Join(cols, ", ") + `) VALUES `
+	// Full chunks share one prepared statement: parsing an 8,000-parameter
+	// INSERT once per chunk cost more than executing it.
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	args := make([]any, 0, per*len(cols))
 	for start := 0; start < len(rows); start += per {
 		chunk := rows[start:min(start+per, len(rows))]
-		args := make([]any, 0, len(chunk)*len(cols))
+		args = args[:0]
 		for _, r := range chunk {
 			args = append(args, r...)
 		}
-		if _, err := s.exec(ctx, tx, head+placeholders(len(chunk), len(cols)), args...); err != nil {
-			return err
+		if len(chunk) < per {
+			if _, err := s.exec(ctx, tx, head+placeholders(len(chunk), len(cols)), args...); err != nil {
+				return err
+			}
+			continue
+		}
+		if full == nil {
+			var err error
+			if full, err = tx.PrepareContext(ctx, s.d.Rebind(head+placeholders(per, len(cols)))); err != nil {
+				return s.d.Error(err)
+			}
+		}
+		if _, err := full.ExecContext(ctx, args...); err != nil {
+			return s.d.Error(err)
 		}
 	}
 	return nil
 }
+
+// insertChunk is the rows per multi-row INSERT.
+const insertChunk = 250
 
 func nullable(s *string) any {
 	if s == nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/connectgain/server/crm"
+	"github.com/connectgain/server/sqlstore"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/shopspring/decimal"
 )
@@ -114,5 +115,23 @@ func TestErrorClassification(t *testing.T) {
 	plain := errors.New("boom")
 	if got := d.Error(plain); got != plain {
 		t.Errorf("Error(plain) = %v, want it unchanged", got)
+	}
+}
+
+func TestTrigramProbe(t *testing.T) {
+	for _, c := range []struct{ table, col, pattern, want string }{
+		{"deals", "t0.title", "%Order 10424%", "%10424%"},
+		{"deals", "t0.title", "%INV-2024-00017%", "%00017%"},
+		{"deals", "t0.title", "%10424%", ""},    // the probe would be the pattern
+		{"deals", "t0.title", "%Order 10%", ""}, // too short for a trigram
+		{"deals", "t0.title", `%a\%12345%`, "%12345%"},
+		{"deals", "t0.title", "%12_345%", "%345%"}, // "_" splits the run
+		{"deals", "t0.stage", "%Order 10424%", ""}, // no trigram index
+		{"contacts", "t1.last_name", "Ali 77889%", "%77889%"},
+	} {
+		got, ok := trigramProbe(sqlstore.RestFilter{Table: c.table, Col: c.col, Pattern: c.pattern})
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("trigramProbe(%s %s %q) = %q, %v; want %q", c.table, c.col, c.pattern, got, ok, c.want)
+		}
 	}
 }

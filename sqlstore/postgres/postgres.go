@@ -43,10 +43,13 @@ var DefaultMaxConns = max(4, 4*runtime.NumCPU())
 // (ilike on a trigram index, skewed columns) that plan skips the index and
 // was measured 60x slower (storage-notes.md). It also makes the
 // foreign-key checks PostgreSQL runs per inserted row plan each time,
-// which is what keeps them index scans while a young table grows; with
-// the server default (auto) a bulk insert into a table analysed while
-// small was measured 40x slower (seq-scan FK checks). Measured
-// alternative: default_query_exec_mode=cache_describe in the URL.
+// which keeps them index scans while a young table grows (with the server
+// default, auto, a generic plan built while a table was small was
+// measured 40x slower: seq scans, or contacts_created scanned for an id);
+// but planning each check costs ~30-45 us, so the bulk inserts
+// (InsertRows) switch to auto for their one statement after DISCARD
+// PLANS (insert.go). Measured alternative:
+// default_query_exec_mode=cache_describe in the URL.
 func Open(ctx context.Context, dsn string) (*sqlstore.Store, error) {
 	db, err := OpenDB(ctx, dsn)
 	if err != nil {

@@ -64,10 +64,17 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 		expr, args = d.PathExpr(f.Col, f.Path)
 	}
 	switch f.Op {
-	case pgrest.OpLike:
-		return expr + " LIKE ?", append(args, f.Pattern), nil
-	case pgrest.OpILike:
-		return expr + " ILIKE ?", append(args, f.Pattern), nil
+	case pgrest.OpLike, pgrest.OpILike:
+		op := " LIKE ?"
+		if f.Op == pgrest.OpILike {
+			op = " ILIKE ?"
+		}
+		if probe, ok := trigramProbe(f); ok {
+			// The index answers the probe; the whole pattern is checked
+			// on its rows only ("|| ''" keeps it out of the index scan).
+			return "(" + expr + op + " AND (" + expr + " || '')" + op + ")", append(args, probe, f.Pattern), nil
+		}
+		return expr + op, append(args, f.Pattern), nil
 	case pgrest.OpMatch:
 		return expr + " ~ ?", append(args, f.Pattern), nil
 	case pgrest.OpIMatch:
@@ -126,4 +133,62 @@ func arrayFilter(op pgrest.Operator, col string, elems []string) (string, []any,
 		return col + " <@ ?::text[]", []any{arr}, nil
 	}
 	return col + " && ?::text[]", []any{arr}, nil
+}
+
+// trigramColumns are the columns with a pg_trgm GIN index (migrations).
+var trigramColumns = map[string]bool{"deals.title": true, "contacts.first_name": true, "contacts.last_name": true}
+
+// trigramProbe returns, for a like/ilike filter on a trigram-indexed
+// column, a narrower pattern for the index to answer: "%digits%" for the
+// longest run of 3+ digits in the pattern, when the pattern has more than
+// that run. Every row the pattern matches contains the run, so the probe
+// loses nothing; the full pattern is then checked on the probe's rows.
+//
+// Why: a GIN trigram scan reads the posting list of every trigram of the
+// pattern, and when titles share a word ("Order 10424" against 100,000
+// "Order ..." titles) the trigrams of that word list every row: the
+// bitmap of title ILIKE '%Order 10424%' was built from ~100,000 entries
+// per common trigram to find 100 rows (storage-notes.md: "consider a plan
+// that uses the rarest trigrams, or an exact-token path for digits").
+// Digits are what identifies a row in CRM titles and names (order and
+// invoice numbers); words repeat.
+func trigramProbe(f sqlstore.RestFilter) (string, bool) {
+	if len(f.Path) > 0 || !trigramColumns[f.Table+"."+f.Col[strings.LastIndexByte(f.Col, '.')+1:]] {
+		return "", false
+	}
+	var best, cur []byte
+	other := false // the pattern has literal characters besides the run
+	flush := func() {
+		if len(cur) > len(best) {
+			if len(best) > 0 {
+				other = true
+			}
+			best = cur
+		} else if len(cur) > 0 {
+			other = true
+		}
+		cur = nil
+	}
+	p := f.Pattern
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if c == '\\' && i+1 < len(p) {
+			i++
+			c = p[i]
+		} else if c == '%' || c == '_' {
+			flush()
+			continue
+		}
+		if c >= '0' && c <= '9' {
+			cur = append(cur, c)
+			continue
+		}
+		flush()
+		other = true
+	}
+	flush()
+	if len(best) < 3 || !other {
+		return "", false
+	}
+	return "%" + string(best) + "%", true
 }

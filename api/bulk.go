@@ -33,8 +33,8 @@ func (s *Server) createDealsBulk(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if out.Written {
-		s.RowsWritten("deals", out.Summary.Created)
-		s.RowsWritten("contacts", out.Summary.ContactsCreated)
+		s.rowsWritten("deals", out.Summary.Created)
+		s.rowsWritten("contacts", out.Summary.ContactsCreated)
 	}
 	status := http.StatusOK
 	switch sum := out.Summary; {

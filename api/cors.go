@@ -48,6 +48,3 @@ func (s *Server) preflight(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusOK)
 	return nil
 }
-
-// Preflight answers OPTIONS for routes registered by other packages.
-func (s *Server) Preflight(w http.ResponseWriter, r *http.Request) error { return s.preflight(w, r) }

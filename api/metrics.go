@@ -53,8 +53,8 @@ func (m *metrics) observe(route, method string, status int, code string, d time.
 	}
 }
 
-// RowsWritten counts rows written to table.
-func (s *Server) RowsWritten(table string, n int) {
+// rowsWritten counts rows written to table.
+func (s *Server) rowsWritten(table string, n int) {
 	if n > 0 {
 		s.metrics.rowsWrote.WithLabelValues(table).Add(float64(n))
 	}

@@ -198,7 +198,7 @@ func (s *Server) restWrite(w http.ResponseWriter, r *http.Request, req *sqlstore
 	if err != nil {
 		return err
 	}
-	s.RowsWritten(req.Table, res.Affected)
+	s.rowsWritten(req.Table, res.Affected)
 	n := int64(res.Affected)
 	total := int64(-1)
 	if pref.Count != "" {

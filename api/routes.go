@@ -46,9 +46,7 @@ type Server struct {
 	log     *slog.Logger
 	metrics *metrics
 	keys    keyCache
-	// extra routes registered by other packages (the REST proxy, the
-	// dashboard), keyed by pattern.
-	mux *http.ServeMux
+	mux     *http.ServeMux
 }
 
 // New returns a server; call Handler for its http.Handler.
@@ -80,17 +78,6 @@ func (s *Server) routes() {
 	s.handle("GET /healthz", s.healthz)
 	s.handle("GET /readyz", s.readyz)
 	s.mux.Handle("GET /metrics", s.metrics.handler())
-}
-
-// Handle registers an extra route (the REST proxy, the dashboard) with the
-// server's error handling, logging and metrics.
-func (s *Server) Handle(pattern string, h func(http.ResponseWriter, *http.Request) error) {
-	s.handle(pattern, h)
-}
-
-// RequireKey wraps h with authentication, for routes registered by Handle.
-func (s *Server) RequireKey(h func(http.ResponseWriter, *http.Request) error) func(http.ResponseWriter, *http.Request) error {
-	return s.requireKey(h)
 }
 
 // Principal returns the authenticated principal of a request passed

@@ -57,7 +57,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		cfg.AllowedOrigins = strings.Split(*origins, ",")
 	}
 	srv := api.New(store, cfg, log)
-	registerExtras(srv, store, log)
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -63,17 +63,21 @@ func postgresUnavailable(t testing.TB, reason string) {
 	t.Skipf("skipping PostgreSQL: %s", reason)
 }
 
-// postgresBackend returns the PostgreSQL backend when EnvPostgres is set.
-// Unset: no backend (silently), except that CI=true fails t. Set but the
-// server is unreachable: a backend whose Open fails (CI=true) or skips
-// the subtest with the reason, so the SQLite run still happens.
+// postgresBackend returns the PostgreSQL backend. When EnvPostgres is
+// unset, CI=true fails t; otherwise the backend's Open skips its subtest
+// with a one-line reason. When the server is unreachable, Open fails
+// (CI=true) or skips likewise, so the SQLite run still happens.
 func postgresBackend(t testing.TB) (Backend, bool) {
 	t.Helper()
 	if os.Getenv(EnvPostgres) == "" {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("CI=true but %s is not set: the PostgreSQL backend must be tested in CI", EnvPostgres)
 		}
-		return Backend{}, false
+		return Backend{Name: "postgres", Open: func(t testing.TB) *sqlstore.Store {
+			t.Helper()
+			t.Skipf("skipping PostgreSQL: %s is not set (see README)", EnvPostgres)
+			return nil
+		}}, true
 	}
 	return Backend{Name: "postgres", Open: MustOpenPostgres}, true
 }

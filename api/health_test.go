@@ -52,6 +52,14 @@ func TestHealthMetricsCORS(t *testing.T) {
 		!strings.Contains(h.Get("Access-Control-Allow-Methods"), "POST") {
 		t.Errorf("preflight = %d %v", res.StatusCode, h)
 	}
+	for _, p := range []string{"/nope", "/healthz/x"} {
+		if res, body := get(p, nil, "GET"); res.StatusCode != 404 || !strings.Contains(body, `"code":"not_found"`) || !strings.Contains(body, `"hint":`) {
+			t.Errorf("GET %s = %d %s; want the JSON error shape", p, res.StatusCode, body)
+		}
+	}
+	if res, body := get("/healthz", nil, "POST"); res.StatusCode != 404 || !strings.Contains(body, `"details":null`) {
+		t.Errorf("POST /healthz = %d %s; want the JSON error shape", res.StatusCode, body)
+	}
 	if res, body := get("/functions/v1/create-deals-bulk", nil, "GET"); res.StatusCode != 405 || !strings.Contains(body, `"code":"method_not_allowed"`) {
 		t.Errorf("GET on the bulk endpoint = %d %s", res.StatusCode, body)
 	}

@@ -78,6 +78,13 @@ func (s *Server) routes() {
 	s.handle("GET /healthz", s.healthz)
 	s.handle("GET /readyz", s.readyz)
 	s.mux.Handle("GET /metrics", s.metrics.handler())
+	s.handle("/", s.notFound)
+}
+
+// notFound answers every other path and method with the JSON error shape.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
+	return crm.Errorf(crm.CodeNotFound, "no route for %s %s", r.Method, r.URL.Path).
+		WithHint("the API is POST /functions/v1/create-deals-bulk and /functions/v1/rest-api-proxy/{table}; GET /healthz, /readyz, /metrics")
 }
 
 // Principal returns the authenticated principal of a request passed

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
@@ -326,12 +327,34 @@ func optString(m map[string]json.RawMessage, k string) (string, *Error) {
 }
 
 func stringField(k string, r json.RawMessage) (string, *Error) {
+	if s, ok := plainJSONString(r); ok {
+		return s, nil
+	}
 	var s string
 	if err := json.Unmarshal(r, &s); err != nil {
 		return "", Errorf(CodeInvalidField, "%s must be a string, got %s", k, clip(r)).
 			WithHint(`send %s as a JSON string, e.g. "%s": "..."`, k, k)
 	}
 	return s, nil
+}
+
+// plainJSONString returns the content of a JSON string that needs no
+// unescaping (no backslash, no control character, valid UTF-8): most
+// fields of most items, decoded without reflection.
+func plainJSONString(r json.RawMessage) (string, bool) {
+	if len(r) < 2 || r[0] != '"' || r[len(r)-1] != '"' {
+		return "", false
+	}
+	body := r[1 : len(r)-1]
+	for _, c := range body {
+		if c == '\\' || c == '"' || c < 0x20 {
+			return "", false
+		}
+	}
+	if !utf8.Valid(body) {
+		return "", false
+	}
+	return string(body), true
 }
 
 func boolField(k string, r json.RawMessage) (bool, *Error) {

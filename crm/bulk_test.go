@@ -197,3 +197,17 @@ func TestResolve(t *testing.T) {
 		t.Errorf("invalid_stage details = %q; want the pipeline's stage ids", err.Details)
 	}
 }
+
+func TestPlainJSONStringAgreesWithUnmarshal(t *testing.T) {
+	for _, raw := range []string{`"plain"`, `""`, `"a\"b"`, `"tab\there"`, `"عربي"`, "\"bad \xff\"", `"\u0041"`, `5`, `"x`, `null`} {
+		var want string
+		wantErr := json.Unmarshal([]byte(raw), &want) != nil
+		got, ok := plainJSONString(json.RawMessage(raw))
+		if ok && (wantErr || got != want) {
+			t.Errorf("plainJSONString(%s) = %q; encoding/json gives %q (err %v)", raw, got, want, wantErr)
+		}
+		if s, err := stringField("f", json.RawMessage(raw)); (err != nil) != wantErr || (err == nil && s != want) {
+			t.Errorf("stringField(%s) = %q, %v; want %q (err %v)", raw, s, err, want, wantErr)
+		}
+	}
+}

@@ -21,10 +21,9 @@ import (
 // The REST proxy's SQLite half: JSON paths through SQLite's JSON
 // functions, and four SQL functions written in Go for what SQLite lacks
 // (POSIX-style regular expressions, PostgreSQL's text search, jsonb
-// containment and ordering). They are registered with the driver when the
-// package loads, before any connection opens, as database/sql drivers
-// register themselves.
-var _ = registerFunctions()
+// containment and ordering). Open registers them with the driver once,
+// before its first connection.
+var registerOnce sync.Once
 
 var _ sqlstore.RestDialect = Dialect{}
 

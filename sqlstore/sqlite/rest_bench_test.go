@@ -15,7 +15,6 @@ import (
 
 	"github.com/connectgain/server/api"
 	"github.com/connectgain/server/crm"
-	"github.com/connectgain/server/sqlstore"
 	"github.com/connectgain/server/sqlstore/sqlite"
 )
 
@@ -182,4 +181,3 @@ func btoi(x bool) int {
 	return 0
 }
 
-var _ = sqlstore.MaxRows

@@ -32,6 +32,7 @@ const BusyTimeout = 10 * time.Second
 // Open opens (creating when missing) the SQLite database at path, applies
 // the migrations and returns the store.
 func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
+	registerOnce.Do(func() { registerFunctions() })
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds()))
 	q.Add("_pragma", "journal_mode(WAL)")

@@ -39,6 +39,7 @@ func MustStartRestEnv(t testing.TB, store *sqlstore.Store) *restEnv {
 			t.Fatal(err)
 		}
 		e.keys[strings.ToUpper(ws.name)] = key
+		e.ids["ws."+strings.ToUpper(ws.name)] = w.ID // never to be shown
 		if ws.name == "a" {
 			rk, _, err := store.CreateKey(ctx, w.ID, "read", crm.ScopeRead)
 			if err != nil {
@@ -150,6 +151,12 @@ func (e *restEnv) seed() {
 		{"title":"Order 68297792 B","value":1,"contact_id":"`+e.ids["B.c1"]+`","custom_fields":{"shopify_order_id":"68297792"}},
 		{"title":"secret B","value":2,"contact_id":"`+e.ids["B.c1"]+`","tags":["vip"]}]}`, "B.d1", "B.d2")
 	e.do("PATCH", proxy+"/deals?id=eq."+e.ids["B.d1"], "B", nil, `{"stage":"won"}`)
+
+	resp, b = e.do("GET", proxy+"/pipelines?select=id", "B", nil, "")
+	if err := json.Unmarshal(b, &pipes); err != nil || resp.StatusCode != 200 || len(pipes) != 1 {
+		e.t.Fatalf("B pipelines: %d %s", resp.StatusCode, b)
+	}
+	e.ids["B.pipe"] = pipes[0]["id"]
 }
 
 // expand replaces {{name}} with the seeded id of that name.

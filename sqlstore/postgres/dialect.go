@@ -11,6 +11,7 @@ import (
 	"hash/fnv"
 	"io"
 	"net"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -289,6 +290,23 @@ func LockKey(workspaceID string) int64 {
 	return int64(h.Sum64())
 }
 
+// workspaceKey matches the start of a key violation's detail: every key
+// starts with workspace_id, a uuid.
+var workspaceKey = regexp.MustCompile(`^Key \(workspace_id, ([^)]*)\)=\([0-9A-Fa-f-]{36}, `)
+
+// hideWorkspace removes the workspace from a constraint violation's
+// detail, as API.md §2 says workspace_id is never shown: every key and
+// foreign key starts with it, so PostgreSQL's 23505/23503 details read
+// "Key (workspace_id, id)=(<workspace uuid>, <id>) ..."; shown as
+// "Key (id)=(<id>) ...". A "Failing row contains (...)" detail (23502,
+// 23514) lists the whole stored row, workspace_id first: dropped.
+func hideWorkspace(detail string) string {
+	if strings.HasPrefix(detail, "Failing row contains (") {
+		return ""
+	}
+	return workspaceKey.ReplaceAllString(detail, "Key ($1)=(")
+}
+
 // Error implements sqlstore.Dialect: a *pgconn.PgError becomes a
 // *crm.Error with its SQLSTATE, message, detail and hint (what PostgREST
 // shows), classified by code only; a lost or refused connection, or a
@@ -308,7 +326,7 @@ func (Dialect) Error(err error) error {
 			pe.Code == "53300": // too many connections
 			return &crm.Error{Code: crm.CodeUnavailable, Message: "the database is unavailable, try again", Err: err}
 		}
-		return &crm.Error{Code: pe.Code, Message: pe.Message, Details: pe.Detail, Hint: pe.Hint, Err: err}
+		return &crm.Error{Code: pe.Code, Message: pe.Message, Details: hideWorkspace(pe.Detail), Hint: pe.Hint, Err: err}
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err

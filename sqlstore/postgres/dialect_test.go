@@ -135,3 +135,25 @@ func TestTrigramProbe(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorHidesWorkspace: constraint details never show workspace_id
+// (API.md §2), whatever key they name.
+func TestErrorHidesWorkspace(t *testing.T) {
+	ws := "01a210cb-6af5-7886-baa1-efd94e935812"
+	tests := []struct{ code, in, want string }{
+		{"23505", "Key (workspace_id, id)=(" + ws + ", 0190f3b2-6c1e-7cc0-9a57-8f3c1c2d4e5f) already exists.",
+			"Key (id)=(0190f3b2-6c1e-7cc0-9a57-8f3c1c2d4e5f) already exists."},
+		{"23505", "Key (workspace_id, pipeline_id, stage)=(" + ws + ", p, a, b) already exists.",
+			"Key (pipeline_id, stage)=(p, a, b) already exists."},
+		{"23503", "Key (workspace_id, id)=(" + ws + ", c) is still referenced from table \"deals\".",
+			"Key (id)=(c) is still referenced from table \"deals\"."},
+		{"23514", "Failing row contains (" + ws + ", x, -1).", ""},
+		{"23503", "Key (contact_id)=(c) is not present in table \"contacts\".", "Key (contact_id)=(c) is not present in table \"contacts\"."},
+	}
+	for _, tt := range tests {
+		e, _ := crm.AsError(Dialect{}.Error(&pgconn.PgError{Code: tt.code, Detail: tt.in}))
+		if e == nil || e.Details != tt.want {
+			t.Errorf("%s %q: details %v, want %q", tt.code, tt.in, e, tt.want)
+		}
+	}
+}

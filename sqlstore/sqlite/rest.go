@@ -54,8 +54,13 @@ func (Dialect) PathExpr(col string, path []pgrest.JSONStep) (string, []any) {
 }
 
 // jsonPath renders SQLite's JSON path ($.a[0]."b c"); ok is false for a key
-// SQLite cannot quote: one with a double quote, or a NUL byte (SQLite reads
-// the path as a C string, so it would end there: "bad JSON path").
+// SQLite cannot quote: one with a NUL byte (SQLite reads the path as a C
+// string, so it would end there: "bad JSON path").
+//
+// SQLite reads a quoted label with JSON string escapes, so a backslash
+// and a double quote in the key are escaped: unescaped, a key ending in a
+// backslash (custom_fields->>a\) made the path unterminated, a run-time
+// "bad JSON path" and a 500, and a key such as b\c or q"k was not found.
 func jsonPath(path []pgrest.JSONStep) (string, bool) {
 	var b strings.Builder
 	b.WriteByte('$')
@@ -65,14 +70,17 @@ func jsonPath(path []pgrest.JSONStep) (string, bool) {
 			fmt.Fprintf(&b, "[#%d]", *s.Index)
 		case s.Index != nil:
 			fmt.Fprintf(&b, "[%d]", *s.Index)
-		case strings.ContainsAny(s.Key, "\"\x00"):
+		case strings.IndexByte(s.Key, 0) >= 0:
 			return "", false
 		default:
-			b.WriteString(`."` + s.Key + `"`)
+			b.WriteString(`."` + labelEscaper.Replace(s.Key) + `"`)
 		}
 	}
 	return b.String(), true
 }
+
+// labelEscaper escapes a key for a quoted label of a SQLite JSON path.
+var labelEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 
 // RestFilter implements sqlstore.Dialect.
 func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {

@@ -180,4 +180,3 @@ func btoi(x bool) int {
 	}
 	return 0
 }
-

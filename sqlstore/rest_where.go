@@ -144,11 +144,17 @@ func (rc *restCtx) single(p *plan, t *term, f *pgrest.Filter, v string, b *sqlb)
 		pat := v
 		if f.Op == pgrest.OpLike || f.Op == pgrest.OpILike {
 			pat = strings.ReplaceAll(v, "*", "%")
+			if err := checkLikePattern(pat); err != nil {
+				return err
+			}
 		}
 		return rc.dialect(b, RestFilter{Op: f.Op, Table: p.table.Name, Alias: p.alias, Col: t.qcol, Kind: t.col.Kind, Path: t.path, Pattern: pat})
 	case pgrest.OpFts, pgrest.OpPlFts, pgrest.OpPhFts, pgrest.OpWFts:
 		if t.kind != crm.KindText && t.kind != crm.KindJSON {
 			return noOperator(t.kind, "@@")
+		}
+		if err := checkTSConfig(f.FTSConfig); err != nil {
+			return err
 		}
 		return rc.dialect(b, RestFilter{Op: f.Op, Col: t.qcol, Kind: t.col.Kind, Path: t.path, Pattern: v, Config: f.FTSConfig})
 	case pgrest.OpIn:
@@ -539,4 +545,35 @@ func (rc *restCtx) relatedOrder(p *plan, o pgrest.OrderTerm, b *sqlb) error {
 	b.add("(SELECT "+ex+" FROM "+rt.Name+" "+a+" WHERE "+a+".workspace_id = ? AND "+a+"."+e.rel.Foreign+" = "+p.alias+"."+e.rel.Local+")",
 		append(args, rc.ws.ID)...)
 	return nil
+}
+
+// checkLikePattern refuses what PostgreSQL refuses, so SQLite answers the
+// same: a pattern ending in the escape character (22025).
+func checkLikePattern(pat string) error {
+	n := len(pat) - len(strings.TrimRight(pat, `\`))
+	if n%2 == 1 {
+		return &crm.Error{Code: "22025", Message: "LIKE pattern must not end with escape character",
+			Hint: `escape the backslash as \\, or drop it`}
+	}
+	return nil
+}
+
+// tsConfigs are PostgreSQL's built-in text search configurations.
+var tsConfigs = map[string]bool{
+	"simple": true, "arabic": true, "armenian": true, "basque": true, "catalan": true, "danish": true,
+	"dutch": true, "english": true, "finnish": true, "french": true, "german": true, "greek": true,
+	"hindi": true, "hungarian": true, "indonesian": true, "irish": true, "italian": true,
+	"lithuanian": true, "nepali": true, "norwegian": true, "portuguese": true, "romanian": true,
+	"russian": true, "serbian": true, "spanish": true, "swedish": true, "tamil": true,
+	"turkish": true, "yiddish": true,
+}
+
+// checkTSConfig refuses an unknown fts(config) on every backend, as
+// PostgreSQL does (42704).
+func checkTSConfig(cfg string) error {
+	if cfg == "" || tsConfigs[strings.ToLower(cfg)] || tsConfigs[strings.TrimPrefix(strings.ToLower(cfg), "pg_catalog.")] {
+		return nil
+	}
+	return &crm.Error{Code: "42704", Message: fmt.Sprintf("text search configuration %q does not exist", cfg),
+		Hint: "use one of PostgreSQL's configurations, e.g. simple, english or arabic"}
 }

@@ -240,21 +240,7 @@ func BenchmarkRestHTTP(b *testing.B) {
 		}
 	})
 	for _, q := range restQueries {
-		b.Run(q.name, func(b *testing.B) {
-			req, _ := http.NewRequest("GET", e.srv.URL+api.RestPrefix+q.url, nil)
-			req.Header.Set("X-API-Key", e.key)
-			for b.Loop() {
-				resp, err := http.DefaultClient.Do(req)
-				if err != nil {
-					b.Fatal(err)
-				}
-				body, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != 200 || len(body) < 3 {
-					b.Fatalf("%d %s", resp.StatusCode, body)
-				}
-			}
-		})
+		b.Run(q.name, func(b *testing.B) { storetest.BenchGET(b, e.srv.URL+api.RestPrefix+q.url, e.key) })
 	}
 }
 
@@ -297,24 +283,5 @@ func BenchmarkRestSQL(b *testing.B) {
 // concurrent clients; it reports requests per second.
 func BenchmarkRestConcurrent(b *testing.B) {
 	e := mustRestBench(b)
-	b.SetParallelism(8) // x GOMAXPROCS (2) = 16 clients
-	url := e.srv.URL + api.RestPrefix + restQueries[0].url
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			req, _ := http.NewRequest("GET", url, nil)
-			req.Header.Set("X-API-Key", e.key)
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				b.Error(err)
-				return
-			}
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != 200 {
-				b.Errorf("status %d", resp.StatusCode)
-				return
-			}
-		}
-	})
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+	storetest.BenchGETParallel(b, e.srv.URL+api.RestPrefix+restQueries[0].url, e.key, 16)
 }

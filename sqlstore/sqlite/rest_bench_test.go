@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -16,6 +14,7 @@ import (
 	"github.com/connectgain/server/api"
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/sqlstore/sqlite"
+	"github.com/connectgain/server/sqlstore/storetest"
 )
 
 // benchDeals is the table size of the REST benchmarks.
@@ -103,21 +102,7 @@ var benchQueries = []benchQuery{
 func BenchmarkRestHTTP(b *testing.B) {
 	e := mustBenchEnv(b)
 	for _, q := range benchQueries {
-		b.Run(q.name, func(b *testing.B) {
-			req, _ := http.NewRequest("GET", e.srv.URL+api.RestPrefix+q.url, nil)
-			req.Header.Set("X-API-Key", e.key)
-			for b.Loop() {
-				resp, err := http.DefaultClient.Do(req)
-				if err != nil {
-					b.Fatal(err)
-				}
-				body, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != 200 || len(body) < 3 {
-					b.Fatalf("%d %s", resp.StatusCode, body)
-				}
-			}
-		})
+		b.Run(q.name, func(b *testing.B) { storetest.BenchGET(b, e.srv.URL+api.RestPrefix+q.url, e.key) })
 	}
 }
 
@@ -156,22 +141,7 @@ func BenchmarkRestSQL(b *testing.B) {
 // concurrent clients; it reports requests per second.
 func BenchmarkRestConcurrent(b *testing.B) {
 	e := mustBenchEnv(b)
-	b.SetParallelism(16)
-	url := e.srv.URL + api.RestPrefix + benchQueries[0].url
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			req, _ := http.NewRequest("GET", url, nil)
-			req.Header.Set("X-API-Key", e.key)
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				b.Error(err)
-				return
-			}
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-		}
-	})
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+	storetest.BenchGETParallel(b, e.srv.URL+api.RestPrefix+benchQueries[0].url, e.key, 16)
 }
 
 func btoi(x bool) int {

@@ -1,0 +1,54 @@
+package storetest
+
+import (
+	"io"
+	"net/http"
+	"runtime"
+	"testing"
+)
+
+// BenchGET measures one GET of url with key per iteration, failing on any
+// status but 200 or an empty body. Both backends' REST benchmarks use it,
+// so their HTTP figures are comparable.
+func BenchGET(b *testing.B, url, key string) {
+	b.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	req.Header.Set("X-API-Key", key)
+	for b.Loop() {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || len(body) < 3 {
+			b.Fatalf("%d %s", resp.StatusCode, body)
+		}
+	}
+}
+
+// BenchGETParallel runs GET url from clients concurrent clients and
+// reports requests per second.
+func BenchGETParallel(b *testing.B, url, key string, clients int) {
+	b.Helper()
+	b.SetParallelism(max(1, clients/runtime.GOMAXPROCS(0)))
+	b.ResetTimer() // the caller's seeding is not part of the figure
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req, _ := http.NewRequest("GET", url, nil)
+			req.Header.Set("X-API-Key", key)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				b.Errorf("status %d", resp.StatusCode)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+}

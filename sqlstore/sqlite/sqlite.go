@@ -50,10 +50,20 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 		write.Close()
 		return nil, err
 	}
-	// Statistics for a database written by an earlier process.
-	if err := (Dialect{}).Analyze(ctx, write); err != nil {
+	// Statistics for a database that has never had any (written by an
+	// older version, or by a process that stopped before its first
+	// analysis). Later growth is analyzed by the store as it writes, so
+	// CLI commands do not re-analyze on every start.
+	var analyzed int
+	if err := write.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'`).Scan(&analyzed); err != nil {
 		write.Close()
-		return nil, fmt.Errorf("analyze: %w", err)
+		return nil, fmt.Errorf("check statistics: %w", err)
+	}
+	if analyzed == 0 {
+		if err := (Dialect{}).Analyze(ctx, write); err != nil {
+			write.Close()
+			return nil, fmt.Errorf("analyze: %w", err)
+		}
 	}
 	q.Add("_pragma", "query_only(1)")
 	read, err := sql.Open("sqlite", base+q.Encode())

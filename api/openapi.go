@@ -22,10 +22,19 @@ func (s *Server) restRoot(w http.ResponseWriter, r *http.Request) error {
 		WithHint("GET it for the OpenAPI document; tables are under %s/{table}", RestPrefix)
 }
 
+// schema is the description of the tables the store serves (a store
+// without one serves crm.DefaultSchema).
+func (s *Server) schema() *crm.Schema {
+	if ss, ok := s.store.(interface{ Schema() *crm.Schema }); ok {
+		return ss.Schema()
+	}
+	return crm.DefaultSchema
+}
+
 // openAPI serves GET /functions/v1/rest-api-proxy/: an OpenAPI 3 document
-// of the tables and their operations, built from crm.Tables.
+// of the tables and their operations, built from the store's schema.
 func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
-	b, err := json.Marshal(OpenAPIDocument())
+	b, err := json.Marshal(OpenAPIFor(s.schema()))
 	if err != nil {
 		return err
 	}
@@ -44,15 +53,18 @@ func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
 
 type obj = map[string]any
 
-// OpenAPIDocument describes the REST proxy.
-func OpenAPIDocument() obj {
+// OpenAPIDocument describes the REST proxy over crm.DefaultSchema.
+func OpenAPIDocument() obj { return OpenAPIFor(crm.DefaultSchema) }
+
+// OpenAPIFor describes the REST proxy over the tables of sc.
+func OpenAPIFor(sc *crm.Schema) obj {
 	paths := obj{"/": obj{"get": obj{"summary": "This document", "tags": []string{"introspection"},
 		"responses": obj{"200": obj{"description": "OK"}}}}}
 	schemas := obj{"Error": obj{"type": "object", "required": []string{"code", "message", "details", "hint"},
 		"properties": obj{"code": obj{"type": "string"}, "message": obj{"type": "string"},
 			"details": obj{"type": "string", "nullable": true}, "hint": obj{"type": "string", "nullable": true}}}}
-	for _, name := range crm.TableNames {
-		t := crm.Tables[name]
+	for _, name := range sc.Names {
+		t := sc.Tables[name]
 		schemas[name] = tableSchema(t)
 		paths["/"+name] = tablePath(t)
 	}

@@ -37,10 +37,10 @@ func (s *Server) restTable(w http.ResponseWriter, r *http.Request) error {
 	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPatch, http.MethodDelete:
 	default:
 		w.Header().Set("Allow", "OPTIONS,GET,HEAD,POST,PATCH,DELETE")
-		return &crm.Error{Code: "PGRST117", Message: "Unsupported HTTP method: " + r.Method}
+		return &crm.Error{Code: crm.PGRSTMethod, Message: "Unsupported HTTP method: " + r.Method}
 	}
 	table := r.PathValue("table")
-	if _, ok := crm.Tables[table]; !ok {
+	if _, ok := s.schema().Table(table); !ok {
 		return sqlstore.UnknownTable(table)
 	}
 	params, err := pgrest.ParseQueryString(r.URL.RawQuery)

@@ -17,10 +17,11 @@ import (
 
 // restCtx renders and runs one REST request.
 type restCtx struct {
-	s  *Store
-	d  RestDialect
-	ws *crm.Workspace
-	q  *pgrest.Query
+	s      *Store
+	d      RestDialect
+	ws     *crm.Workspace
+	q      *pgrest.Query
+	schema *crm.Schema // the tables (Store.Schema)
 }
 
 // sqlb accumulates SQL text and its arguments in text order.
@@ -204,7 +205,7 @@ func (rc *restCtx) compileEmbed(t *crm.Table, e *pgrest.Embed, path []string, de
 	if rc.q.Embedded != nil {
 		mods = rc.q.Embedded[key]
 	}
-	child, err := rc.compile(crm.Tables[rel.Table], e.Select, mods, sub, depth+1, used)
+	child, err := rc.compile(rc.schema.Tables[rel.Table], e.Select, mods, sub, depth+1, used)
 	if err != nil {
 		return nil, err
 	}

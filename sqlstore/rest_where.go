@@ -302,8 +302,8 @@ func (rc *restCtx) contains(p *plan, t *term, op pgrest.Operator, v string, b *s
 			return fromPgrest(err)
 		}
 		elems = normalizeElems(t.col, elems, rc.ws.PhoneRegion)
-		kind := map[string]string{"phone": identPhone, "email": identEmail}[t.col.Normalize]
-		if op == pgrest.OpCs && kind != "" && p.table.Name == "contacts" {
+		kind := t.col.Identifier
+		if op == pgrest.OpCs && kind != "" {
 			if len(elems) == 0 {
 				b.add("TRUE")
 				return nil
@@ -317,7 +317,7 @@ func (rc *restCtx) contains(p *plan, t *term, op pgrest.Operator, v string, b *s
 			}
 			return nil
 		}
-		return rc.dialect(b, RestFilter{Op: op, Col: t.qcol, Kind: t.col.Kind, Elems: elems})
+		return rc.dialect(b, RestFilter{Op: op, Col: t.qcol, Kind: t.col.Kind, Elems: elems, Identifier: t.col.Identifier})
 	case t.kind == crm.KindJSON && op != pgrest.OpOv:
 		doc, err := jsonOperand(v)
 		if err != nil {
@@ -535,7 +535,7 @@ func (rc *restCtx) relatedOrder(p *plan, o pgrest.OrderTerm, b *sqlb) error {
 		return &crm.Error{Code: "PGRST118", Message: fmt.Sprintf("A related order on '%s' is not possible", e.rel.Table),
 			Details: fmt.Sprintf("'%s' and '%s' do not form a many-to-one or one-to-one relationship", p.table.Name, e.rel.Table)}
 	}
-	rt := crm.Tables[e.rel.Table]
+	rt := rc.schema.Tables[e.rel.Table]
 	c, ok := rt.Column(o.Field.Name)
 	if !ok {
 		return UnknownColumn(rt, o.Field.Name)

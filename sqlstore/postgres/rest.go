@@ -87,7 +87,7 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 		return "to_tsvector(" + expr + ") @@ " + fn + "(?)", append(args, f.Pattern), nil
 	case pgrest.OpCs, pgrest.OpCd, pgrest.OpOv:
 		if f.Kind == crm.KindTextArray && len(f.Path) == 0 && f.JSON == nil {
-			return arrayFilter(f.Op, f.Col, f.Elems)
+			return arrayFilter(f.Op, f.Col, f.Identifier, f.Elems)
 		}
 		if f.JSON == nil {
 			break
@@ -107,14 +107,12 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 	return "", nil, &crm.Error{Code: "42883", Message: fmt.Sprintf("operator does not exist: %s %s unknown", f.Kind, f.Op)}
 }
 
-// identifierKinds maps the contact columns mirrored in contact_identifiers.
-var identifierKinds = map[string]string{"phones": "phone", "emails": "email"}
-
 // arrayFilter renders @>, <@ and && on a text[] column. phones=cs. and
 // emails=cs. (the lookups users make) first find the contacts through the
 // contact_identifiers btree, so they never scan contacts; the @> that
-// follows keeps the answer exact.
-func arrayFilter(op pgrest.Operator, col string, elems []string) (string, []any, error) {
+// follows keeps the answer exact. kind is the column's identifier kind
+// (crm.Column.Identifier), or "".
+func arrayFilter(op pgrest.Operator, col, kind string, elems []string) (string, []any, error) {
 	arr := elems
 	if arr == nil {
 		arr = []string{}
@@ -122,7 +120,7 @@ func arrayFilter(op pgrest.Operator, col string, elems []string) (string, []any,
 	switch op {
 	case pgrest.OpCs:
 		dot := strings.LastIndexByte(col, '.')
-		if kind, ok := identifierKinds[col[dot+1:]]; ok && dot > 0 && len(elems) > 0 {
+		if kind != "" && dot > 0 && len(elems) > 0 {
 			alias := col[:dot]
 			return "(" + alias + ".workspace_id, " + alias + ".id) IN (SELECT ci.workspace_id, ci.contact_id FROM contact_identifiers ci WHERE ci.kind = '" + kind +
 					"' AND ci.value = ANY(?::text[])) AND " + col + " @> ?::text[]",

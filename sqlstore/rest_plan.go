@@ -267,7 +267,7 @@ func (rc *restCtx) colExpr(alias string, c *crm.Column, path []pgrest.JSONStep) 
 	if c.Kind != crm.KindJSON && c.Kind != crm.KindTextArray {
 		return "NULL", nil
 	}
-	return rc.d.PathExpr(q, path)
+	return rc.d.PathExpr(q, c.Kind, path)
 }
 
 // selectList writes "SELECT <columns>, <keys> FROM table alias".

@@ -19,10 +19,10 @@ var _ sqlstore.RestDialect = Dialect{}
 // key bound as text and each array index as an integer (negative indexes
 // count from the end, as in PostgreSQL). A text[] column is read as jsonb
 // first, as SQLite stores it.
-func (Dialect) PathExpr(col string, path []pgrest.JSONStep) (string, []any) {
+func (Dialect) PathExpr(col string, k crm.Kind, path []pgrest.JSONStep) (string, []any) {
 	var b strings.Builder
 	b.WriteString("(")
-	if col == "custom_fields" || strings.HasSuffix(col, ".custom_fields") {
+	if k == crm.KindJSON {
 		b.WriteString(col) // the jsonb column: an expression index on col->>'key' applies
 	} else {
 		b.WriteString("to_jsonb(" + col + ")") // a text[] column
@@ -61,7 +61,7 @@ var jsonCmpOps = map[pgrest.Operator]string{
 func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 	expr, args := f.Col, []any(nil)
 	if len(f.Path) > 0 {
-		expr, args = d.PathExpr(f.Col, f.Path)
+		expr, args = d.PathExpr(f.Col, f.Kind, f.Path)
 	}
 	switch f.Op {
 	case pgrest.OpLike, pgrest.OpILike:

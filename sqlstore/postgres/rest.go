@@ -7,6 +7,7 @@ import (
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/pgrest"
 	"github.com/connectgain/server/sqlstore"
+	"github.com/connectgain/server/sqlstore/pgtext"
 )
 
 // The REST proxy's PostgreSQL half: PostgreSQL has every operator
@@ -75,10 +76,16 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 			return "(" + expr + op + " AND (" + expr + " || '')" + op + ")", append(args, probe, f.Pattern), nil
 		}
 		return expr + op, append(args, f.Pattern), nil
-	case pgrest.OpMatch:
+	case pgrest.OpMatch, pgrest.OpIMatch:
+		// Refused alike on SQLite: what pgtext cannot emulate, and the
+		// length and size limits.
+		if _, err := pgtext.CompileRegex(f.Pattern, f.Op == pgrest.OpIMatch); err != nil {
+			return "", nil, err
+		}
+		if f.Op == pgrest.OpIMatch {
+			return expr + " ~* ?", append(args, f.Pattern), nil
+		}
 		return expr + " ~ ?", append(args, f.Pattern), nil
-	case pgrest.OpIMatch:
-		return expr + " ~* ?", append(args, f.Pattern), nil
 	case pgrest.OpFts, pgrest.OpPlFts, pgrest.OpPhFts, pgrest.OpWFts:
 		fn := tsFuncs[f.Op]
 		if f.Config != "" {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/pgrest"
 	"github.com/connectgain/server/sqlstore"
+	"github.com/connectgain/server/sqlstore/pgtext"
 	"modernc.org/sqlite"
 )
 
@@ -33,7 +33,8 @@ func registerFunctions() bool {
 			panic("sqlite: register function: " + err.Error())
 		}
 	}
-	must(sqlite.RegisterDeterministicScalarFunction("regexp", 2, sqlRegexp))
+	must(sqlite.RegisterDeterministicScalarFunction("cg_match", 3, sqlMatch))
+	must(sqlite.RegisterDeterministicScalarFunction("cg_ilike", 2, sqlILike))
 	must(sqlite.RegisterDeterministicScalarFunction("cg_fts", 3, sqlFTS))
 	must(sqlite.RegisterDeterministicScalarFunction("cg_jsonb_contains", 2, sqlJSONContains))
 	must(sqlite.RegisterDeterministicScalarFunction("cg_jsonb_cmp", 2, sqlJSONCmp))
@@ -93,21 +94,18 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 		return expr + " GLOB ?", append(args, likeToGlob(f.Pattern)), nil
 	case pgrest.OpILike:
 		if term, ok := trigramTerm(f.Pattern); ok && f.Table == "deals" && f.Col == f.Alias+".title" && len(f.Path) == 0 {
-			// The trigram index finds the candidates; LIKE keeps the answer
-			// exact (and the outer workspace condition keeps it isolated).
-			return "(" + f.Alias + ".rid IN (SELECT rowid FROM deals_title_fts WHERE deals_title_fts MATCH ?) AND " + expr + ` LIKE ? ESCAPE '\')`,
+			// The trigram index finds the candidates; cg_ilike keeps the
+			// answer exact (and the outer workspace condition keeps it isolated).
+			return "(" + f.Alias + ".rid IN (SELECT rowid FROM deals_title_fts WHERE deals_title_fts MATCH ?) AND cg_ilike(" + expr + ", ?))",
 				append(args, term, f.Pattern), nil
 		}
-		return expr + ` LIKE ? ESCAPE '\'`, append(args, f.Pattern), nil
+		return "cg_ilike(" + expr + ", ?)", append(args, f.Pattern), nil
 	case pgrest.OpMatch, pgrest.OpIMatch:
-		pat := f.Pattern
-		if f.Op == pgrest.OpIMatch {
-			pat = "(?i)" + pat
+		icase := f.Op == pgrest.OpIMatch
+		if _, err := pgtext.CompileRegex(f.Pattern, icase); err != nil {
+			return "", nil, err
 		}
-		if _, err := compileRegexp(pat); err != nil {
-			return "", nil, &crm.Error{Code: "2201B", Message: fmt.Sprintf("invalid regular expression: %v", err)}
-		}
-		return expr + " REGEXP ?", append(args, pat), nil
+		return "cg_match(" + expr + ", ?, ?)", append(args, f.Pattern, icase), nil
 	case pgrest.OpFts, pgrest.OpPlFts, pgrest.OpPhFts, pgrest.OpWFts:
 		if _, err := parseTSQuery(string(f.Op), f.Pattern); err != nil {
 			return "", nil, &crm.Error{Code: "42601", Message: fmt.Sprintf("syntax error in tsquery: %q", f.Pattern)}
@@ -184,10 +182,22 @@ func trigramTerm(pattern string) (string, bool) {
 	if len(digits) >= 3 {
 		best = digits
 	}
-	if utf8.RuneCountInString(best) < 3 {
+	if utf8.RuneCountInString(best) < 3 || !foldsLikeIndex(best) {
 		return "", false
 	}
 	return `"` + strings.ReplaceAll(best, `"`, `""`) + `"`, true
+}
+
+// foldsLikeIndex reports whether the trigram index's case folding finds
+// every title that lower() matches to term: ASCII without i and k, since
+// lower('İ') is 'i' and lower('K') (Kelvin) is 'k'.
+func foldsLikeIndex(term string) bool {
+	for _, r := range term {
+		if r >= utf8.RuneSelf || strings.ContainsRune("iIkK", r) {
+			return false
+		}
+	}
+	return true
 }
 
 // likeToGlob turns a LIKE pattern (% _ and backslash escapes) into a GLOB
@@ -225,20 +235,6 @@ func writeGlobLiteral(b *strings.Builder, c byte) {
 	}
 }
 
-var regexps sync.Map // pattern -> *regexp.Regexp
-
-func compileRegexp(p string) (*regexp.Regexp, error) {
-	if r, ok := regexps.Load(p); ok {
-		return r.(*regexp.Regexp), nil
-	}
-	r, err := regexp.Compile(p)
-	if err != nil {
-		return nil, err
-	}
-	regexps.Store(p, r)
-	return r, nil
-}
-
 func textArg(v driver.Value) (string, bool) {
 	switch x := v.(type) {
 	case string:
@@ -253,18 +249,30 @@ func textArg(v driver.Value) (string, bool) {
 	return "", false
 }
 
-// sqlRegexp is regexp(pattern, value): SQLite's REGEXP operator.
-func sqlRegexp(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-	p, ok1 := textArg(args[0])
-	s, ok2 := textArg(args[1])
+// sqlMatch is cg_match(value, pattern, icase): PostgreSQL's ~ and ~*.
+func sqlMatch(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+	s, ok1 := textArg(args[0])
+	p, ok2 := textArg(args[1])
 	if !ok1 || !ok2 {
 		return nil, nil
 	}
-	r, err := compileRegexp(p)
+	icase, _ := args[2].(int64)
+	r, err := pgtext.CompileRegex(p, icase != 0)
 	if err != nil {
 		return nil, err
 	}
 	return r.MatchString(s), nil
+}
+
+// sqlILike is cg_ilike(value, pattern): PostgreSQL's ILIKE, with
+// lower() of both sides over all of Unicode (SQLite's LIKE folds ASCII only).
+func sqlILike(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+	s, ok1 := textArg(args[0])
+	p, ok2 := textArg(args[1])
+	if !ok1 || !ok2 {
+		return nil, nil
+	}
+	return pgtext.ILike(s, p), nil
 }
 
 // sqlFTS is cg_fts(text, op, query): the fts operators over text.

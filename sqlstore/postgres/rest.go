@@ -87,11 +87,17 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 		}
 		return expr + " ~ ?", append(args, f.Pattern), nil
 	case pgrest.OpFts, pgrest.OpPlFts, pgrest.OpPhFts, pgrest.OpWFts:
-		fn := tsFuncs[f.Op]
-		if f.Config != "" {
-			return "to_tsvector(?::regconfig, " + expr + ") @@ " + fn + "(?::regconfig, ?)", append(append([]any{f.Config}, args...), f.Config, f.Pattern), nil
+		// The configurations SQLite emulates, english by default whatever
+		// the server's default_text_search_config; a to_tsquery syntax
+		// error is refused before PostgreSQL sees it, as on SQLite.
+		cfg, err := pgtext.Config(f.Config)
+		if err != nil {
+			return "", nil, err
 		}
-		return "to_tsvector(" + expr + ") @@ " + fn + "(?)", append(args, f.Pattern), nil
+		if _, err := pgtext.ParseTSQuery(string(f.Op), cfg, f.Pattern); err != nil {
+			return "", nil, err
+		}
+		return "to_tsvector(?::regconfig, " + expr + ") @@ " + tsFuncs[f.Op] + "(?::regconfig, ?)", append(append([]any{cfg}, args...), cfg, f.Pattern), nil
 	case pgrest.OpCs, pgrest.OpCd, pgrest.OpOv:
 		if f.Kind == crm.KindTextArray && len(f.Path) == 0 && f.JSON == nil {
 			return arrayFilter(f.Op, f.Col, f.Elems)

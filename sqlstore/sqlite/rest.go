@@ -35,7 +35,7 @@ func registerFunctions() bool {
 	}
 	must(sqlite.RegisterDeterministicScalarFunction("cg_match", 3, sqlMatch))
 	must(sqlite.RegisterDeterministicScalarFunction("cg_ilike", 2, sqlILike))
-	must(sqlite.RegisterDeterministicScalarFunction("cg_fts", 3, sqlFTS))
+	must(sqlite.RegisterDeterministicScalarFunction("cg_fts", 5, sqlFTS))
 	must(sqlite.RegisterDeterministicScalarFunction("cg_jsonb_contains", 2, sqlJSONContains))
 	must(sqlite.RegisterDeterministicScalarFunction("cg_jsonb_cmp", 2, sqlJSONCmp))
 	return true
@@ -107,10 +107,16 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 		}
 		return "cg_match(" + expr + ", ?, ?)", append(args, f.Pattern, icase), nil
 	case pgrest.OpFts, pgrest.OpPlFts, pgrest.OpPhFts, pgrest.OpWFts:
-		if _, err := parseTSQuery(string(f.Op), f.Pattern); err != nil {
-			return "", nil, &crm.Error{Code: "42601", Message: fmt.Sprintf("syntax error in tsquery: %q", f.Pattern)}
+		cfg, err := pgtext.Config(f.Config)
+		if err != nil {
+			return "", nil, err
 		}
-		return "cg_fts(" + expr + ", ?, ?)", append(args, string(f.Op), f.Pattern), nil
+		if _, err := pgtext.ParseTSQuery(string(f.Op), cfg, f.Pattern); err != nil {
+			return "", nil, err
+		}
+		// A JSON value (not ->> text) is searched in its string values.
+		isJSON := f.Kind == crm.KindJSON && (len(f.Path) == 0 || !f.Path[len(f.Path)-1].Text)
+		return "cg_fts(" + expr + ", ?, ?, ?, ?)", append(args, string(f.Op), cfg, f.Pattern, isJSON), nil
 	case pgrest.OpCs, pgrest.OpCd, pgrest.OpOv:
 		if f.Kind == crm.KindTextArray && len(f.Path) == 0 && f.JSON == nil {
 			return arrayOp(f.Op, expr, f.Elems)
@@ -275,19 +281,62 @@ func sqlILike(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, err
 	return pgtext.ILike(s, p), nil
 }
 
-// sqlFTS is cg_fts(text, op, query): the fts operators over text.
+// sqlFTS is cg_fts(value, op, config, query, is_json): the fts
+// operators, with PostgreSQL's parsing and dictionaries (pgtext).
 func sqlFTS(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 	s, ok := textArg(args[0])
 	if !ok {
 		return nil, nil
 	}
 	op, _ := textArg(args[1])
-	q, _ := textArg(args[2])
-	node, err := parseTSQuery(op, q)
+	cfg, _ := textArg(args[2])
+	q, _ := textArg(args[3])
+	query, err := pgtext.ParseTSQuery(op, cfg, q)
 	if err != nil {
 		return nil, err
 	}
-	return node.match(tsWords(s)), nil
+	if isJSON, _ := args[4].(int64); isJSON != 0 {
+		var doc any
+		if decodeJSON(s, &doc) != nil {
+			return nil, nil
+		}
+		return query.Match(pgtext.ToTSVectorJSON(cfg, jsonStrings(doc, nil))), nil
+	}
+	return query.Match(pgtext.ToTSVector(cfg, s)), nil
+}
+
+// jsonStrings appends the string values of v in jsonb order (object
+// keys by length, then bytes).
+func jsonStrings(v any, out []string) []string {
+	switch x := v.(type) {
+	case string:
+		out = append(out, x)
+	case []any:
+		for _, e := range x {
+			out = jsonStrings(e, out)
+		}
+	case map[string]any:
+		for _, k := range jsonbKeys(x) {
+			out = jsonStrings(x[k], out)
+		}
+	}
+	return out
+}
+
+// jsonbKeys is an object's keys in jsonb's order: shorter first, then
+// by bytes.
+func jsonbKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if len(keys[i]) != len(keys[j]) {
+			return len(keys[i]) < len(keys[j])
+		}
+		return keys[i] < keys[j]
+	})
+	return keys
 }
 
 func sqlJSONContains(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
@@ -459,281 +508,4 @@ func cmpInt(a, b int) int {
 		return 1
 	}
 	return 0
-}
-
-// tsWords splits text into lower-case words, stemmed lightly (a stand-in
-// for PostgreSQL's english configuration: "Orders" matches "order").
-func tsWords(s string) []string {
-	var out []string
-	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127 && r != '\u00a0')
-	}) {
-		out = append(out, stem(w))
-	}
-	return out
-}
-
-func stem(w string) string {
-	for _, suf := range []string{"ing", "es", "s"} {
-		if len(w) > len(suf)+2 && strings.HasSuffix(w, suf) && !strings.HasSuffix(w, "ss") {
-			return w[:len(w)-len(suf)]
-		}
-	}
-	return w
-}
-
-// tsNode is a parsed text-search query.
-type tsNode struct {
-	op          string // word, and, or, not, phrase
-	word        string
-	prefix      bool
-	left, right *tsNode
-	words       []*tsNode // phrase
-}
-
-func (n *tsNode) match(words []string) bool {
-	switch n.op {
-	case "and":
-		return n.left.match(words) && n.right.match(words)
-	case "or":
-		return n.left.match(words) || n.right.match(words)
-	case "not":
-		return !n.left.match(words)
-	case "phrase":
-		for i := range words {
-			ok := true
-			for j, w := range n.words {
-				if i+j >= len(words) || !w.matchWord(words[i+j]) {
-					ok = false
-					break
-				}
-			}
-			if ok {
-				return true
-			}
-		}
-		return false
-	case "true":
-		return true
-	}
-	for _, w := range words {
-		if n.matchWord(w) {
-			return true
-		}
-	}
-	return false
-}
-
-func (n *tsNode) matchWord(w string) bool {
-	if n.prefix {
-		return strings.HasPrefix(w, n.word)
-	}
-	return w == n.word
-}
-
-// parseTSQuery reads a query for op: fts (to_tsquery: & | ! <-> ( ) :*),
-// plfts (all words), phfts (the words in sequence), wfts (websearch:
-// "phrases", or, -word).
-func parseTSQuery(op, q string) (*tsNode, error) {
-	switch op {
-	case "plfts":
-		return andAll(wordNodes(q)), nil
-	case "phfts":
-		return &tsNode{op: "phrase", words: wordNodes(q)}, nil
-	case "wfts":
-		return parseWebsearch(q), nil
-	}
-	p := &tsParser{s: q}
-	n, err := p.or()
-	if err != nil {
-		return nil, err
-	}
-	p.ws()
-	if p.i < len(p.s) {
-		return nil, fmt.Errorf("syntax error in tsquery at %d", p.i)
-	}
-	return n, nil
-}
-
-func wordNodes(q string) []*tsNode {
-	var out []*tsNode
-	for _, w := range tsWords(q) {
-		out = append(out, &tsNode{op: "word", word: w})
-	}
-	return out
-}
-
-func andAll(ns []*tsNode) *tsNode {
-	if len(ns) == 0 {
-		return &tsNode{op: "true"}
-	}
-	n := ns[0]
-	for _, x := range ns[1:] {
-		n = &tsNode{op: "and", left: n, right: x}
-	}
-	return n
-}
-
-func parseWebsearch(q string) *tsNode {
-	var groups [][]*tsNode // OR of ANDs
-	cur := []*tsNode{}
-	rest := q
-	for {
-		rest = strings.TrimSpace(rest)
-		if rest == "" {
-			break
-		}
-		var tok string
-		neg := false
-		if rest[0] == '-' {
-			neg, rest = true, rest[1:]
-		}
-		var n *tsNode
-		if strings.HasPrefix(rest, `"`) {
-			end := strings.IndexByte(rest[1:], '"')
-			if end < 0 {
-				end = len(rest) - 1
-			}
-			tok, rest = rest[1:1+end], rest[min(len(rest), end+2):]
-			n = &tsNode{op: "phrase", words: wordNodes(tok)}
-		} else {
-			i := strings.IndexAny(rest, " \t")
-			if i < 0 {
-				i = len(rest)
-			}
-			tok, rest = rest[:i], rest[i:]
-			if strings.EqualFold(tok, "or") && !neg {
-				groups = append(groups, cur)
-				cur = []*tsNode{}
-				continue
-			}
-			n = andAll(wordNodes(tok))
-		}
-		if neg {
-			n = &tsNode{op: "not", left: n}
-		}
-		cur = append(cur, n)
-	}
-	groups = append(groups, cur)
-	var out *tsNode
-	for _, g := range groups {
-		a := andAll(g)
-		if out == nil {
-			out = a
-		} else {
-			out = &tsNode{op: "or", left: out, right: a}
-		}
-	}
-	return out
-}
-
-type tsParser struct {
-	s string
-	i int
-}
-
-func (p *tsParser) ws() {
-	for p.i < len(p.s) && (p.s[p.i] == ' ' || p.s[p.i] == '\t') {
-		p.i++
-	}
-}
-
-func (p *tsParser) or() (*tsNode, error) {
-	l, err := p.and()
-	if err != nil {
-		return nil, err
-	}
-	for p.ws(); p.i < len(p.s) && p.s[p.i] == '|'; p.ws() {
-		p.i++
-		r, err := p.and()
-		if err != nil {
-			return nil, err
-		}
-		l = &tsNode{op: "or", left: l, right: r}
-	}
-	return l, nil
-}
-
-func (p *tsParser) and() (*tsNode, error) {
-	l, err := p.phrase()
-	if err != nil {
-		return nil, err
-	}
-	for p.ws(); p.i < len(p.s) && p.s[p.i] == '&'; p.ws() {
-		p.i++
-		r, err := p.phrase()
-		if err != nil {
-			return nil, err
-		}
-		l = &tsNode{op: "and", left: l, right: r}
-	}
-	return l, nil
-}
-
-func (p *tsParser) phrase() (*tsNode, error) {
-	l, err := p.unary()
-	if err != nil {
-		return nil, err
-	}
-	for p.ws(); strings.HasPrefix(p.s[p.i:], "<->"); p.ws() {
-		p.i += 3
-		r, err := p.unary()
-		if err != nil {
-			return nil, err
-		}
-		if l.op == "word" && r.op == "word" {
-			l = &tsNode{op: "phrase", words: []*tsNode{l, r}}
-		} else if l.op == "phrase" && r.op == "word" {
-			l.words = append(l.words, r)
-		} else {
-			l = &tsNode{op: "and", left: l, right: r}
-		}
-	}
-	return l, nil
-}
-
-func (p *tsParser) unary() (*tsNode, error) {
-	p.ws()
-	if p.i >= len(p.s) {
-		return nil, fmt.Errorf("unexpected end of tsquery")
-	}
-	switch p.s[p.i] {
-	case '!':
-		p.i++
-		n, err := p.unary()
-		if err != nil {
-			return nil, err
-		}
-		return &tsNode{op: "not", left: n}, nil
-	case '(':
-		p.i++
-		n, err := p.or()
-		if err != nil {
-			return nil, err
-		}
-		p.ws()
-		if p.i >= len(p.s) || p.s[p.i] != ')' {
-			return nil, fmt.Errorf("missing )")
-		}
-		p.i++
-		return n, nil
-	}
-	start := p.i
-	for p.i < len(p.s) && !strings.ContainsRune(" \t&|!()<:", rune(p.s[p.i])) {
-		p.i++
-	}
-	w := p.s[start:p.i]
-	if w == "" {
-		return nil, fmt.Errorf("syntax error at %d", start)
-	}
-	n := &tsNode{op: "word"}
-	if ws := tsWords(w); len(ws) > 0 {
-		n.word = ws[0]
-	}
-	if strings.HasPrefix(p.s[p.i:], ":*") {
-		p.i += 2
-		n.prefix = true
-		n.word = strings.ToLower(w)
-	}
-	return n, nil
 }

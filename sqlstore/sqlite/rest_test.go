@@ -15,7 +15,7 @@ func TestTrigramTerm(t *testing.T) {
 		{`%50\%%`, "", false},
 		{`%say "ho"%`, `"say ""ho"""`, true},
 		{"%Shipping 12%", "", false}, // i: lower(İ) is i, which the index may not fold
-		{"%سارة%", "", false}, // non-ASCII: lower() may fold unlike the index
+		{"%سارة%", "", false},        // non-ASCII: lower() may fold unlike the index
 		{"%Shopify Order #68297797%", `"68297797"`, true},
 	}
 	for _, tt := range tests {

@@ -38,6 +38,7 @@ func registerFunctions() bool {
 	must(sqlite.RegisterDeterministicScalarFunction("cg_fts", 5, sqlFTS))
 	must(sqlite.RegisterDeterministicScalarFunction("cg_jsonb_contains", 2, sqlJSONContains))
 	must(sqlite.RegisterDeterministicScalarFunction("cg_jsonb_cmp", 2, sqlJSONCmp))
+	must(sqlite.RegisterDeterministicScalarFunction("cg_jsonb_text", 1, sqlJSONText))
 	return true
 }
 
@@ -49,7 +50,9 @@ func (Dialect) PathExpr(col string, path []pgrest.JSONStep) (string, []any) {
 		return "NULL", nil
 	}
 	if path[len(path)-1].Text {
-		return "(CASE json_type(" + col + ", ?) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(json_extract(" + col + ", ?) AS TEXT) END)", []any{jp, jp}
+		// Strings (the common case) straight from SQLite; numbers, arrays
+		// and objects as jsonb prints them (1.50, [1, 2]).
+		return "(CASE json_type(" + col + ", ?) WHEN 'text' THEN json_extract(" + col + ", ?) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL ELSE cg_jsonb_text(" + col + " -> ?) END)", []any{jp, jp, jp}
 	}
 	return "(" + col + " -> ?)", []any{jp}
 }
@@ -316,27 +319,25 @@ func jsonStrings(v any, out []string) []string {
 			out = jsonStrings(e, out)
 		}
 	case map[string]any:
-		for _, k := range jsonbKeys(x) {
+		for _, k := range pgtext.JSONBKeys(x) {
 			out = jsonStrings(x[k], out)
 		}
 	}
 	return out
 }
 
-// jsonbKeys is an object's keys in jsonb's order: shorter first, then
-// by bytes.
-func jsonbKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+
+// sqlJSONText is cg_jsonb_text(json): what ->> yields in PostgreSQL.
+func sqlJSONText(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+	s, ok := textArg(args[0])
+	if !ok {
+		return nil, nil
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		if len(keys[i]) != len(keys[j]) {
-			return len(keys[i]) < len(keys[j])
-		}
-		return keys[i] < keys[j]
-	})
-	return keys
+	t, ok, err := pgtext.JSONText([]byte(s))
+	if err != nil || !ok {
+		return nil, nil
+	}
+	return t, nil
 }
 
 func sqlJSONContains(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {

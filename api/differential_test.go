@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"regexp"
 	"sort"
@@ -47,6 +48,9 @@ type diffCase struct {
 	Body    json.RawMessage   `json:"b"`
 	Status  int               `json:"s"`
 	MinRows int               `json:"min"` // at least this many rows on both
+	// Known, when set, is a difference not fixed yet (listed in
+	// docs/backend-differences.md): logged, not failed.
+	Known string `json:"known"`
 }
 
 func loadDiffCases(t testing.TB) diffFile {
@@ -247,7 +251,16 @@ func TestDifferential(t *testing.T) {
 	p := startDiffPair(t, f.Seed)
 	diffs := 0
 	for n, c := range f.Cases {
-		if msg := p.compare(c); msg != "" {
+		saved := [2]map[string]string{maps.Clone(p.names[0]), maps.Clone(p.names[1])}
+		msg := p.compare(c)
+		if c.Known != "" {
+			p.names = saved // ids only one backend returned must not shift the names of later ones
+		}
+		if msg != "" && c.Known != "" {
+			t.Logf("#%d %s: known difference (%s)", n, c.Name, c.Known)
+			continue
+		}
+		if msg != "" {
 			diffs++
 			t.Errorf("#%d %s: %s %s\n%s", n, c.Name, c.Method, c.Path, msg)
 		}

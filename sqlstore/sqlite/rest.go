@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,7 +38,46 @@ func registerFunctions() bool {
 	must(sqlite.RegisterDeterministicScalarFunction("cg_jsonb_contains", 2, sqlJSONContains))
 	must(sqlite.RegisterDeterministicScalarFunction("cg_jsonb_cmp", 2, sqlJSONCmp))
 	must(sqlite.RegisterDeterministicScalarFunction("cg_jsonb_text", 1, sqlJSONText))
+	must(sqlite.RegisterCollationUtf8("cg_textarray", collateTextArray))
+	must(sqlite.RegisterCollationUtf8("cg_jsonb", collateJSONB))
 	return true
+}
+
+// OrderCollate implements sqlstore.OrderCollator: text arrays (stored as
+// JSON text) sort element by element, JSON values in jsonb order.
+func (Dialect) OrderCollate(k crm.Kind) string {
+	switch k {
+	case crm.KindTextArray:
+		return " COLLATE cg_textarray"
+	case crm.KindJSON:
+		return " COLLATE cg_jsonb"
+	}
+	return ""
+}
+
+// collateTextArray compares two JSON arrays of strings as PostgreSQL
+// compares text[]: element by element (bytes, as the C.UTF-8 collation),
+// a prefix first.
+func collateTextArray(a, b string) int {
+	var x, y []string
+	if json.Unmarshal([]byte(a), &x) != nil || json.Unmarshal([]byte(b), &y) != nil {
+		return strings.Compare(a, b)
+	}
+	for i := 0; i < len(x) && i < len(y); i++ {
+		if c := strings.Compare(x[i], y[i]); c != 0 {
+			return c
+		}
+	}
+	return cmpInt(len(x), len(y))
+}
+
+// collateJSONB compares two JSON texts in jsonb order.
+func collateJSONB(a, b string) int {
+	var x, y any
+	if decodeJSON(a, &x) != nil || decodeJSON(b, &y) != nil {
+		return strings.Compare(a, b)
+	}
+	return jsonCmp(x, y)
 }
 
 // PathExpr implements sqlstore.Dialect. The path is a bound parameter;
@@ -326,7 +364,6 @@ func jsonStrings(v any, out []string) []string {
 	return out
 }
 
-
 // sqlJSONText is cg_jsonb_text(json): what ->> yields in PostgreSQL.
 func sqlJSONText(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 	s, ok := textArg(args[0])
@@ -478,21 +515,19 @@ func jsonCmp(a, b any) int {
 		}
 		return 0
 	case map[string]any:
+		// jsonb: more pairs sort later; then pair by pair in the order
+		// jsonb stores keys (shorter first), each key compared as text
+		// before its value.
 		y := b.(map[string]any)
 		if len(x) != len(y) {
 			return cmpInt(len(x), len(y))
 		}
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			yv, ok := y[k]
-			if !ok {
-				return 1
+		kx, ky := pgtext.JSONBKeys(x), pgtext.JSONBKeys(y)
+		for i := range kx {
+			if c := strings.Compare(kx[i], ky[i]); c != 0 {
+				return c
 			}
-			if c := jsonCmp(x[k], yv); c != 0 {
+			if c := jsonCmp(x[kx[i]], y[ky[i]]); c != 0 {
 				return c
 			}
 		}

@@ -97,7 +97,8 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 		if _, err := pgtext.ParseTSQuery(string(f.Op), cfg, f.Pattern); err != nil {
 			return "", nil, err
 		}
-		return "to_tsvector(?::regconfig, " + expr + ") @@ " + tsFuncs[f.Op] + "(?::regconfig, ?)", append(append([]any{cfg}, args...), cfg, f.Pattern), nil
+		lit := "'" + cfg + "'::regconfig" // one of pgtext.Configs
+		return "to_tsvector(" + lit + ", " + expr + ") @@ " + tsFuncs[f.Op] + "(" + lit + ", ?)", append(args, f.Pattern), nil
 	case pgrest.OpCs, pgrest.OpCd, pgrest.OpOv:
 		if f.Kind == crm.KindTextArray && len(f.Path) == 0 && f.JSON == nil {
 			return arrayFilter(f.Op, f.Col, f.Elems)

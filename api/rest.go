@@ -18,8 +18,50 @@ import (
 	"github.com/connectgain/server/sqlstore"
 )
 
-// RestPrefix is where the PostgREST-compatible proxy lives.
-const RestPrefix = "/functions/v1/rest-api-proxy"
+// RestPrefix is where the PostgREST-compatible proxy lives on the hosted
+// system; SupabaseRestPrefix is where Supabase serves PostgREST, which
+// createClient(url, key) of supabase-js calls. Both serve the same API.
+const (
+	RestPrefix         = "/functions/v1/rest-api-proxy"
+	SupabaseRestPrefix = "/rest/v1"
+)
+
+// RestPrefixes lists the paths the REST API is served under.
+var RestPrefixes = []string{RestPrefix, SupabaseRestPrefix}
+
+// restBase is the prefix the request came in under.
+func restBase(r *http.Request) string {
+	if r.URL.Path == SupabaseRestPrefix || strings.HasPrefix(r.URL.Path, SupabaseRestPrefix+"/") {
+		return SupabaseRestPrefix
+	}
+	return RestPrefix
+}
+
+// servedSchema is the one schema the REST API exposes, as PostgREST with
+// db-schemas = public (what supabase-js names in its profile headers).
+const servedSchema = "public"
+
+// checkProfile reads the schema a request names, as PostgREST does:
+// Accept-Profile on GET and HEAD, Content-Profile on writes. Another
+// schema than public is 406 PGRST106; a profile that was sent is echoed
+// as Content-Profile.
+func checkProfile(w http.ResponseWriter, r *http.Request) error {
+	h := "Accept-Profile"
+	switch r.Method {
+	case http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete:
+		h = "Content-Profile"
+	}
+	vals, ok := r.Header[h]
+	if !ok {
+		return nil
+	}
+	if p := strings.TrimSpace(vals[0]); p != servedSchema {
+		return &crm.Error{Code: "PGRST106", Message: "Invalid schema: " + p,
+			Hint: "Only the following schemas are exposed: " + servedSchema}
+	}
+	w.Header().Set("Content-Profile", servedSchema)
+	return nil
+}
 
 // Media types the proxy serves.
 const (
@@ -38,6 +80,9 @@ func (s *Server) restTable(w http.ResponseWriter, r *http.Request) error {
 	default:
 		w.Header().Set("Allow", "OPTIONS,GET,HEAD,POST,PATCH,DELETE")
 		return &crm.Error{Code: "PGRST117", Message: "Unsupported HTTP method: " + r.Method}
+	}
+	if err := checkProfile(w, r); err != nil {
+		return err
 	}
 	table := r.PathValue("table")
 	if _, ok := crm.Tables[table]; !ok {
@@ -213,7 +258,7 @@ func (s *Server) restWrite(w http.ResponseWriter, r *http.Request, req *sqlstore
 			status = http.StatusOK
 		}
 		if pref.Return == "headers-only" && len(res.IDs) == 1 {
-			w.Header().Set("Location", RestPrefix+"/"+req.Table+"?id=eq."+url.QueryEscape(res.IDs[0]))
+			w.Header().Set("Location", restBase(r)+"/"+req.Table+"?id=eq."+url.QueryEscape(res.IDs[0]))
 		}
 	case http.MethodPatch:
 		w.Header().Set("Content-Range", contentRange(0, n, total))
@@ -497,9 +542,9 @@ func fromPgrest(err error) error {
 	return e
 }
 
-// restNotFound is PostgREST's 404 PGRST125 for a path under the proxy
-// that is neither the root nor a table.
+// restNotFound is PostgREST's 404 PGRST125 for a path under the REST
+// API that is neither the root nor a table.
 func (s *Server) restNotFound(w http.ResponseWriter, r *http.Request) error {
 	return &crm.Error{Code: "PGRST125", Message: "Invalid path specified in request URL",
-		Hint: "use " + RestPrefix + "/{table}, one of: " + strings.Join(crm.TableNames, ", ")}
+		Hint: "use " + restBase(r) + "/{table}, one of: " + strings.Join(crm.TableNames, ", ")}
 }

@@ -316,8 +316,17 @@ func parseRows(method, ctype string, body []byte) ([]map[string]json.RawMessage,
 		return nil, &crm.Error{Code: "PGRST102", Message: "Content-Type not acceptable: " + ctype}
 	}
 	t := bytes.TrimSpace(body)
-	invalid := &crm.Error{Code: "PGRST102", Message: "Empty or invalid json"}
-	if len(t) == 0 || !json.Valid(t) {
+	invalid := &crm.Error{Code: "PGRST102", Message: "Empty or invalid json",
+		Hint: `send a JSON object, e.g. {"title": "Order 1", "value": 100}, or an array of them`}
+	switch {
+	case len(t) == 0:
+		invalid.Details = "the request body is empty"
+		return nil, invalid
+	case !json.Valid(t):
+		invalid.Details = "the request body is not valid JSON: " + describeJSONError(body)
+		return nil, invalid
+	case t[0] != '{' && t[0] != '[':
+		invalid.Details = fmt.Sprintf("the request body is a JSON %s (%s), not an object or an array of objects", jsonKind(t), clipText(t))
 		return nil, invalid
 	}
 	switch t[0] {
@@ -337,10 +346,13 @@ func parseRows(method, ctype string, body []byte) ([]map[string]json.RawMessage,
 				Details: "a PATCH body is one object, applied to every matching row"}
 		}
 		rows := make([]map[string]json.RawMessage, 0, len(list))
-		for _, e := range list {
+		for i, e := range list {
 			var m map[string]json.RawMessage
 			if err := json.Unmarshal(e, &m); err != nil || m == nil {
-				return nil, &crm.Error{Code: "PGRST102", Message: "All object keys must match"}
+				et := bytes.TrimSpace(e)
+				return nil, &crm.Error{Code: "PGRST102", Message: "All object keys must match",
+					Details: fmt.Sprintf("element %d of the array is a JSON %s (%s), not an object", i, jsonKind(et), clipText(et)),
+					Hint:    "send an array of objects, one per row"}
 			}
 			rows = append(rows, m)
 		}
@@ -352,7 +364,13 @@ func parseRows(method, ctype string, body []byte) ([]map[string]json.RawMessage,
 func parseCSVRows(body []byte) ([]map[string]json.RawMessage, error) {
 	recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
 	if err != nil || len(recs) == 0 {
-		return nil, &crm.Error{Code: "PGRST102", Message: "Empty or invalid csv", Details: fmt.Sprint(err)}
+		e := &crm.Error{Code: "PGRST102", Message: "Empty or invalid csv", Details: "the request body is empty",
+			Hint: "send a header line of column names, then one line per row"}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			e.Details = fmt.Sprintf("line %d, column %d: %v", pe.Line, pe.Column, pe.Err)
+		}
+		return nil, e
 	}
 	head := recs[0]
 	rows := make([]map[string]json.RawMessage, 0, len(recs)-1)

@@ -111,6 +111,16 @@ func (s *Server) restTable(w http.ResponseWriter, r *http.Request) error {
 	return s.restWrite(w, r, req, media, stripNulls)
 }
 
+// bulkRPC is POST {prefix}/rpc/create_deals_bulk, what
+// supabase.rpc("create_deals_bulk", body) sends: the bulk endpoint, after
+// the profile check every REST request gets.
+func (s *Server) bulkRPC(w http.ResponseWriter, r *http.Request) error {
+	if err := checkProfile(w, r); err != nil {
+		return err
+	}
+	return s.createDealsBulk(w, r)
+}
+
 // restRead serves GET and HEAD: Range and limit/offset intersected, the
 // row cap, counts, 206 and 416, singular and CSV.
 func (s *Server) restRead(w http.ResponseWriter, r *http.Request, req *sqlstore.RestRequest, media string, strip bool) error {

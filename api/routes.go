@@ -78,7 +78,7 @@ func (s *Server) routes() {
 		s.handle(p, s.restRoot)
 		s.handle("GET "+p+"/openapi.json", s.requireKey(s.openAPI))
 		s.handle(p+"/{table}", s.requireKey(s.restTable))
-		s.handle("POST "+p+"/rpc/"+bulkRPC, s.requireKey(s.createDealsBulk))
+		s.handle("POST "+p+"/rpc/"+bulkRPC, s.requireKey(s.bulkRPC))
 		s.handle("OPTIONS "+p+"/rpc/"+bulkRPC, s.preflight)
 		s.handle(p+"/", s.restNotFound)
 	}

@@ -312,9 +312,17 @@ func parseRows(method, ctype string, body []byte) ([]map[string]json.RawMessage,
 	case mimeCSV:
 		return parseCSVRows(body)
 	case "application/x-www-form-urlencoded":
+		if looksJSON(body) {
+			// curl -d sends this type unless told otherwise; as a form
+			// the JSON would be one key naming no column, so it is read
+			// as the JSON it is, as the bulk endpoint reads it.
+			break
+		}
 		v, err := url.ParseQuery(string(body))
 		if err != nil {
-			return nil, &crm.Error{Code: "PGRST102", Message: "Empty or invalid json", Details: err.Error()}
+			return nil, &crm.Error{Code: "PGRST102", Message: "Empty or invalid form body",
+				Details: "the application/x-www-form-urlencoded body cannot be read: " + err.Error(),
+				Hint:    "send JSON with Content-Type: application/json, or encode the form's values with %XX"}
 		}
 		row := map[string]json.RawMessage{}
 		for k := range v {
@@ -369,6 +377,12 @@ func parseRows(method, ctype string, body []byte) ([]map[string]json.RawMessage,
 		return rows, nil
 	}
 	return nil, nil
+}
+
+// looksJSON reports whether body is a JSON object or array.
+func looksJSON(body []byte) bool {
+	t := bytes.TrimSpace(body)
+	return len(t) > 0 && (t[0] == '{' || t[0] == '[') && json.Valid(t)
 }
 
 func parseCSVRows(body []byte) ([]map[string]json.RawMessage, error) {

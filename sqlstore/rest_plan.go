@@ -21,6 +21,9 @@ type restCtx struct {
 	d  RestDialect
 	ws *crm.Workspace
 	q  *pgrest.Query
+	// read is set for GET and HEAD, where a top-level select=count is
+	// PostgREST's legacy count of the matching rows.
+	read bool
 }
 
 // sqlb accumulates SQL text and its arguments in text order.
@@ -179,7 +182,7 @@ func (rc *restCtx) compile(t *crm.Table, items []pgrest.SelectItem, mods *pgrest
 			p.items = append(p.items, planItem{embed: e})
 			p.embeds = append(p.embeds, e)
 			addKey(&p.keys, e.rel.Local)
-		case depth > 0 && isCountItem(t, it):
+		case (depth > 0 || rc.read) && isCountItem(t, it):
 			p.items = append(p.items, planItem{count: &planCount{out: it.OutputName(), cast: strings.ToLower(it.Cast)}})
 			if _, ok := casts[strings.ToLower(it.Cast)]; it.Cast != "" && !ok {
 				return nil, &crm.Error{Code: "42704", Message: fmt.Sprintf("type %q does not exist", it.Cast)}
@@ -236,6 +239,40 @@ func checkCounts(p *plan) error {
 	}
 	return &crm.Error{Code: "42803", Message: fmt.Sprintf("column \"%s\" must appear in the GROUP BY clause or be used in an aggregate function", name),
 		Hint: fmt.Sprintf("select the count alone, e.g. %s(count), and the columns in another embed: n:%s(count),%s(...)", p.table.Name, p.table.Name, p.table.Name)}
+}
+
+// hasCounts reports whether p's items are counts (checkCounts allows
+// nothing else beside them but empty embeds).
+func hasCounts(p *plan) bool {
+	return slices.ContainsFunc(p.items, func(it planItem) bool { return it.count != nil })
+}
+
+// readCount answers a read whose select is only counts, PostgREST's
+// legacy deals?select=count: one row holding the number of matching rows
+// (none past an offset or under limit=0). An order has nothing to sort
+// and, as in PostgreSQL, is 42803.
+func (rc *restCtx) readCount(ctx context.Context, q queryer, p *plan, req *RestRequest) (*RestResult, error) {
+	if len(p.mods.Order) > 0 {
+		return nil, &crm.Error{Code: "42803",
+			Message: fmt.Sprintf("column \"%s.%s\" must appear in the GROUP BY clause or be used in an aggregate function", p.table.Name, p.mods.Order[0].Field.Name),
+			Hint:    "drop order= from a count: it returns one row"}
+	}
+	b, err := rc.countSQL(p)
+	if err != nil {
+		return nil, err
+	}
+	var n int64
+	if err := rc.s.queryRow(ctx, q, b.String(), b.args...).Scan(&n); err != nil {
+		return nil, fmt.Errorf("count %s: %w", p.table.Name, rc.d.Error(err))
+	}
+	res := &RestResult{Total: -1, Rows: []*Row{}}
+	if req.Count {
+		res.Total = n
+	}
+	if req.Offset == 0 && req.Limit != 0 {
+		res.Rows = []*Row{countRow(p, n)}
+	}
+	return res, nil
 }
 
 // emptyPlan reports whether p adds nothing to a row: no item, or only

@@ -297,7 +297,9 @@ func (rc *restCtx) in(t *term, list []string, b *sqlb) error {
 func (rc *restCtx) contains(p *plan, t *term, op pgrest.Operator, v string, b *sqlb) error {
 	switch {
 	case t.kind == crm.KindTextArray && t.plain:
-		elems, err := pgrest.ParseArrayLiteral(v)
+		// A single element without braces is a one-element array: curl
+		// drops the braces of the guide's cs.{"+201017177777"}.
+		elems, err := pgrest.ParseArrayOperand(v)
 		if err != nil {
 			return pgrest.AsCrmError(err)
 		}

@@ -16,9 +16,9 @@ const minIDPrefix = 4
 // FindKey returns the one key that ref names, for the command line: the
 // whole key, its visible prefix as "keys list" prints it (with or without
 // the trailing "…"), a start of that prefix, the key's id, or a start of
-// the id of at least 4 characters. When ref fits several keys and exactly
-// one of them is not revoked, that one is meant; otherwise several keys
-// are an invalid_field error that lists them, none a not_found error.
+// the id of at least 4 characters. When ref fits several keys, only those
+// not revoked count; several left are an invalid_field error that lists
+// them, none a not_found error.
 func (s *Store) FindKey(ctx context.Context, ref string) (*crm.APIKey, error) {
 	ref = strings.TrimSpace(ref)
 	ref = strings.TrimSuffix(strings.TrimSuffix(ref, "…"), "...")
@@ -59,7 +59,7 @@ func (s *Store) FindKey(ctx context.Context, ref string) (*crm.APIKey, error) {
 				active = append(active, k)
 			}
 		}
-		if len(active) == 1 {
+		if len(active) > 0 {
 			found = active
 		}
 	}

@@ -133,7 +133,9 @@ func printBanner(ctx context.Context, w io.Writer, store *sqlstore.Store, base, 
 		fmt.Fprintf(w, "  %-10s %s\n", l[0], l[1])
 	}
 	dbArg := ""
-	if db != DefaultDB {
+	if p, err := sqlitePath(db); err == nil && db != DefaultDB {
+		dbArg = " --db " + shellQuote("sqlite:"+p)
+	} else if err != nil {
 		dbArg = " --db " + shellQuote(redact(db))
 	}
 	if key == "" {

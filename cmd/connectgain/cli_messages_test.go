@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/connectgain/server/crm"
+	"github.com/connectgain/server/sqlstore/storetest"
 )
 
 // runAll runs one command line and returns stdout, stderr and what main
@@ -277,4 +279,43 @@ func freePortBusy(t *testing.T) string {
 	}
 	t.Cleanup(func() { ln.Close() })
 	return ln.Addr().String()
+}
+
+// TestServeEnvDefaults: a limit set through the environment that does not
+// parse names the variable.
+func TestServeEnvDefaults(t *testing.T) {
+	env := map[string]string{"CONNECTGAIN_BODY_TIMEOUT": "soon"}
+	var out, errOut, printed bytes.Buffer
+	err := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--db", "sqlite:" + filepath.Join(t.TempDir(), "e.db")},
+		func(k string) string { return env[k] }, &out, &errOut)
+	printError(&printed, err)
+	if err == nil || !strings.Contains(printed.String(), `CONNECTGAIN_BODY_TIMEOUT="soon" is not a duration`) {
+		t.Errorf("a bad CONNECTGAIN_BODY_TIMEOUT: %v\n%s", err, printed.String())
+	}
+}
+
+// TestPostgresCLI: the key commands on PostgreSQL, and its usual
+// connection failures explained.
+func TestPostgresCLI(t *testing.T) {
+	dsn := storetest.PostgresURL(t)
+	out, errOut, text, err := runAll(t, "keys", "create", "--workspace", "pg", "--db", dsn)
+	if err != nil || !keyRE.MatchString(out) || !strings.Contains(errOut, `created workspace "pg"`) {
+		t.Fatalf("keys create: %q %q %s", out, errOut, text)
+	}
+	list, _, _, _ := runAll(t, "keys", "list", "--db", dsn)
+	m := regexp.MustCompile(`(cg_\S+…)`).FindString(list)
+	if out, _, text, err := runAll(t, "keys", "revoke", m, "--db", dsn); err != nil || !strings.Contains(out, "revoked ") {
+		t.Errorf("revoke %q: %q %s", m, out, text)
+	}
+	u, _ := url.Parse(dsn)
+	u.Path = "/cg_no_such_database"
+	_, _, text, _ = runAll(t, "keys", "list", "--db", u.String())
+	if !strings.Contains(text, `database "cg_no_such_database" does not exist`) || !strings.Contains(text, "createdb -h "+u.Hostname()) {
+		t.Errorf("a missing PostgreSQL database:\n%s", text)
+	}
+	u.Host = "127.0.0.1:1"
+	_, _, text, _ = runAll(t, "keys", "list", "--db", u.String())
+	if !strings.Contains(text, "pg_isready -h 127.0.0.1 -p 1") {
+		t.Errorf("an unreachable PostgreSQL:\n%s", text)
+	}
 }

@@ -117,7 +117,9 @@ func RunMix(ctx context.Context, cfg MixConfig) (*MixResult, error) {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(uint64(c), uint64(start.UnixNano())))
 			for ctx.Err() == nil {
-				m.one(ctx, m.kinds[rng.IntN(len(m.kinds))], rng)
+				if !m.one(ctx, m.kinds[rng.IntN(len(m.kinds))], rng) {
+					time.Sleep(50 * time.Millisecond) // the server is not there: do not spin
+				}
 			}
 		}()
 	}
@@ -132,8 +134,9 @@ func RunMix(ctx context.Context, cfg MixConfig) (*MixResult, error) {
 	return res, nil
 }
 
-// one sends one request of kind and records it.
-func (m *mixRun) one(ctx context.Context, kind string, rng *rand.Rand) {
+// one sends one request of kind and records it; false means a transport
+// error.
+func (m *mixRun) one(ctx context.Context, kind string, rng *rand.Rand) bool {
 	t0 := time.Now()
 	var status int
 	var err error
@@ -160,7 +163,7 @@ func (m *mixRun) one(ctx context.Context, kind string, rng *rand.Rand) {
 	}
 	d := time.Since(t0)
 	if ctx.Err() != nil {
-		return // cut off by the end of the run: not counted
+		return true // cut off by the end of the run: not counted
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -169,7 +172,7 @@ func (m *mixRun) one(ctx context.Context, kind string, rng *rand.Rand) {
 		s.OK++
 		s.lat = append(s.lat, d)
 		m.deals += created
-		return
+		return true
 	}
 	if err != nil {
 		status = 0
@@ -178,6 +181,7 @@ func (m *mixRun) one(ctx context.Context, kind string, rng *rand.Rand) {
 		}
 	}
 	s.Errors[status]++
+	return err == nil
 }
 
 // bulk sends one bulk request and remembers some of the new deals' ids.

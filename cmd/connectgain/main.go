@@ -21,6 +21,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 )
@@ -86,12 +87,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch args[0] {
 	case "help", "-h", "--help":
 		if len(args) > 1 { // "help keys create" is "keys create --help"
-			return run(ctx, append(args[1:], "--help"), getenv, stdout, stderr)
+			return run(ctx, append(slices.Clone(args[1:]), "--help"), getenv, stdout, stderr)
 		}
 		printCommands(stdout, "connectgain", commands)
 		return nil
 	case "--version", "-version":
-		c.args[0] = "version"
+		c.args = append([]string{"version"}, args[1:]...)
 	}
 	return dispatch(ctx, c, "connectgain", commands)
 }

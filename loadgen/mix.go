@@ -155,7 +155,10 @@ func (m *mixRun) one(ctx context.Context, kind string, rng *rand.Rand) bool {
 		status, err = m.do(ctx, "GET", "/functions/v1/rest-api-proxy/deals?select=id,title,value,stage&title=ilike."+q+"&order=created_at.desc&limit=20", nil)
 	case KindStage:
 		m.mu.Lock()
-		id := m.ids[rng.IntN(len(m.ids))]
+		id := "00000000-0000-7000-8000-000000000000" // none known yet: a PATCH of no row
+		if len(m.ids) > 0 {
+			id = m.ids[rng.IntN(len(m.ids))]
+		}
 		m.mu.Unlock()
 		stages := []string{"new", "lead", "qualified", "proposal", "won", "lost"}
 		body := []byte(`{"stage":"` + stages[rng.IntN(len(stages))] + `"}`)

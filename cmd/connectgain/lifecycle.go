@@ -55,9 +55,9 @@ const (
 
 func timeoutFlags(fs *flag.FlagSet, e *envFlags, t *timeouts) {
 	fs.DurationVar(&t.readHeader, "read-header-timeout", e.duration("CONNECTGAIN_READ_HEADER_TIMEOUT", DefaultReadHeaderTimeout), "time a client has to send the request line and headers (env CONNECTGAIN_READ_HEADER_TIMEOUT)")
-	fs.DurationVar(&t.body, "body-timeout", e.duration("CONNECTGAIN_BODY_TIMEOUT", DefaultBodyTimeout), "time a request body gets beyond --body-min-rate, and the longest pause within it (env CONNECTGAIN_BODY_TIMEOUT)")
+	fs.DurationVar(&t.body, "body-timeout", e.duration("CONNECTGAIN_BODY_TIMEOUT", DefaultBodyTimeout), "time a request body gets beyond --body-min-rate, and the longest pause within it; 0: no limit (env CONNECTGAIN_BODY_TIMEOUT)")
 	fs.IntVar(&t.bodyRate, "body-min-rate", e.int("CONNECTGAIN_BODY_MIN_RATE", DefaultBodyMinRate), "bytes per second a request body must average after --body-timeout (env CONNECTGAIN_BODY_MIN_RATE)")
-	fs.DurationVar(&t.write, "write-timeout", e.duration("CONNECTGAIN_WRITE_TIMEOUT", DefaultWriteTimeout), "time to compute and send a response once the request body has arrived (env CONNECTGAIN_WRITE_TIMEOUT)")
+	fs.DurationVar(&t.write, "write-timeout", e.duration("CONNECTGAIN_WRITE_TIMEOUT", DefaultWriteTimeout), "time to compute and send a response once the request body has arrived; 0: no limit (env CONNECTGAIN_WRITE_TIMEOUT)")
 	fs.DurationVar(&t.idle, "idle-timeout", e.duration("CONNECTGAIN_IDLE_TIMEOUT", DefaultIdleTimeout), "time a keep-alive connection may wait for its next request (env CONNECTGAIN_IDLE_TIMEOUT)")
 	fs.IntVar(&t.maxHeader, "max-header-bytes", e.int("CONNECTGAIN_MAX_HEADER_BYTES", DefaultMaxHeaderBytes), "largest request line plus headers, in bytes (env CONNECTGAIN_MAX_HEADER_BYTES)")
 	fs.DurationVar(&t.shutdown, "shutdown-timeout", e.duration("CONNECTGAIN_SHUTDOWN_TIMEOUT", DefaultShutdownTimeout), "after SIGTERM, time running requests get to finish before they are stopped with 503 (env CONNECTGAIN_SHUTDOWN_TIMEOUT)")
@@ -313,11 +313,16 @@ func (b *bodyReader) setDeadline() {
 	t := b.l.t
 	now := time.Now()
 	owed := b.start.Add(time.Duration(float64(b.n) / float64(t.bodyRate) * float64(time.Second)))
-	d := owed.Add(t.body)
-	if b.l.draining {
+	var d time.Time // none: --body-timeout 0
+	switch {
+	case b.l.draining:
 		d = owed.Add(drainGrace)
+		if t.body > 0 {
+			d = minTime(d, now.Add(t.body))
+		}
+	case t.body > 0:
+		d = minTime(owed.Add(t.body), now.Add(t.body))
 	}
-	d = minTime(d, now.Add(t.body))
 	_ = b.rc.SetReadDeadline(d)
 }
 

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/connectgain/server/sqlstore/storetest"
 )
 
 // TestServeBanner: once listening, serve prints where everything is, the
@@ -74,4 +76,25 @@ func TestServeBusyPort(t *testing.T) {
 		t.Errorf("serve on a busy port printed a key:\n%s", stderr)
 	}
 	mustServe(t, "--db", "sqlite:"+path) // fails unless it prints the first key
+}
+
+// TestServeBannerPostgres: on PostgreSQL the banner names the database by
+// its URL without the password.
+func TestServeBannerPostgres(t *testing.T) {
+	for _, c := range [][2]string{
+		{"postgres://cg:s3cret@db.example:5432/crm?sslmode=disable", "postgres://cg@db.example:5432/crm?sslmode=disable (PostgreSQL)"},
+		{"postgresql://cg@db/crm?password=s3cret&sslmode=require", "postgresql://cg@db/crm?sslmode=require (PostgreSQL)"},
+	} {
+		if got := describeDB(c[0]); got != c[1] {
+			t.Errorf("describeDB(%q) = %q; want %q", c[0], got, c[1])
+		}
+	}
+	dsn := storetest.PostgresURL(t)
+	ts := startServe(t, "--db", dsn)
+	if want := "database   " + redact(dsn) + " (PostgreSQL)"; !strings.Contains(ts.stderr.String(), want) {
+		t.Errorf("serve on PostgreSQL lacks %q:\n%s", want, ts.stderr.String())
+	}
+	if ts.Key == "" {
+		t.Errorf("serve on an empty PostgreSQL schema printed no key:\n%s", ts.stderr.String())
+	}
 }

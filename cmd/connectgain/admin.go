@@ -15,8 +15,13 @@ func keysCreate(ctx context.Context, c *cli) error {
 	wsName := fs.String("workspace", "", "the workspace the key is for; created when missing")
 	label := fs.String("name", "", "a label for the key, shown by keys list")
 	scope := fs.String("scope", "write", "read|write: a read key may only GET and HEAD")
-	if _, err := c.parse(fs, 0, 0); err != nil {
+	pos, err := c.parse(fs, 0, 1)
+	if err != nil {
 		return err
+	}
+	if len(pos) == 1 {
+		return usageError(fmt.Sprintf("keys create takes the workspace as a flag; got the argument %q", pos[0]),
+			"did you mean: connectgain keys create --workspace "+shellQuote(pos[0])+"?")
 	}
 	if *wsName == "" {
 		return usageError("keys create: --workspace NAME is required",

@@ -178,6 +178,7 @@ func TestCLIErrorsInWords(t *testing.T) {
 		{[]string{"workspaces", "set", "nope", "--phone-region", "SA", "--db", db}, []string{`workspace "nope" does not exist`, "workspaces list"}},
 		{[]string{"workspaces", "set", "beta", "--db", db}, []string{"nothing to change"}},
 		{[]string{"keys", "create", "--db", db}, []string{"--workspace NAME is required"}},
+		{[]string{"keys", "create", "acme", "--db", db}, []string{"did you mean: connectgain keys create --workspace acme?"}},
 		{[]string{"keys", "revoke", "--db", db}, []string{"wants KEY_ID_OR_PREFIX", "usage: connectgain keys revoke"}},
 	} {
 		_, _, text, err := runAll(t, c.args...)

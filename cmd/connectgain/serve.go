@@ -81,7 +81,8 @@ func serve(ctx context.Context, c *cli) error {
 
 	base := "http://" + ln.Addr().String()
 	log.Info("listening", "addr", base, "db", describeDB(cfg.db))
-	printBanner(ctx, c.stderr, store, displayURL(ln.Addr()), cfg.db, key)
+	shown, wildcard := displayURL(ln.Addr())
+	printBanner(ctx, c.stderr, store, shown, wildcard, cfg.db, key)
 	return runServer(ctx, ln, handler, cfg.t, log)
 }
 
@@ -107,20 +108,23 @@ func listen(addr string) (net.Listener, error) {
 
 // displayURL is the base URL to show for a listener: a wildcard address
 // is reached through the loopback one.
-func displayURL(a net.Addr) string {
+func displayURL(a net.Addr) (url string, wildcard bool) {
 	host, port, _ := net.SplitHostPort(a.String())
 	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
-		host = "127.0.0.1"
+		host, wildcard = "127.0.0.1", true
 	}
-	return "http://" + net.JoinHostPort(host, port)
+	return "http://" + net.JoinHostPort(host, port), wildcard
 }
 
 // printBanner tells a newcomer where everything is, once the server
 // listens, and how to use the key made on a first start (or how to make
 // one).
-func printBanner(ctx context.Context, w io.Writer, store *sqlstore.Store, base, db, key string) {
+func printBanner(ctx context.Context, w io.Writer, store *sqlstore.Store, base string, wildcard bool, db, key string) {
 	rest := base + api.RestPrefix
 	fmt.Fprintf(w, "\nConnectGain %s is ready:\n", strings.TrimPrefix(versionString(), "connectgain "))
+	if wildcard {
+		fmt.Fprintf(w, "  (listening on every interface; from this machine:)\n")
+	}
 	for _, l := range [][2]string{
 		{"dashboard", base + "/"},
 		{"bulk API", "POST " + base + "/functions/v1/create-deals-bulk"},

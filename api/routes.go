@@ -23,6 +23,9 @@ type Config struct {
 	MaxBodyBytes int64
 	// AllowedOrigins for CORS; empty means "*".
 	AllowedOrigins []string
+	// Dashboard, when set, serves every path the API does not (GET / and
+	// the pages under it); /functions/ and /rest/ stay the API's.
+	Dashboard http.Handler
 }
 
 // Default limits.
@@ -78,7 +81,13 @@ func (s *Server) routes() {
 	s.handle("GET /healthz", s.healthz)
 	s.handle("GET /readyz", s.readyz)
 	s.mux.Handle("GET /metrics", s.metrics.handler())
-	s.handle("/", s.notFound)
+	s.handle("/functions/", s.notFound)
+	s.handle("/rest/", s.notFound)
+	if s.cfg.Dashboard != nil {
+		s.mux.Handle("/", s.cfg.Dashboard)
+	} else {
+		s.handle("/", s.notFound)
+	}
 }
 
 // notFound answers every other path and method with the JSON error shape.

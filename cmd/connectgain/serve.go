@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/connectgain/server/api"
+	"github.com/connectgain/server/web"
 )
 
 // ShutdownTimeout is how long in-flight requests get to finish after
@@ -31,6 +32,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	maxDeals := fs.Int("max-bulk-deals", 0, "deals allowed in one bulk request (default 10000)")
 	origins := fs.String("cors-origins", getenv("CONNECTGAIN_CORS_ORIGINS"), "comma-separated allowed CORS origins (default *)")
 	logFormat := fs.String("log", "text", "log format: text or json")
+	rotting := fs.String("rotting-days", getenv("CONNECTGAIN_ROTTING_DAYS"), "days in a stage after which a board card is marked rotting: 14, or lead=7,proposal=21 (env CONNECTGAIN_ROTTING_DAYS)")
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
 	}
@@ -56,6 +58,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if *origins != "" {
 		cfg.AllowedOrigins = strings.Split(*origins, ",")
 	}
+	rot, err := web.ParseRotting(*rotting)
+	if err != nil {
+		return err
+	}
+	cfg.Dashboard = web.New(store, web.Config{Rotting: &rot}, log)
 	srv := api.New(store, cfg, log)
 
 	ln, err := net.Listen("tcp", *addr)

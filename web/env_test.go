@@ -214,4 +214,7 @@ func waitFor(t testing.TB, what string, d time.Duration, ok func() bool) {
 // testLog sends the server's warnings and errors to the test log.
 type testLog struct{ t testing.TB }
 
-func (l testLog) Write(b []byte) (int, error) { l.t.Log(strings.TrimSpace(string(b))); return len(b), nil }
+func (l testLog) Write(b []byte) (int, error) {
+	l.t.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
+}

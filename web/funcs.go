@@ -13,7 +13,10 @@ var funcs = template.FuncMap{
 	"estimate": func(m Money) string { return FormatEstimate(m.Amount, m.Currency) },
 	"amount":   func(d decimal.Decimal, cur string) string { return FormatMoney(d, cur) },
 	"days": func(n int) string {
-		if n == 1 {
+		switch n {
+		case 0:
+			return "under a day"
+		case 1:
 			return "1 day"
 		}
 		return fmt.Sprintf("%d days", n)

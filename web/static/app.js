@@ -47,7 +47,7 @@
         if (sel) { sel.value = res.stage; var blank = sel.querySelector('option[value=""]'); if (blank) blank.remove(); }
         var bad = card.querySelector(".badstage"); if (bad) bad.remove();
         card.classList.remove("rotting");
-        var days = card.querySelector(".days"); if (days) days.textContent = "0 days in stage";
+        var days = card.querySelector(".days"); if (days) days.textContent = "under a day in stage";
         var rot = card.querySelector(".rot-badge"); if (rot) rot.remove();
         card.classList.add("flash");
         say(res.message, false);

@@ -230,20 +230,32 @@ func (h *Handler) boardCards(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	v := parseView(q)
 	offset, _ := strconv.Atoi(q.Get("offset"))
-	b, err := h.boardColumns(r.Context(), s, v)
+	ps, err := h.store.BoardPipelines(r.Context(), s.p.Workspace.ID)
 	if err != nil {
 		return err
 	}
-	var c *column
-	for _, x := range b.all() {
-		if x.Key() == q.Get("stage") {
-			c = x
+	var p *crm.Pipeline
+	for _, x := range ps {
+		if strings.EqualFold(x.ID, v.Pipeline) || p == nil && v.Pipeline == "" {
+			p = x
 		}
 	}
-	if c == nil {
-		return crm.Errorf(crm.CodeNotFound, "stage %q is not a column of this board", q.Get("stage"))
+	if p == nil {
+		return crm.Errorf(crm.CodeNotFound, "pipeline %q does not exist", v.Pipeline).WithHint("reload the board")
 	}
-	if c.Cards, c.More, err = h.cardPage(r.Context(), s, v, b.pipeline, c, max(offset, 0)); err != nil {
+	c := &column{Attention: true, Stage: crm.Stage{Name: "Needs attention"}, RotDays: h.cfg.Rotting.Default}
+	if key := q.Get("stage"); key != attentionStage {
+		c = nil
+		for _, st := range p.Stages {
+			if st.ID == key {
+				c = &column{Stage: st, RotDays: h.cfg.Rotting.Threshold(st)}
+			}
+		}
+		if c == nil {
+			return crm.Errorf(crm.CodeNotFound, "stage %q is not a column of this board", key).WithHint("reload the board")
+		}
+	}
+	if c.Cards, c.More, err = h.cardPage(r.Context(), s, v, p, c, max(offset, 0)); err != nil {
 		return err
 	}
 	h.render(w, r, http.StatusOK, "cards", &cardsData{Column: c, CanWrite: s.p.Scope == crm.ScopeWrite, CSRF: s.csrf})

@@ -41,7 +41,7 @@ func TestBrowser(t *testing.T) {
 	}
 }
 
-func signIn(t *testing.T, ctx context.Context, e *env, key string) {
+func signIn(t testing.TB, ctx context.Context, e *env, key string) {
 	t.Helper()
 	do(t, ctx, "sign in",
 		chromedp.Navigate(e.srv.URL+"/"),

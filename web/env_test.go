@@ -29,6 +29,7 @@ type env struct {
 	t        testing.TB
 	store    *sqlstore.Store
 	srv      *httptest.Server
+	handler  http.Handler
 	write    string
 	read     string
 	other    string
@@ -61,7 +62,8 @@ func mustStartEnv(t testing.TB, store *sqlstore.Store, cfg web.Config) *env {
 	}
 	log := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv := api.New(store, api.Config{Dashboard: web.New(store, cfg, log)}, log)
-	e.srv = httptest.NewServer(srv.Handler())
+	e.handler = srv.Handler()
+	e.srv = httptest.NewServer(e.handler)
 	t.Cleanup(e.srv.Close)
 	return e
 }

@@ -15,7 +15,15 @@ CREATE INDEX dashboard_sessions_expires ON dashboard_sessions (workspace_id, exp
 
 -- The board's "changes since" poll reads MAX(updated_at) per workspace.
 CREATE INDEX deals_updated ON deals (workspace_id, updated_at);
+-- A board column's cards, newest first, a page at a time: the index
+-- order is the ORDER BY, so a page reads only its own rows.
+CREATE INDEX deals_board ON deals (workspace_id, pipeline_id, stage, created_at, id);
+-- A board's per-column totals (GROUP BY stage, currency) read this
+-- index alone, already in group order.
+CREATE INDEX deals_board_totals ON deals (workspace_id, pipeline_id, stage, currency, value, probability);
 
 -- +goose Down
+DROP INDEX deals_board_totals;
+DROP INDEX deals_board;
 DROP INDEX deals_updated;
 DROP TABLE dashboard_sessions;

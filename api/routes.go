@@ -83,8 +83,9 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /metrics", s.metrics.handler())
 	s.handle("/functions/", s.notFound)
 	s.handle("/rest/", s.notFound)
-	if s.cfg.Dashboard != nil {
-		s.mux.Handle("/", s.cfg.Dashboard)
+	if d := s.cfg.Dashboard; d != nil {
+		// Logged and counted like the API's routes.
+		s.handle("/", func(w http.ResponseWriter, r *http.Request) error { d.ServeHTTP(w, r); return nil })
 	} else {
 		s.handle("/", s.notFound)
 	}

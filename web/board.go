@@ -181,7 +181,7 @@ func (h *Handler) cardPage(ctx context.Context, s *session, v *view, p *crm.Pipe
 	now := h.cfg.Now()
 	cards := make([]card, len(rows))
 	for i, r := range rows {
-		days := int(now.Sub(r.InStageSince) / (24 * time.Hour))
+		days := max(int(now.Sub(r.InStageSince)/(24*time.Hour)), 0)
 		cards[i] = card{BoardCard: r, Days: days, Rotting: c.RotDays > 0 && days >= c.RotDays, Stages: p.Stages, StageKnown: !c.Attention}
 	}
 	return cards, more, nil

@@ -118,11 +118,9 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) error {
 		if !ok || e.Code != crm.CodeUnauthorized {
 			return err
 		}
-		msg := "That API key is not valid. Paste a key made with \"connectgain keys create\"."
+		msg := "That API key is not valid, or it has been revoked. Paste a key made with \"connectgain keys create\"."
 		if key == "" {
 			msg = "Enter your API key."
-		} else if strings.Contains(e.Message, "revoked") {
-			msg = "That API key has been revoked. Ask for a new one."
 		}
 		h.render(w, r, http.StatusUnauthorized, "signin", &signInData{Layout: Layout{Title: "Sign in"}, Next: next, Error: msg})
 		return nil

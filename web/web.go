@@ -9,7 +9,6 @@ package web
 import (
 	"context"
 	"embed"
-	"errors"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -207,9 +206,6 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) error {
 	return crm.Errorf(crm.CodeNotFound, "there is no page at %s", r.URL.Path).WithHint("go to the board at /")
 }
-
-// errRefused is returned when a principal may not change anything.
-var errRefused = errors.New("read-only")
 
 // errorPage is the data of the error template.
 type errorPage struct {

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -190,6 +191,21 @@ func testSearchHTTP(t *testing.T, e *env) {
 		_, body = br.do("GET", "/contacts?q="+url.QueryEscape(c.q), nil, nil)
 		if !strings.Contains(body, "/contacts/") {
 			t.Errorf("contact search %q found nobody", c.q)
+		}
+	}
+	// Characters that mean something to LIKE, to PostgREST's logic trees
+	// or to HTML are searched for literally.
+	for _, q := range []string{`a"b,c)`, `100%`, `x_y\`, `(or)`, `<script>`, "*"} {
+		for _, p := range []string{"/?q=", "/contacts?q=", "/board.csv?q="} {
+			res, err := br.c.Get(e.srv.URL + p + url.QueryEscape(q))
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != 200 || strings.Contains(string(raw), "<script>") && p != "/board.csv?q=" {
+				t.Errorf("GET %s%s: %d", p, q, res.StatusCode)
+			}
 		}
 	}
 	_, body := br.do("GET", "/?tag=vip&source=shopify", nil, nil)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/connectgain/server/api"
 	"github.com/connectgain/server/sqlstore"
+	"github.com/connectgain/server/web"
 )
 
 // serveConfig is everything serve's flags set.
@@ -22,6 +23,7 @@ type serveConfig struct {
 	addr, db, logFormat string
 	api                 api.Config
 	origins             string
+	rotting             string
 	t                   timeouts
 }
 
@@ -34,6 +36,7 @@ func serveFlags(fs *flag.FlagSet, e *envFlags) *serveConfig {
 	fs.IntVar(&cfg.api.MaxBulkDeals, "max-bulk-deals", 0, "deals allowed in one bulk request (default 10000)")
 	fs.StringVar(&cfg.origins, "cors-origins", e.str("CONNECTGAIN_CORS_ORIGINS", ""), "comma-separated allowed CORS origins (default *) (env CONNECTGAIN_CORS_ORIGINS)")
 	fs.StringVar(&cfg.logFormat, "log", e.str("CONNECTGAIN_LOG", "text"), "log format: text or json (env CONNECTGAIN_LOG)")
+	fs.StringVar(&cfg.rotting, "rotting-days", e.str("CONNECTGAIN_ROTTING_DAYS", ""), "days in a stage after which a board card is marked rotting: 14, or lead=7,proposal=21 (env CONNECTGAIN_ROTTING_DAYS)")
 	timeoutFlags(fs, e, &cfg.t)
 	return cfg
 }
@@ -76,6 +79,11 @@ func serve(ctx context.Context, c *cli) error {
 	if err != nil {
 		return err
 	}
+	rot, err := web.ParseRotting(cfg.rotting)
+	if err != nil {
+		return err
+	}
+	cfg.api.Dashboard = web.New(store, web.Config{Rotting: &rot}, log)
 	srv := api.New(store, cfg.api, log)
 	handler := srv.Handler() // mount handlers beside the API here
 

@@ -30,6 +30,7 @@ type benchEnv struct {
 var (
 	benchOnce sync.Once
 	benchE    *benchEnv
+	benchPath string // the database file
 )
 
 // mustBenchEnv seeds 100,000 deals (1,000 contacts) once per test binary.
@@ -42,6 +43,7 @@ func mustBenchEnv(b *testing.B) *benchEnv {
 			b.Fatal(err)
 		}
 		path := filepath.Join(dir, "bench.db") // left for the OS: shared by every sub-benchmark
+		benchPath = path
 		store, err := sqlite.Open(ctx, path)
 		if err != nil {
 			b.Fatal(err)

@@ -98,6 +98,10 @@ var _ sqlstore.Dialect = Dialect{}
 // Name implements sqlstore.Dialect.
 func (Dialect) Name() string { return "sqlite" }
 
+// CacheStatements implements sqlstore.StatementCacher: the driver parses
+// and plans every statement it is given, a point read's largest cost.
+func (Dialect) CacheStatements() bool { return true }
+
 // Rebind implements sqlstore.Dialect: SQLite takes "?" as it is.
 func (Dialect) Rebind(q string) string { return q }
 

@@ -245,3 +245,21 @@ func CheckSameJSON(b *testing.B, ours, bare, key string) {
 		b.Fatalf("different answers:\nours %v\nbare %v", o, r)
 	}
 }
+
+// BenchLoad sends b.N GETs of url (with key) from clients connections
+// and reports requests per second and the p99 latency.
+func BenchLoad(b *testing.B, url, key string, clients int) {
+	b.Helper()
+	c := loadClient(clients)
+	defer c.CloseIdleConnections()
+	if _, _, _, err := load(c, url, key, clients, 2*clients); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	rps, _, p99, err := load(c, url, key, clients, max(b.N, clients))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(rps, "req/s")
+	b.ReportMetric(float64(p99.Microseconds())/1000, "p99-ms")
+}

@@ -121,6 +121,15 @@ func (s *Server) bulkRPC(w http.ResponseWriter, r *http.Request) error {
 	return s.createDealsBulk(w, r)
 }
 
+// noFunction is PostgREST's 404 PGRST202 for a function the API does
+// not have: the only one is the bulk endpoint.
+func (s *Server) noFunction(w http.ResponseWriter, r *http.Request) error {
+	fn := r.PathValue("fn")
+	return &crm.Error{Status: http.StatusNotFound, Code: "PGRST202", Message: "Could not find the function " + servedSchema + "." + fn + " in the schema cache",
+		Details: "the one function is " + servedSchema + "." + bulkRPC + ", the bulk endpoint",
+		Hint:    "Perhaps you meant to call the function " + servedSchema + "." + bulkRPC}
+}
+
 // restRead serves GET and HEAD: Range and limit/offset intersected, the
 // row cap, counts, 206 and 416, singular and CSV.
 func (s *Server) restRead(w http.ResponseWriter, r *http.Request, req *sqlstore.RestRequest, media string, strip bool) error {

@@ -23,6 +23,15 @@ func (s *Server) restRoot(w http.ResponseWriter, r *http.Request) error {
 		WithHint("GET it for the Swagger 2.0 document (%s/openapi.json for OpenAPI 3); tables are under %s/{table}", restBase(r), restBase(r))
 }
 
+// schema is the description of the tables the store serves (a store
+// without one serves crm.DefaultSchema).
+func (s *Server) schema() *crm.Schema {
+	if ss, ok := s.store.(interface{ Schema() *crm.Schema }); ok {
+		return ss.Schema()
+	}
+	return crm.DefaultSchema
+}
+
 // swagger serves GET {prefix}/: the Swagger 2.0 document, as
 // application/openapi+json unless Accept asks for application/json.
 func (s *Server) swagger(w http.ResponseWriter, r *http.Request) error {
@@ -33,17 +42,17 @@ func (s *Server) swagger(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeDoc(w, r, ct, SwaggerDocument(requestScheme(r), r.Host, restBase(r)))
+	return writeDoc(w, r, ct, SwaggerFor(s.schema(), requestScheme(r), r.Host, restBase(r)))
 }
 
 // openAPI serves GET {prefix}/openapi.json: an OpenAPI 3 document of the
-// tables, their operations and the bulk endpoint, built from crm.Tables.
+// tables, their operations and the bulk endpoint, built from the store's schema.
 func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
 	ct, err := negotiateDoc(r.Header.Get("Accept"), mimeJSON)
 	if err != nil {
 		return err
 	}
-	return writeDoc(w, r, ct, OpenAPIDocument(restBase(r)))
+	return writeDoc(w, r, ct, OpenAPIFor(s.schema(), restBase(r)))
 }
 
 // negotiateDoc picks the media type of a description document: JSON or
@@ -64,7 +73,7 @@ func negotiateDoc(accept, def string) (string, error) {
 			return def, nil
 		}
 	}
-	return "", &crm.Error{Code: "PGRST107", Message: "None of these media types are available: " + accept,
+	return "", &crm.Error{Code: crm.PGRSTContentType, Message: "None of these media types are available: " + accept,
 		Hint: "ask for application/openapi+json or application/json"}
 }
 
@@ -89,9 +98,13 @@ func writeDoc(w http.ResponseWriter, r *http.Request, ct string, doc obj) error 
 
 type obj = map[string]any
 
-// OpenAPIDocument describes the REST API served under basePath
-// (/rest/v1 or /functions/v1/rest-api-proxy) and the bulk endpoint.
-func OpenAPIDocument(basePath string) obj {
+// OpenAPIDocument describes the REST API over crm.DefaultSchema served
+// under basePath (/rest/v1 or /functions/v1/rest-api-proxy) and the bulk
+// endpoint.
+func OpenAPIDocument(basePath string) obj { return OpenAPIFor(crm.DefaultSchema, basePath) }
+
+// OpenAPIFor describes the REST API over the tables of sc.
+func OpenAPIFor(sc *crm.Schema, basePath string) obj {
 	paths := obj{
 		"/": obj{"get": obj{"summary": "The Swagger 2.0 description PostgREST serves at its root", "tags": []string{"introspection"},
 			"responses": obj{"200": obj{"description": "OK"}}}},
@@ -103,8 +116,8 @@ func OpenAPIDocument(basePath string) obj {
 	schemas := obj{"Error": obj{"type": "object", "required": []string{"code", "message", "details", "hint"},
 		"properties": obj{"code": obj{"type": "string"}, "message": obj{"type": "string"},
 			"details": obj{"type": "string", "nullable": true}, "hint": obj{"type": "string", "nullable": true}}}}
-	for _, name := range crm.TableNames {
-		t := crm.Tables[name]
+	for _, name := range sc.Names {
+		t := sc.Tables[name]
 		schemas[name] = tableSchema(t)
 		paths["/"+name] = tablePath(t)
 	}

@@ -34,26 +34,26 @@ func (s *Server) restTable(w http.ResponseWriter, r *http.Request) error {
 	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPatch, http.MethodDelete:
 	default:
 		w.Header().Set("Allow", "OPTIONS,GET,HEAD,POST,PATCH,DELETE")
-		return &crm.Error{Code: "PGRST117", Message: "Unsupported HTTP method: " + r.Method}
+		return &crm.Error{Code: crm.PGRSTMethod, Message: "Unsupported HTTP method: " + r.Method}
 	}
 	if err := checkProfile(w, r); err != nil {
 		return err
 	}
 	table := r.PathValue("table")
-	if _, ok := crm.Tables[table]; !ok {
+	if _, ok := s.schema().Table(table); !ok {
 		return sqlstore.UnknownTable(table)
 	}
 	params, err := pgrest.ParseQueryString(r.URL.RawQuery)
 	if err != nil {
-		return fromPgrest(err)
+		return pgrest.AsCrmError(err)
 	}
 	q, err := pgrest.Parse(params)
 	if err != nil {
-		return fromPgrest(err)
+		return pgrest.AsCrmError(err)
 	}
 	pref := pgrest.ParsePrefer(r.Header.Values("Prefer"))
 	if e := pref.StrictError(); e != nil {
-		return fromPgrest(e)
+		return pgrest.AsCrmError(e)
 	}
 	media, stripNulls, err := negotiate(r.Header.Get("Accept"))
 	if err != nil {
@@ -77,7 +77,7 @@ func (s *Server) restRead(w http.ResponseWriter, r *http.Request, req *sqlstore.
 	if r.Method == http.MethodGet {
 		lo, hi, ok, err := pgrest.ParseRange(r.Header.Get("Range"))
 		if err != nil {
-			return fromPgrest(err)
+			return pgrest.AsCrmError(err)
 		}
 		if ok {
 			lower = max(lower, lo)
@@ -103,7 +103,7 @@ func (s *Server) restRead(w http.ResponseWriter, r *http.Request, req *sqlstore.
 	if res.Total >= 0 {
 		if req.Offset > res.Total {
 			w.Header().Set("Content-Range", "*/"+strconv.FormatInt(res.Total, 10))
-			return &crm.Error{Code: "PGRST103", Message: "Requested range not satisfiable",
+			return &crm.Error{Code: crm.PGRSTRange, Message: "Requested range not satisfiable",
 				Details: fmt.Sprintf("An offset of %d was requested, but there are only %d rows.", req.Offset, res.Total)}
 		}
 		if n < res.Total {
@@ -114,7 +114,7 @@ func (s *Server) restRead(w http.ResponseWriter, r *http.Request, req *sqlstore.
 	applied := pgrest.Prefer{Count: req.Prefer.Count}
 	setApplied(w, applied)
 	if media == mimeSingular && n != 1 {
-		return &crm.Error{Code: "PGRST116", Message: "Cannot coerce the result to a single JSON object",
+		return &crm.Error{Code: crm.PGRSTSingular, Message: "Cannot coerce the result to a single JSON object",
 			Details: fmt.Sprintf("The result contains %d rows", n)}
 	}
 	w.Header().Set("Content-Location", contentLocation(req.Table, r.URL.RawQuery))
@@ -230,7 +230,7 @@ func (s *Server) restWrite(w http.ResponseWriter, r *http.Request, req *sqlstore
 		return nil
 	}
 	if media == mimeSingular && len(res.Rows) != 1 {
-		return &crm.Error{Code: "PGRST116", Message: "Cannot coerce the result to a single JSON object",
+		return &crm.Error{Code: crm.PGRSTSingular, Message: "Cannot coerce the result to a single JSON object",
 			Details: fmt.Sprintf("The result contains %d rows", len(res.Rows))}
 	}
 	return writeRows(w, r, status, media, strip, res.Rows)
@@ -265,7 +265,7 @@ func parseRows(method, ctype string, body []byte) ([]map[string]json.RawMessage,
 		}
 		v, err := url.ParseQuery(string(body))
 		if err != nil {
-			return nil, &crm.Error{Code: "PGRST102", Message: "Empty or invalid form body",
+			return nil, &crm.Error{Code: crm.PGRSTInvalidBody, Message: "Empty or invalid form body",
 				Details: "the application/x-www-form-urlencoded body cannot be read: " + err.Error(),
 				Hint:    "send JSON with Content-Type: application/json, or encode the form's values with %XX"}
 		}
@@ -276,10 +276,10 @@ func parseRows(method, ctype string, body []byte) ([]map[string]json.RawMessage,
 		}
 		return []map[string]json.RawMessage{row}, nil
 	default:
-		return nil, &crm.Error{Code: "PGRST102", Message: "Content-Type not acceptable: " + ctype}
+		return nil, &crm.Error{Code: crm.PGRSTInvalidBody, Message: "Content-Type not acceptable: " + ctype}
 	}
 	t := bytes.TrimSpace(body)
-	invalid := &crm.Error{Code: "PGRST102", Message: "Empty or invalid json",
+	invalid := &crm.Error{Code: crm.PGRSTInvalidBody, Message: "Empty or invalid json",
 		Hint: `send a JSON object, e.g. {"title": "Order 1", "value": 100}, or an array of them`}
 	switch {
 	case len(t) == 0:
@@ -305,7 +305,7 @@ func parseRows(method, ctype string, body []byte) ([]map[string]json.RawMessage,
 			return nil, invalid
 		}
 		if method == http.MethodPatch && len(list) > 0 {
-			return nil, &crm.Error{Code: "PGRST102", Message: "Empty or invalid json",
+			return nil, &crm.Error{Code: crm.PGRSTInvalidBody, Message: "Empty or invalid json",
 				Details: "a PATCH body is one object, applied to every matching row"}
 		}
 		rows := make([]map[string]json.RawMessage, 0, len(list))
@@ -313,7 +313,7 @@ func parseRows(method, ctype string, body []byte) ([]map[string]json.RawMessage,
 			var m map[string]json.RawMessage
 			if err := json.Unmarshal(e, &m); err != nil || m == nil {
 				et := bytes.TrimSpace(e)
-				return nil, &crm.Error{Code: "PGRST102", Message: "All object keys must match",
+				return nil, &crm.Error{Code: crm.PGRSTInvalidBody, Message: "All object keys must match",
 					Details: fmt.Sprintf("element %d of the array is a JSON %s (%s), not an object", i, jsonKind(et), clipText(et)),
 					Hint:    "send an array of objects, one per row"}
 			}
@@ -333,7 +333,7 @@ func looksJSON(body []byte) bool {
 func parseCSVRows(body []byte) ([]map[string]json.RawMessage, error) {
 	recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
 	if err != nil || len(recs) == 0 {
-		e := &crm.Error{Code: "PGRST102", Message: "Empty or invalid csv", Details: "the request body is empty",
+		e := &crm.Error{Code: crm.PGRSTInvalidBody, Message: "Empty or invalid csv", Details: "the request body is empty",
 			Hint: "send a header line of column names, then one line per row"}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
@@ -407,7 +407,7 @@ func negotiate(accept string) (media string, stripNulls bool, err error) {
 			return mimeCSV, false, nil
 		}
 	}
-	return "", false, &crm.Error{Code: "PGRST107", Message: "None of these media types are available: " + accept}
+	return "", false, &crm.Error{Code: crm.PGRSTContentType, Message: "None of these media types are available: " + accept}
 }
 
 // writeRows writes the rows as JSON (an array, or one object when
@@ -510,28 +510,9 @@ func csvField(s string, quoteEmpty bool) string {
 	return s
 }
 
-// fromPgrest converts a parser error to the one error type.
-func fromPgrest(err error) error {
-	var pe *pgrest.Error
-	if !errors.As(err, &pe) {
-		return err
-	}
-	e := &crm.Error{Code: pe.Code, Message: pe.Message}
-	if st, ok := statusOf[pe.Code]; !ok || st != pe.Status {
-		e.Status = pe.Status
-	}
-	if pe.Details != nil {
-		e.Details = *pe.Details
-	}
-	if pe.Hint != nil {
-		e.Hint = *pe.Hint
-	}
-	return e
-}
-
 // restNotFound is PostgREST's 404 PGRST125 for a path under the REST
 // API that is neither the root nor a table.
 func (s *Server) restNotFound(w http.ResponseWriter, r *http.Request) error {
-	return &crm.Error{Code: "PGRST125", Message: "Invalid path specified in request URL",
-		Hint: "use " + restBase(r) + "/{table}, one of: " + strings.Join(crm.TableNames, ", ")}
+	return &crm.Error{Code: crm.PGRSTPath, Message: "Invalid path specified in request URL",
+		Hint: "use " + restBase(r) + "/{table}, one of: " + strings.Join(s.schema().Names, ", ")}
 }

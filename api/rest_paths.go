@@ -45,7 +45,7 @@ func checkProfile(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	if p := strings.TrimSpace(vals[0]); p != servedSchema {
-		return &crm.Error{Code: "PGRST106", Message: "Invalid schema: " + p,
+		return &crm.Error{Code: crm.PGRSTSchema, Message: "Invalid schema: " + p,
 			Hint: "Only the following schemas are exposed: " + servedSchema}
 	}
 	w.Header().Set("Content-Profile", servedSchema)

@@ -23,6 +23,9 @@ type Config struct {
 	MaxBodyBytes int64
 	// AllowedOrigins for CORS; empty means "*".
 	AllowedOrigins []string
+	// Dashboard, when set, serves every path the API does not (GET / and
+	// the pages under it); /functions/ and /rest/ stay the API's.
+	Dashboard http.Handler
 }
 
 // Default limits.
@@ -87,7 +90,14 @@ func (s *Server) routes() {
 	s.handle("GET /healthz", s.healthz)
 	s.handle("GET /readyz", s.readyz)
 	s.mux.Handle("GET /metrics", s.metrics.handler())
-	s.handle("/", s.notFound)
+	s.handle("/functions/", s.notFound)
+	s.handle("/rest/", s.notFound)
+	if d := s.cfg.Dashboard; d != nil {
+		// Logged and counted like the API's routes.
+		s.handle("/", func(w http.ResponseWriter, r *http.Request) error { d.ServeHTTP(w, r); return nil })
+	} else {
+		s.handle("/", s.notFound)
+	}
 }
 
 // notFound answers every other path and method with the JSON error shape.

@@ -20,14 +20,19 @@ const bulkRPC = "create_deals_bulk"
 // and basePath are where the request came in (basePath is the prefix,
 // /rest/v1 or /functions/v1/rest-api-proxy).
 func SwaggerDocument(scheme, host, basePath string) obj {
+	return SwaggerFor(crm.DefaultSchema, scheme, host, basePath)
+}
+
+// SwaggerFor is SwaggerDocument over the tables of sc.
+func SwaggerFor(sc *crm.Schema, scheme, host, basePath string) obj {
 	paths := obj{"/": obj{"get": obj{
 		"tags": []string{"Introspection"}, "summary": "OpenAPI description (this document)",
 		"produces":  []string{mimeOpenAPI, mimeJSON},
 		"responses": obj{"200": obj{"description": "OK"}}}}}
 	defs := obj{}
 	params := swaggerParams()
-	for _, name := range crm.TableNames {
-		t := crm.Tables[name]
+	for _, name := range sc.Names {
+		t := sc.Tables[name]
 		defs[name] = swaggerDefinition(t)
 		params["body."+name] = obj{"name": name, "description": name, "required": false, "in": "body",
 			"schema": obj{"$ref": "#/definitions/" + name}}

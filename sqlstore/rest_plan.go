@@ -17,10 +17,11 @@ import (
 
 // restCtx renders and runs one REST request.
 type restCtx struct {
-	s  *Store
-	d  RestDialect
-	ws *crm.Workspace
-	q  *pgrest.Query
+	s      *Store
+	d      RestDialect
+	ws     *crm.Workspace
+	q      *pgrest.Query
+	schema *crm.Schema // the tables (Store.Schema)
 	// read is set for GET and HEAD, where a top-level select=count is
 	// PostgREST's legacy count of the matching rows.
 	read bool
@@ -84,7 +85,7 @@ var noMods = &pgrest.Modifiers{}
 // every embedded modifier names an embed of the select (else PGRST108).
 func (rc *restCtx) compileTop(t *crm.Table) (*plan, error) {
 	if hasNUL(rc.q) {
-		return nil, &crm.Error{Code: "22021", Message: `invalid byte sequence for encoding "UTF8": 0x00`}
+		return nil, &crm.Error{Code: crm.SQLStateUntranslatable, Message: `invalid byte sequence for encoding "UTF8": 0x00`}
 	}
 	used := map[string]bool{}
 	p, err := rc.compile(t, rc.q.Select, &rc.q.Modifiers, nil, 0, used)
@@ -99,7 +100,7 @@ func (rc *restCtx) compileTop(t *crm.Table) (*plan, error) {
 	for _, k := range keys {
 		if !used[k] {
 			last := k[strings.LastIndexByte(k, '.')+1:]
-			return nil, &crm.Error{Code: "PGRST108", Message: fmt.Sprintf("'%s' is not an embedded resource in this request", last),
+			return nil, &crm.Error{Code: crm.PGRSTEmbedFilter, Message: fmt.Sprintf("'%s' is not an embedded resource in this request", last),
 				Hint: fmt.Sprintf("Verify that '%s' is included in the 'select' query parameter.", last)}
 		}
 	}
@@ -166,7 +167,7 @@ func (rc *restCtx) compile(t *crm.Table, items []pgrest.SelectItem, mods *pgrest
 				p.items = append(p.items, planItem{col: &planCol{out: c.Name, col: c, kind: c.Kind}})
 			}
 		case it.Aggregate != "":
-			return nil, &crm.Error{Code: "PGRST123", Message: "Use of aggregate functions is not allowed"}
+			return nil, &crm.Error{Code: crm.PGRSTAggregates, Message: "Use of aggregate functions is not allowed"}
 		case it.Embed != nil:
 			e, err := rc.compileEmbed(t, it.Embed, path, depth, used)
 			if err != nil {
@@ -191,7 +192,7 @@ func (rc *restCtx) compile(t *crm.Table, items []pgrest.SelectItem, mods *pgrest
 			}
 			if pc.cast != "" {
 				if _, ok := casts[pc.cast]; !ok {
-					return nil, &crm.Error{Code: "42704", Message: fmt.Sprintf("type %q does not exist", it.Cast)}
+					return nil, &crm.Error{Code: crm.SQLStateUndefinedObject, Message: fmt.Sprintf("type %q does not exist", it.Cast)}
 				}
 			}
 			p.items = append(p.items, planItem{col: pc})
@@ -214,7 +215,7 @@ func emptyPlan(p *plan) bool {
 func (rc *restCtx) compileEmbed(t *crm.Table, e *pgrest.Embed, path []string, depth int, used map[string]bool) (*embedPlan, error) {
 	rel, ok := t.Relation(e.Relation, e.Hint)
 	if !ok {
-		return nil, &crm.Error{Code: "PGRST200",
+		return nil, &crm.Error{Code: crm.PGRSTNoRelation,
 			Message: fmt.Sprintf("Could not find a relationship between '%s' and '%s' in the schema cache", t.Name, e.Relation),
 			Hint:    fmt.Sprintf("embeddable from %s: %s", t.Name, relationNames(t))}
 	}
@@ -229,13 +230,13 @@ func (rc *restCtx) compileEmbed(t *crm.Table, e *pgrest.Embed, path []string, de
 	if rc.q.Embedded != nil {
 		mods = rc.q.Embedded[key]
 	}
-	child, err := rc.compile(crm.Tables[rel.Table], e.Select, mods, sub, depth+1, used)
+	child, err := rc.compile(rc.schema.Tables[rel.Table], e.Select, mods, sub, depth+1, used)
 	if err != nil {
 		return nil, err
 	}
 	addKey(&child.keys, rel.Foreign)
 	if e.Spread && !rel.ToOne {
-		return nil, &crm.Error{Code: "PGRST127", Message: "Feature not implemented",
+		return nil, &crm.Error{Code: crm.PGRSTNotImplemented, Message: "Feature not implemented",
 			Details: fmt.Sprintf("spreading the to-many relationship '%s' is not supported", name),
 			Hint:    "embed it without ... to get an array"}
 	}
@@ -265,7 +266,7 @@ func addKey(keys *[]string, k string) {
 // UnknownColumn is 400 42703, as PostgreSQL reports a column that does not
 // exist in a filter, select or order.
 func UnknownColumn(t *crm.Table, name string) *crm.Error {
-	e := &crm.Error{Code: "42703", Message: fmt.Sprintf("column %s.%s does not exist", t.Name, name)}
+	e := &crm.Error{Code: crm.SQLStateUndefinedColumn, Message: fmt.Sprintf("column %s.%s does not exist", t.Name, name)}
 	names := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
 		names[i] = c.Name
@@ -293,7 +294,7 @@ func (rc *restCtx) colExpr(alias string, c *crm.Column, path []pgrest.JSONStep) 
 	if c.Kind != crm.KindJSON && c.Kind != crm.KindTextArray {
 		return "NULL", nil
 	}
-	return rc.d.PathExpr(q, path)
+	return rc.d.PathExpr(q, c.Kind, path)
 }
 
 // selectList writes "SELECT <columns>, <keys> FROM table alias".
@@ -477,8 +478,8 @@ func (rc *restCtx) fetchEmbed(ctx context.Context, q queryer, e *embedPlan, vals
 }
 
 // embedSQL renders the SELECT of embed e's rows linked to the parent key
-// values vals (one chunk), filtered and ordered; the per-parent limit and
-// offset are applied afterwards, in Go.
+// values vals (one chunk), filtered and ordered (ties by id); the
+// per-parent limit and offset are applied afterwards, in Go.
 func (rc *restCtx) embedSQL(e *embedPlan, vals []string) (*sqlb, error) {
 	c := e.child
 	var b sqlb
@@ -490,6 +491,16 @@ func (rc *restCtx) embedSQL(e *embedPlan, vals []string) (*sqlb, error) {
 	b.add(" AND "+c.alias+"."+e.rel.Foreign+" IN ("+inList(len(vals))+")", anySlice(vals)...)
 	if err := rc.orderBy(c, &b); err != nil {
 		return nil, err
+	}
+	// Rows of a to-many embed that the order leaves tied come by primary
+	// key, which (UUIDv7) is creation order: every backend and query plan
+	// nests them alike.
+	if _, ok := c.table.Column("id"); ok && !e.rel.ToOne {
+		if len(c.mods.Order) == 0 {
+			b.add(" ORDER BY " + c.alias + ".id")
+		} else {
+			b.add(", " + c.alias + ".id")
+		}
 	}
 	return &b, nil
 }
@@ -553,7 +564,7 @@ func applyCast(v any, cast string) (any, error) {
 		return nil, nil
 	}
 	bad := func() error {
-		return &crm.Error{Code: "22P02", Message: fmt.Sprintf("invalid input syntax for type %s: %q", cast, textOf(v))}
+		return &crm.Error{Code: crm.SQLStateInvalidText, Message: fmt.Sprintf("invalid input syntax for type %s: %q", cast, textOf(v))}
 	}
 	switch casts[cast] {
 	case "text":
@@ -609,7 +620,7 @@ func applyCast(v any, cast string) (any, error) {
 		}
 		return json.RawMessage(b), nil
 	}
-	return nil, &crm.Error{Code: "42846", Message: fmt.Sprintf("cannot cast %s to %s", textOf(v), cast)}
+	return nil, &crm.Error{Code: crm.SQLStateCannotCoerce, Message: fmt.Sprintf("cannot cast %s to %s", textOf(v), cast)}
 }
 
 // textOf renders a value as PostgreSQL's text output does.

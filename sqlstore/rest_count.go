@@ -50,8 +50,12 @@ func checkCounts(p *plan) error {
 	} else {
 		name = col.embed.out
 	}
+	hint := fmt.Sprintf("select the count alone, e.g. %s(count), and the columns in another embed: n:%s(count),%s(...)", p.table.Name, p.table.Name, p.table.Name)
+	if p.depth == 0 {
+		hint = "select=count alone counts the rows; to count beside columns, send Prefer: count=exact and read Content-Range"
+	}
 	return &crm.Error{Code: "42803", Message: fmt.Sprintf("column \"%s\" must appear in the GROUP BY clause or be used in an aggregate function", name),
-		Hint: fmt.Sprintf("select the count alone, e.g. %s(count), and the columns in another embed: n:%s(count),%s(...)", p.table.Name, p.table.Name, p.table.Name)}
+		Hint: hint}
 }
 
 // hasCounts reports whether p's items are counts (checkCounts allows

@@ -52,10 +52,10 @@ func checkProfile(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// bulkRPC is POST {prefix}/rpc/create_deals_bulk, what
+// rpcBulk is POST {prefix}/rpc/create_deals_bulk, what
 // supabase.rpc("create_deals_bulk", body) sends: the bulk endpoint, after
 // the profile check every REST request gets.
-func (s *Server) bulkRPC(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) rpcBulk(w http.ResponseWriter, r *http.Request) error {
 	if err := checkProfile(w, r); err != nil {
 		return err
 	}

@@ -19,7 +19,9 @@ import (
 func (rc *restCtx) where(p *plan, b *sqlb) error {
 	b.add(p.alias+".workspace_id = ?", rc.ws.ID)
 	for _, e := range p.embeds {
-		if e.inner {
+		// A count embed always has its one row, so !inner keeps every
+		// parent, as in PostgREST (an aggregate over no rows is a row).
+		if e.inner && !e.count {
 			b.add(" AND ")
 			if err := rc.exists(p, e, b); err != nil {
 				return err

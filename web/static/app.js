@@ -18,6 +18,7 @@
     statusEl.textContent = msg;
     statusEl.className = "status " + (isError ? "error" : "ok");
   }
+  function sentence(s) { return /[.!?]$/.test(s) ? s : s + "."; }
   function qs(extra) { return query ? "?" + query + (extra ? "&" + extra : "") : (extra ? "?" + extra : ""); }
   function getJSON(url) {
     return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" }).then(function (r) {
@@ -55,9 +56,8 @@
       });
     }).catch(function (err) {
       from.insertBefore(card, next);
-      var msg = (err && err.message) ? err.message : "The move failed: the server did not answer.";
-      if (err && err.hint) msg += " " + err.hint;
-      say("Not moved: " + msg, true);
+      say("Not moved: " + sentence(err && err.message ? err.message : "the server did not answer") +
+        (err && err.hint ? " " + sentence(err.hint.charAt(0).toUpperCase() + err.hint.slice(1)) : ""), true);
     }).finally(function () { busy--; });
   }
 

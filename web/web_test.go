@@ -89,8 +89,8 @@ func testSignedOut(t *testing.T, e *env) {
 		t.Fatalf("a signed-out session still works: %d", res.StatusCode)
 	}
 	// API paths keep the JSON 404.
-	for _, p := range []string{"/functions/v1/nope", "/rest/v1/nope/x"} {
-		if res, body := e.api("GET", p, e.write, ""); res.StatusCode != 404 || !strings.Contains(body2(body), `"code":"not_found"`) {
+	for _, p := range []string{"/functions/v1/nope", "/rest/v1/nope/x", "/rest/v2/deals"} {
+		if res, body := e.api("GET", p, e.write, ""); res.StatusCode != 404 || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") || !strings.Contains(body2(body), `"hint":`) {
 			t.Errorf("GET %s: %d %s", p, res.StatusCode, body)
 		}
 	}

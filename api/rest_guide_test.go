@@ -143,6 +143,9 @@ func TestGuideReplay(t *testing.T) {
 					if resp.StatusCode != 200 {
 						fail("want 200")
 					}
+					if strings.Contains(c.Body, `"Order 68297796"`) && !strings.Contains(string(body), `"matched_by":"phone","contact_updated":["emails","last_name"]`) {
+						fail("want Sara found by phone, her email and last name added")
+					}
 					if strings.Contains(c.Body, "Shopify Order #68297797") {
 						var out struct {
 							Results []struct {
@@ -196,8 +199,12 @@ func TestGuideReplay(t *testing.T) {
 						fail("want the one contact with that email")
 					}
 				case c.Method == "GET" && strings.Contains(url, "first_name=ilike"):
-					if resp.StatusCode != 200 || len(rows) != 2 {
-						fail("want the two contacts named Sara")
+					// One Sara: the bulk request naming her phone and her
+					// email added the email (and last name) to the contact
+					// found by phone, and the one by email linked to her.
+					if resp.StatusCode != 200 || len(rows) != 1 || !strings.Contains(string(body), `"phones":["+201020000000"],"emails":["sara@example.com"]`) ||
+						rows[0]["last_name"] != "Ahmed" {
+						fail("want the one contact named Sara, with her phone, email and last name")
 					}
 				case c.Method == "PATCH" && strings.Contains(url, "phones=cs"):
 					if resp.StatusCode != 200 || len(rows) != 1 || rows[0]["last_name"] != "Ali" {

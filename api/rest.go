@@ -482,5 +482,5 @@ func csvField(s string, quoteEmpty bool) string {
 // that is neither the root nor a table.
 func (s *Server) restNotFound(w http.ResponseWriter, r *http.Request) error {
 	return &crm.Error{Code: crm.PGRSTPath, Message: "Invalid path specified in request URL",
-		Hint: "use " + RestPrefix + "/{table}, one of: " + strings.Join(crm.TableNames, ", ")}
+		Hint: "use " + RestPrefix + "/{table}, one of: " + strings.Join(s.schema().Names, ", ")}
 }

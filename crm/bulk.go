@@ -228,7 +228,8 @@ func (in *DealInput) parseContact(m map[string]json.RawMessage, env *WriteEnv) *
 
 // ParseDate checks a YYYY-MM-DD calendar date.
 func ParseDate(field, s string) (string, *Error) {
-	if _, err := time.Parse(time.DateOnly, s); err != nil || len(s) != 10 {
+	// Year 0000 parses in Go but is no date to PostgreSQL (22008).
+	if t, err := time.Parse(time.DateOnly, s); err != nil || len(s) != 10 || t.Year() < 1 {
 		return "", Errorf(CodeInvalidDate, "%s %q is not a date", field, s).
 			WithHint(`send YYYY-MM-DD, e.g. "2025-12-31"`)
 	}

@@ -69,6 +69,13 @@ type RestDialect interface {
 	RestFilter(f RestFilter) (sql string, args []any, err error)
 }
 
+// OrderCollator is an optional RestDialect capability: the COLLATE
+// clause (or "") that makes ORDER BY on a value of kind k sort as
+// PostgreSQL sorts it (text[] element by element, jsonb in jsonb order).
+type OrderCollator interface {
+	OrderCollate(k crm.Kind) string
+}
+
 // RestFilter is a filter leaf that Dialect.RestFilter renders:
 //   - like, ilike on text (Pattern is a LIKE pattern: % and _ are
 //     wildcards, backslash escapes; PostgreSQL LIKE semantics, so like is

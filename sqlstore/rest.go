@@ -174,7 +174,8 @@ func (s *Store) Rest(ctx context.Context, p *crm.Principal, req *RestRequest) (*
 	rc := &restCtx{s: s, d: d, ws: &p.Workspace, q: req.Query, schema: s.schema}
 	switch req.Method {
 	case http.MethodGet, http.MethodHead:
-		return rc.read(ctx, s.read, t, req)
+		rc.read = true
+		return rc.readRows(ctx, s.read, t, req)
 	}
 	if t.ReadOnly {
 		return nil, &crm.Error{Code: crm.CodeMethodNotAllowed, Message: fmt.Sprintf("table %s is read-only", t.Name),
@@ -236,11 +237,14 @@ func singularError(n int) *crm.Error {
 		Details: fmt.Sprintf("The result contains %d rows", n)}
 }
 
-// read serves GET and HEAD.
-func (rc *restCtx) read(ctx context.Context, q queryer, t *crm.Table, req *RestRequest) (*RestResult, error) {
+// readRows serves GET and HEAD.
+func (rc *restCtx) readRows(ctx context.Context, q queryer, t *crm.Table, req *RestRequest) (*RestResult, error) {
 	p, err := rc.compileTop(t)
 	if err != nil {
 		return nil, err
+	}
+	if hasCounts(p) {
+		return rc.readCount(ctx, q, p, req)
 	}
 	res := &RestResult{Total: -1}
 	if req.Count {

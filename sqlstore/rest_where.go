@@ -297,7 +297,9 @@ func (rc *restCtx) in(t *term, list []string, b *sqlb) error {
 func (rc *restCtx) contains(p *plan, t *term, op pgrest.Operator, v string, b *sqlb) error {
 	switch {
 	case t.kind == crm.KindTextArray && t.plain:
-		elems, err := pgrest.ParseArrayLiteral(v)
+		// A single element without braces is a one-element array: curl
+		// drops the braces of the guide's cs.{"+201017177777"}.
+		elems, err := pgrest.ParseArrayOperand(v)
 		if err != nil {
 			return pgrest.AsCrmError(err)
 		}
@@ -409,6 +411,9 @@ func (rc *restCtx) operand(t *term, v string) (any, error) {
 		if err != nil {
 			return nil, bad(crm.SQLStateDatetimeFormat, "date")
 		}
+		if d.Year() < 1 { // PostgreSQL has no year 0
+			return nil, &crm.Error{Code: "22008", Message: fmt.Sprintf("date/time field value out of range: %q", v)}
+		}
 		return rc.d.Bind(k, d.Format(time.DateOnly)), nil
 	case crm.KindTime:
 		tm, ok := parseTimestamp(v)
@@ -487,6 +492,13 @@ func (rc *restCtx) orderBy(p *plan, b *sqlb) error {
 			}
 			e, args := rc.colExpr(p.alias, c, o.Field.JSONPath)
 			b.add(e, args...)
+			if oc, ok := rc.d.(OrderCollator); ok {
+				k := c.Kind
+				if len(o.Field.JSONPath) > 0 {
+					k = pathKind(o.Field.JSONPath)
+				}
+				b.add(oc.OrderCollate(k))
+			}
 		}
 		nulls := o.Nulls
 		if o.Desc {

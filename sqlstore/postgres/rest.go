@@ -7,6 +7,7 @@ import (
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/pgrest"
 	"github.com/connectgain/server/sqlstore"
+	"github.com/connectgain/server/sqlstore/pgtext"
 )
 
 // The REST proxy's PostgreSQL half: PostgreSQL has every operator
@@ -75,16 +76,29 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 			return "(" + expr + op + " AND (" + expr + " || '')" + op + ")", append(args, probe, f.Pattern), nil
 		}
 		return expr + op, append(args, f.Pattern), nil
-	case pgrest.OpMatch:
-		return expr + " ~ ?", append(args, f.Pattern), nil
-	case pgrest.OpIMatch:
-		return expr + " ~* ?", append(args, f.Pattern), nil
-	case pgrest.OpFts, pgrest.OpPlFts, pgrest.OpPhFts, pgrest.OpWFts:
-		fn := tsFuncs[f.Op]
-		if f.Config != "" {
-			return "to_tsvector(?::regconfig, " + expr + ") @@ " + fn + "(?::regconfig, ?)", append(append([]any{f.Config}, args...), f.Config, f.Pattern), nil
+	case pgrest.OpMatch, pgrest.OpIMatch:
+		// Refused alike on SQLite: what pgtext cannot emulate, and the
+		// length and size limits.
+		if _, err := pgtext.CompileRegex(f.Pattern, f.Op == pgrest.OpIMatch); err != nil {
+			return "", nil, err
 		}
-		return "to_tsvector(" + expr + ") @@ " + fn + "(?)", append(args, f.Pattern), nil
+		if f.Op == pgrest.OpIMatch {
+			return expr + " ~* ?", append(args, f.Pattern), nil
+		}
+		return expr + " ~ ?", append(args, f.Pattern), nil
+	case pgrest.OpFts, pgrest.OpPlFts, pgrest.OpPhFts, pgrest.OpWFts:
+		// The configurations SQLite emulates, english by default whatever
+		// the server's default_text_search_config; a to_tsquery syntax
+		// error is refused before PostgreSQL sees it, as on SQLite.
+		cfg, err := pgtext.Config(f.Config)
+		if err != nil {
+			return "", nil, err
+		}
+		if _, err := pgtext.ParseTSQuery(string(f.Op), cfg, f.Pattern); err != nil {
+			return "", nil, err
+		}
+		lit := "'" + cfg + "'::regconfig" // one of pgtext.Configs
+		return "to_tsvector(" + lit + ", " + expr + ") @@ " + tsFuncs[f.Op] + "(" + lit + ", ?)", append(args, f.Pattern), nil
 	case pgrest.OpCs, pgrest.OpCd, pgrest.OpOv:
 		if f.Kind == crm.KindTextArray && len(f.Path) == 0 && f.JSON == nil {
 			return arrayFilter(f.Op, f.Col, f.Identifier, f.Elems)

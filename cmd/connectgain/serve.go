@@ -137,6 +137,7 @@ func printBanner(ctx context.Context, w io.Writer, store *sqlstore.Store, base s
 		{"dashboard", base + "/"},
 		{"bulk API", "POST " + base + "/functions/v1/create-deals-bulk"},
 		{"REST API", rest + "/{deals,contacts,companies,pipelines,pipeline_stages,deal_stage_changes}"},
+		{"Supabase", base + api.SupabaseRestPrefix + "/  (the same API for createClient(\"" + base + "\", key))"},
 		{"OpenAPI", rest + "/  (OpenAPI 3: " + rest + "/openapi.json)"},
 		{"health", base + "/healthz  (database: " + base + "/readyz)"},
 		{"metrics", base + "/metrics"},

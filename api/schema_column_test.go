@@ -74,8 +74,8 @@ func TestNewNullableDealColumn(t *testing.T) {
 				t.Errorf("POST lost_reason as a number: %d %s", status, body)
 			}
 
-			// OpenAPI describes it.
-			status, body = e.rest("GET", "/", "")
+			// The OpenAPI 3 document describes it.
+			status, body = e.rest("GET", "/openapi.json", "")
 			var doc struct {
 				Components struct {
 					Schemas map[string]struct {
@@ -88,6 +88,19 @@ func TestNewNullableDealColumn(t *testing.T) {
 			}
 			if p := doc.Components.Schemas["deals"].Properties["lost_reason"]; p["type"] != "string" || p["nullable"] != true {
 				t.Errorf("OpenAPI deals.lost_reason = %v", p)
+			}
+			// So does the Swagger 2.0 document at the root.
+			status, body = e.rest("GET", "/", "")
+			var sw struct {
+				Definitions map[string]struct {
+					Properties map[string]map[string]any `json:"properties"`
+				} `json:"definitions"`
+			}
+			if err := json.Unmarshal([]byte(body), &sw); err != nil || status != 200 {
+				t.Fatalf("Swagger: %d %v", status, err)
+			}
+			if p := sw.Definitions["deals"].Properties["lost_reason"]; p["type"] != "string" {
+				t.Errorf("Swagger deals.lost_reason = %v", p)
 			}
 		})
 	}

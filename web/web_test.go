@@ -86,9 +86,9 @@ func testSignedOut(t *testing.T, e *env) {
 	if res, _ := replay.do("GET", "/", nil, nil); res.StatusCode != 303 {
 		t.Fatalf("a signed-out session still works: %d", res.StatusCode)
 	}
-	// API paths keep the JSON 404.
-	for _, p := range []string{"/functions/v1/nope", "/rest/v1/nope/x"} {
-		if res, body := e.api("GET", p, e.write, ""); res.StatusCode != 404 || !strings.Contains(body2(body), `"code":"not_found"`) {
+	// API paths keep the JSON 404 (PostgREST's PGRST125 under the REST API).
+	for p, code := range map[string]string{"/functions/v1/nope": "not_found", "/rest/v1/nope/x": "PGRST125"} {
+		if res, body := e.api("GET", p, e.write, ""); res.StatusCode != 404 || !strings.Contains(body2(body), `"code":"`+code+`"`) {
 			t.Errorf("GET %s: %d %s", p, res.StatusCode, body)
 		}
 	}

@@ -76,6 +76,17 @@ type OrderCollator interface {
 	OrderCollate(k crm.Kind) string
 }
 
+// SelectivityHinter is implemented by dialects whose planner needs to be
+// told that an IN list is selective: SQLite's statistics cannot tell a
+// stage no deal is in from one every deal is in, and it walked the whole
+// created_at index for stage=in.(won,qualified)&order=created_at.desc
+// rather than reading each stage's newest rows from (stage, created_at).
+type SelectivityHinter interface {
+	// Selective wraps a boolean expression the planner should take as
+	// matching few rows.
+	Selective(expr string) string
+}
+
 // RestFilter is a filter leaf that Dialect.RestFilter renders:
 //   - like, ilike on text (Pattern is a LIKE pattern: % and _ are
 //     wildcards, backslash escapes; PostgreSQL LIKE semantics, so like is

@@ -23,6 +23,9 @@ func (s *Server) createDealsBulk(w http.ResponseWriter, r *http.Request) error {
 		}
 		return crm.Errorf(crm.CodeInvalidRequest, "could not read the request body").WithDetails("%v", err)
 	}
+	if bp := checkJSONBody(body); bp != nil {
+		return bp.asError(false)
+	}
 	req, err := crm.ParseBulkRequest(body, s.cfg.MaxBulkDeals)
 	if err != nil {
 		return err

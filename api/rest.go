@@ -37,7 +37,7 @@ func (s *Server) restTable(w http.ResponseWriter, r *http.Request) error {
 	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPatch, http.MethodDelete:
 	default:
 		w.Header().Set("Allow", "OPTIONS,GET,HEAD,POST,PATCH,DELETE")
-		return &crm.Error{Code: "PGRST117", Message: "Unsupported HTTP method: " + r.Method}
+		return &crm.Error{Code: "PGRST117", Message: "Unsupported HTTP method: " + clipString(r.Method)}
 	}
 	table := r.PathValue("table")
 	if _, ok := crm.Tables[table]; !ok {
@@ -254,6 +254,16 @@ func parseRows(method, ctype string, body []byte) ([]map[string]json.RawMessage,
 	mt := strings.ToLower(strings.TrimSpace(strings.Split(ctype, ";")[0]))
 	switch mt {
 	case "", mimeJSON, "application/vnd.pgrst.object+json", "application/vnd.pgrst.object", "*/*":
+		if bp := checkJSONBody(body); bp != nil {
+			return nil, bp.asError(true)
+		}
+	case mimeCSV, "application/x-www-form-urlencoded":
+		if bp := checkTextBody(body); bp != nil {
+			return nil, bp.asError(true)
+		}
+	}
+	switch mt {
+	case "", mimeJSON, "application/vnd.pgrst.object+json", "application/vnd.pgrst.object", "*/*":
 	case mimeCSV:
 		return parseCSVRows(body)
 	case "application/x-www-form-urlencoded":
@@ -263,6 +273,10 @@ func parseRows(method, ctype string, body []byte) ([]map[string]json.RawMessage,
 		}
 		row := map[string]json.RawMessage{}
 		for k := range v {
+			if bp := checkTextBody([]byte(k + v.Get(k))); bp != nil {
+				bp.Path = "form field " + strconv.Quote(clipString(k))
+				return nil, bp.asError(true)
+			}
 			b, _ := json.Marshal(v.Get(k))
 			row[k] = b
 		}

@@ -23,6 +23,30 @@ type Config struct {
 	MaxBodyBytes int64
 	// AllowedOrigins for CORS; empty means "*".
 	AllowedOrigins []string
+
+	// MetricsToken, when set, serves GET /metrics on the API listener to
+	// requests with Authorization: Bearer <MetricsToken>. Unset, /metrics
+	// there is 404; MetricsHandler serves them on a listener of their own.
+	MetricsToken string
+	// StatementTimeout bounds the database work of one request, on both
+	// backends (0: DefaultStatementTimeout; negative: none). Past it the
+	// request is cancelled and answers 504 with code 57014.
+	StatementTimeout time.Duration
+	// MaxHeavyRequests bounds the heavy requests (bulk, REST writes, large
+	// reads) running at once (0: DefaultMaxHeavyRequests; negative: no
+	// bound). One that cannot start within HeavyQueueWait is 503 with
+	// Retry-After.
+	MaxHeavyRequests int
+	HeavyQueueWait   time.Duration
+	// RateLimit is the requests per second allowed per API key, RateBurst
+	// the bucket's size (0: off, the default; RateBurst 0 means RateLimit
+	// rounded up). Over it a request is 429 with Retry-After.
+	RateLimit float64
+	RateBurst int
+	// IdempotencyLease is how long a request holding an Idempotency-Key
+	// may run before another server may take the key over, as when its
+	// server crashed (0: DefaultIdempotencyLease).
+	IdempotencyLease time.Duration
 }
 
 // Default limits.
@@ -77,13 +101,13 @@ func (s *Server) routes() {
 	s.handle(RestPrefix+"/", s.restNotFound)
 	s.handle("GET /healthz", s.healthz)
 	s.handle("GET /readyz", s.readyz)
-	s.mux.Handle("GET /metrics", s.metrics.handler())
+	s.handle("GET /metrics", s.metricsOnMain)
 	s.handle("/", s.notFound)
 }
 
 // notFound answers every other path and method with the JSON error shape.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
-	return crm.Errorf(crm.CodeNotFound, "no route for %s %s", r.Method, r.URL.Path).
+	return crm.Errorf(crm.CodeNotFound, "no route for %s %s", clipString(r.Method), clipString(r.URL.Path)).
 		WithHint("the API is POST /functions/v1/create-deals-bulk and /functions/v1/rest-api-proxy/{table}; GET /healthz, /readyz, /metrics")
 }
 
@@ -133,7 +157,7 @@ func (s *Server) adapt(route string, h handlerFunc) http.Handler {
 		}
 		d := time.Since(start)
 		s.metrics.observe(route, r.Method, rw.status, code, d)
-		s.log.Info("request", "request_id", id, "method", r.Method, "path", r.URL.Path,
+		s.log.Info("request", "request_id", id, "method", clipString(r.Method), "path", clipString(r.URL.Path),
 			"status", rw.status, "duration_ms", float64(d.Microseconds())/1000, "error_code", code)
 	})
 }
@@ -169,7 +193,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func methodNotAllowed(allow string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Allow", allow)
-		return crm.Errorf(crm.CodeMethodNotAllowed, "method %s is not allowed here", r.Method).WithHint("allowed: %s", allow)
+		return crm.Errorf(crm.CodeMethodNotAllowed, "method %s is not allowed here", clipString(r.Method)).WithHint("allowed: %s", allow)
 	}
 }
 

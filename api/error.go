@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/connectgain/server/crm"
+	"github.com/connectgain/server/sqlstore"
 )
 
 // statusOf is the one table from error code to HTTP status: our own codes,
@@ -43,6 +44,11 @@ var statusOf = map[string]int{
 	"PGRST118": 400, "PGRST120": 400, "PGRST122": 400, "PGRST123": 400,
 	"PGRST124": 400, "PGRST125": 404, "PGRST126": 404, "PGRST127": 400,
 	"PGRST200": 400, "PGRST201": 300, "PGRST204": 400, "PGRST205": 404,
+
+	CodeBusy: http.StatusServiceUnavailable, CodeRateLimited: http.StatusTooManyRequests,
+	CodeTimeout: http.StatusGatewayTimeout, sqlstore.CodeResponseTooLarge: http.StatusBadRequest,
+	CodeIdemInUse: http.StatusConflict, CodeIdemLost: http.StatusConflict,
+	CodeIdemReused: http.StatusUnprocessableEntity, CodeIdemInvalid: http.StatusBadRequest,
 
 	"23503": 409, "23505": 409, "21000": 400, "25006": 405,
 	"42883": 404, "42P01": 404, "42501": 403,
@@ -106,6 +112,9 @@ func writeError(w http.ResponseWriter, e *crm.Error) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Proxy-Status", "ConnectGain; error="+e.Code)
+	if status == http.StatusServiceUnavailable && h.Get("Retry-After") == "" {
+		h.Set("Retry-After", busyRetryAfter)
+	}
 	if status == http.StatusUnauthorized {
 		h.Set("WWW-Authenticate", "Bearer")
 	}

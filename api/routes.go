@@ -69,6 +69,7 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	metrics *metrics
+	limits  *limits
 	keys    keyCache
 	mux     *http.ServeMux
 }
@@ -84,20 +85,21 @@ func New(store Store, cfg Config, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{store: store, cfg: cfg, log: log, metrics: newMetrics(), mux: http.NewServeMux()}
+	s := &Server{store: store, cfg: cfg, log: log, metrics: newMetrics(), limits: newLimits(cfg), mux: http.NewServeMux()}
 	s.routes()
 	return s
 }
 
 // routes lists the whole surface.
 func (s *Server) routes() {
-	s.handle("POST /functions/v1/create-deals-bulk", s.requireKey(s.createDealsBulk))
+	const bulk = "POST /functions/v1/create-deals-bulk"
+	s.handle(bulk, s.requireKey(s.guard(bulk, s.createDealsBulk)))
 	s.handle("OPTIONS /functions/v1/create-deals-bulk", s.preflight)
 	s.handle("/functions/v1/create-deals-bulk", methodNotAllowed("POST, OPTIONS"))
 	s.handle("OPTIONS "+RestPrefix+"/{table}", s.preflight)
 	s.handle(RestPrefix+"/{$}", s.restRoot)
 	s.handle(RestPrefix, s.restRoot)
-	s.handle(RestPrefix+"/{table}", s.requireKey(s.restTable))
+	s.handle(RestPrefix+"/{table}", s.requireKey(s.guard(RestPrefix+"/{table}", s.restTable)))
 	s.handle(RestPrefix+"/", s.restNotFound)
 	s.handle("GET /healthz", s.healthz)
 	s.handle("GET /readyz", s.readyz)

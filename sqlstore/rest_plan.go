@@ -21,6 +21,8 @@ type restCtx struct {
 	d  RestDialect
 	ws *crm.Workspace
 	q  *pgrest.Query
+	// budget bounds the rows and bytes the request reads (rest_budget.go).
+	budget rowBudget
 }
 
 // sqlb accumulates SQL text and its arguments in text order.
@@ -332,7 +334,12 @@ func (rc *restCtx) run(ctx context.Context, q queryer, p *plan, b *sqlb) (rows [
 			return nil, nil, err
 		}
 		pr := pending{cells: make([]any, len(p.items)), keys: map[string]string{}}
-		j := 0
+		j, size := 0, 2
+		for _, it := range p.items {
+			if it.embed != nil {
+				size += len(it.embed.out) + 4
+			}
+		}
 		for i, it := range p.items {
 			if it.col == nil {
 				continue
@@ -348,6 +355,7 @@ func (rc *restCtx) run(ctx context.Context, q queryer, p *plan, b *sqlb) (rows [
 				}
 			}
 			pr.cells[i] = v
+			size += len(it.col.out) + 4 + cellSize(v)
 			j++
 		}
 		for _, k := range p.keys {
@@ -359,6 +367,9 @@ func (rc *restCtx) run(ctx context.Context, q queryer, p *plan, b *sqlb) (rows [
 				pr.keys[k] = s
 			}
 			j++
+		}
+		if err := rc.budget.spend(p.table.Name, size); err != nil {
+			return nil, nil, err
 		}
 		all = append(all, pr)
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/connectgain/server/crm"
@@ -64,7 +65,11 @@ func (s *Server) idempotent(route string, next handlerFunc) handlerFunc {
 			return err
 		}
 		p := principalFrom(r.Context())
-		k := sqlstore.IdemKey{WorkspaceID: p.Workspace.ID, Scope: r.Method + " " + route, Key: key,
+		_, path, ok := strings.Cut(route, " ") // "POST /x" or "/x/{table}"
+		if !ok {
+			path = route
+		}
+		k := sqlstore.IdemKey{WorkspaceID: p.Workspace.ID, Scope: r.Method + " " + path, Key: key,
 			Fingerprint: fingerprint(r, body)}
 		claim, state, stored, err := is.BeginIdempotent(r.Context(), k, s.idemLease())
 		if err != nil {

@@ -23,25 +23,66 @@ const (
 // CodeResponseTooLarge is the 400 of a response past a bound.
 const CodeResponseTooLarge = "response_too_large"
 
-// rowBudget counts what a request has read.
+// rowBudget counts what a request has read, and what its response
+// holds: embedded groups are shared between parents (every deal of one
+// contact embeds the same contacts(deals) group), so a response can hold
+// far more rows than were read. costs remembers each row's size with
+// everything embedded in it.
 type rowBudget struct {
+	read  rowCost
+	costs map[*Row]rowCost
+}
+
+// rowCost is a count of rows and estimated JSON bytes.
+type rowCost struct {
 	rows, bytes int64
 }
 
+func (c *rowCost) add(o rowCost) { c.rows += o.rows; c.bytes += o.bytes }
+
 // spend counts one row of n estimated bytes read for table.
 func (b *rowBudget) spend(table string, n int) error {
-	b.rows++
-	b.bytes += int64(n)
+	b.read.add(rowCost{1, int64(n)})
+	return b.read.check(table)
+}
+
+// charge records row's cost (its own size plus its embedded rows') and
+// adds it to level, the total of its level of the response.
+func (b *rowBudget) charge(level *rowCost, p *plan, row *Row, size int, cells []any) error {
+	c := rowCost{rows: 1, bytes: int64(size)}
+	for i, it := range p.items {
+		if it.embed == nil {
+			continue
+		}
+		switch v := cells[i].(type) {
+		case *Row:
+			c.add(b.costs[v])
+		case []*Row:
+			for _, r := range v {
+				c.add(b.costs[r])
+			}
+		}
+	}
+	if b.costs == nil {
+		b.costs = map[*Row]rowCost{}
+	}
+	b.costs[row] = c
+	level.add(c)
+	return level.check(p.table.Name)
+}
+
+// check is the 400 of a count past a bound.
+func (c rowCost) check(table string) error {
 	switch {
-	case b.rows > MaxResponseRows:
+	case c.rows > MaxResponseRows:
 		return &crm.Error{Code: CodeResponseTooLarge,
 			Message: fmt.Sprintf("the response would hold more than %d rows (MaxResponseRows), embedded rows included", MaxResponseRows),
 			Details: fmt.Sprintf("the limit was passed while reading %s", table),
 			Hint:    "read fewer parent rows at a time (limit=10, or Range), filter the embedded rows (deals.stage=eq.won), or embed fewer levels"}
-	case b.bytes > MaxResponseBytes:
+	case c.bytes > MaxResponseBytes:
 		return &crm.Error{Code: CodeResponseTooLarge,
 			Message: fmt.Sprintf("the response would be larger than %d MB (MaxResponseBytes)", MaxResponseBytes>>20),
-			Details: fmt.Sprintf("the limit was passed while reading %s, after %d rows", table, b.rows),
+			Details: fmt.Sprintf("the limit was passed while reading %s, after %d rows", table, c.rows),
 			Hint:    "select fewer columns, read fewer rows at a time (limit=, or Range), or embed fewer levels"}
 	}
 	return nil

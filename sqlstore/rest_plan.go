@@ -327,6 +327,7 @@ func (rc *restCtx) run(ctx context.Context, q queryer, p *plan, b *sqlb) (rows [
 	type pending struct {
 		cells []any
 		keys  map[string]string
+		size  int // estimated JSON bytes of its own columns
 	}
 	var all []pending
 	for rs.Next() {
@@ -371,6 +372,7 @@ func (rc *restCtx) run(ctx context.Context, q queryer, p *plan, b *sqlb) (rows [
 		if err := rc.budget.spend(p.table.Name, size); err != nil {
 			return nil, nil, err
 		}
+		pr.size = size
 		all = append(all, pr)
 	}
 	if err := rs.Err(); err != nil {
@@ -413,9 +415,13 @@ func (rc *restCtx) run(ctx context.Context, q queryer, p *plan, b *sqlb) (rows [
 	}
 	rows = make([]*Row, len(all))
 	keyVals = make([]map[string]string, len(all))
+	var level rowCost
 	for n, pr := range all {
 		rows[n] = finalize(p, pr.cells)
 		keyVals[n] = pr.keys
+		if err := rc.budget.charge(&level, p, rows[n], pr.size, pr.cells); err != nil {
+			return nil, nil, err
+		}
 	}
 	return rows, keyVals, nil
 }

@@ -31,6 +31,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	maxDeals := fs.Int("max-bulk-deals", 0, "deals allowed in one bulk request (default 10000)")
 	origins := fs.String("cors-origins", getenv("CONNECTGAIN_CORS_ORIGINS"), "comma-separated allowed CORS origins (default *)")
 	logFormat := fs.String("log", "text", "log format: text or json")
+	hard := hardeningFlags(fs, getenv) // limits.go
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
 	}
@@ -53,6 +54,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		fmt.Fprintf(stderr, "created workspace \"default\"; its API key (shown once):\n%s\n", key)
 	}
 	cfg := api.Config{MaxBulkDeals: *maxDeals}
+	hard.apply(&cfg)
 	if *origins != "" {
 		cfg.AllowedOrigins = strings.Split(*origins, ",")
 	}
@@ -64,6 +66,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	log.Info("listening", "addr", "http://"+ln.Addr().String(), "db", redact(*db))
+	stopMetrics, err := hard.serveMetrics(srv, log)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"math/big"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/connectgain/server/crm"
@@ -92,11 +94,12 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 	case pgrest.OpLike:
 		return expr + " GLOB ?", append(args, likeToGlob(f.Pattern)), nil
 	case pgrest.OpILike:
-		if term, ok := trigramTerm(f.Pattern); ok && f.Table == "deals" && f.Col == f.Alias+".title" && len(f.Path) == 0 {
-			// The trigram index finds the candidates; LIKE keeps the answer
-			// exact (and the outer workspace condition keeps it isolated).
-			return "(" + f.Alias + ".rid IN (SELECT rowid FROM deals_title_fts WHERE deals_title_fts MATCH ?) AND " + expr + ` LIKE ? ESCAPE '\')`,
-				append(args, term, f.Pattern), nil
+		if grams, ok := titleTrigrams(f.Pattern); ok && f.Table == "deals" && f.Col == f.Alias+".title" && len(f.Path) == 0 && f.Workspace != "" {
+			// The workspace's trigram rows find the candidates; LIKE keeps
+			// the answer exact.
+			sql, gargs := trigramCandidates(f.Workspace, grams)
+			return "(" + f.Alias + ".rid IN (" + sql + ") AND " + expr + ` LIKE ? ESCAPE '\')`,
+				append(append(args, gargs...), f.Pattern), nil
 		}
 		return expr + ` LIKE ? ESCAPE '\'`, append(args, f.Pattern), nil
 	case pgrest.OpMatch, pgrest.OpIMatch:
@@ -160,18 +163,23 @@ func arrayOp(op pgrest.Operator, col string, elems []string) (string, []any, err
 	}
 }
 
-// trigramTerm picks the FTS5 phrase that finds the candidates of a LIKE
-// pattern: a literal substring of at least three characters every match
-// must contain. Order titles all share "Order ", whose trigrams match every
-// row, so a run of digits is preferred (it is far rarer); else the longest
-// literal run. ok is false when no run is long enough, or the pattern uses
-// '_' or an escape (then LIKE scans).
+// trigramTerm picks the literal substring of a LIKE pattern whose
+// trigrams find the candidates: one of at least three characters that
+// every match must contain. Order titles all share "Order ", whose
+// trigrams match every row, so a run of digits is preferred (it is far
+// rarer); else the longest literal run. Runs stop at letters outside
+// ASCII that have a case, whose folding the index (SQLite's lower()) does
+// not share with every ilike. ok is false when no run is long enough, or
+// the pattern uses '_' or an escape (then LIKE scans).
 func trigramTerm(pattern string) (string, bool) {
 	if strings.ContainsAny(pattern, "\\_") {
 		return "", false
 	}
 	best, digits := "", ""
-	for _, part := range strings.Split(pattern, "%") {
+	cased := func(r rune) bool {
+		return r == '%' || r > unicode.MaxASCII && (unicode.ToLower(r) != r || unicode.ToUpper(r) != r)
+	}
+	for _, part := range strings.FieldsFunc(pattern, cased) {
 		if utf8.RuneCountInString(part) > utf8.RuneCountInString(best) {
 			best = part
 		}
@@ -187,7 +195,53 @@ func trigramTerm(pattern string) (string, bool) {
 	if utf8.RuneCountInString(best) < 3 {
 		return "", false
 	}
-	return `"` + strings.ReplaceAll(best, `"`, `""`) + `"`, true
+	return best, true
+}
+
+// maxTrigramProbes bounds the trigrams a title search intersects.
+const maxTrigramProbes = 3
+
+// titleTrigrams returns the trigrams of the pattern's term, folded as the
+// index folds (ASCII lower case): its first, middle and last.
+func titleTrigrams(pattern string) ([]string, bool) {
+	term, ok := trigramTerm(pattern)
+	if !ok {
+		return nil, false
+	}
+	rs := []rune(asciiLower(term))
+	n := len(rs) - 2
+	var grams []string
+	for _, i := range []int{0, n / 2, n - 1} {
+		g := string(rs[i : i+3])
+		if !slices.Contains(grams, g) && len(grams) < maxTrigramProbes {
+			grams = append(grams, g)
+		}
+	}
+	return grams, true
+}
+
+// trigramCandidates is the SELECT of the workspace's deals (rids) whose
+// titles hold every one of grams (00007_title_search_workspace.sql). It
+// reads only the workspace's rows of the index.
+func trigramCandidates(workspaceID string, grams []string) (string, []any) {
+	const one = "SELECT deal_rid FROM deal_title_trigrams WHERE ws = (SELECT n FROM search_workspaces WHERE workspace_id = ?) AND trigram = ?"
+	parts := make([]string, len(grams))
+	args := make([]any, 0, 2*len(grams))
+	for i, g := range grams {
+		parts[i] = one
+		args = append(args, workspaceID, g)
+	}
+	return strings.Join(parts, " INTERSECT "), args
+}
+
+// asciiLower folds A-Z only, as SQLite's lower() does.
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
 }
 
 // likeToGlob turns a LIKE pattern (% _ and backslash escapes) into a GLOB

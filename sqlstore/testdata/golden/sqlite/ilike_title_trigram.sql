@@ -1,9 +1,12 @@
 -- GET /deals?select=title&title=ilike.*Order%206829*
 
 -- select
-SELECT t0.title FROM deals t0 WHERE t0.workspace_id = ? AND ((t0.rid IN (SELECT rowid FROM deals_title_fts WHERE deals_title_fts MATCH ?) AND t0.title LIKE ? ESCAPE '\')) LIMIT ? OFFSET ?;
+SELECT t0.title FROM deals t0 WHERE t0.workspace_id = ? AND ((t0.rid IN (SELECT deal_rid FROM deal_title_trigrams WHERE ws = (SELECT n FROM search_workspaces WHERE workspace_id = ?) AND trigram = ? INTERSECT SELECT deal_rid FROM deal_title_trigrams WHERE ws = (SELECT n FROM search_workspaces WHERE workspace_id = ?) AND trigram = ?) AND t0.title LIKE ? ESCAPE '\')) LIMIT ? OFFSET ?;
 -- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
--- $2 = "\"6829\""
--- $3 = "%Order 6829%"
--- $4 = int64 1000
--- $5 = int64 0
+-- $2 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $3 = "682"
+-- $4 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $5 = "829"
+-- $6 = "%Order 6829%"
+-- $7 = int64 1000
+-- $8 = int64 0

@@ -315,7 +315,9 @@ func parseRows(method, ctype string, body []byte) ([]map[string]json.RawMessage,
 		}
 		return rows, nil
 	}
-	return nil, nil
+	return nil, &crm.Error{Code: "PGRST102", Message: "Empty or invalid json",
+		Details: "a write body is a JSON object or an array of objects, not " + clipString(string(t)),
+		Hint:    `send {"column": value} or [{"column": value}, ...]`}
 }
 
 func parseCSVRows(body []byte) ([]map[string]json.RawMessage, error) {

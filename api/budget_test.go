@@ -80,6 +80,18 @@ func TestEmbeddedRowBudget(t *testing.T) {
 			if st, body := get("/contacts?select=id,deals(id)"); st != 200 || strings.Count(body, `"id"`) != 3003 {
 				t.Errorf("one level: %d, %d ids", st, strings.Count(body, `"id"`))
 			}
+			// A write whose representation embeds the same explosion is
+			// refused and rolled back.
+			_, cs := get("/contacts?select=id")
+			cid := cs[strings.Index(cs, `"id":"`)+6:][:36]
+			wst, wbody := e.send("POST", proxy+"/deals?select=id,contacts(id,deals(id,contacts(id,deals(id))))",
+				`{"title":"one more","value":1,"contact_id":"`+cid+`"}`)
+			if wst != 400 || !strings.Contains(wbody, sqlstore.CodeResponseTooLarge) {
+				t.Errorf("write with an exploding representation: %d %.300s", wst, wbody)
+			}
+			if n := e.count("SELECT COUNT(*) FROM deals"); n != 3002 {
+				t.Errorf("%d deals after the refused write, want 3002", n)
+			}
 			// 3,002 deals of 12 KB each embedded: past MaxResponseBytes.
 			st, body = get("/contacts?select=id,deals(custom_fields)")
 			if st != 400 || !strings.Contains(body, "MaxResponseBytes") {

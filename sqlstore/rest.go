@@ -169,6 +169,7 @@ func (s *Store) Rest(ctx context.Context, p *crm.Principal, req *RestRequest) (*
 			Details: fmt.Sprintf("the %s backend does not serve the REST proxy yet", s.d.Name())}
 	}
 	rc := &restCtx{s: s, d: d, ws: &p.Workspace, q: req.Query}
+	rc.budget.writtenFree = req.Method != http.MethodGet && req.Method != http.MethodHead
 	switch req.Method {
 	case http.MethodGet, http.MethodHead:
 		return rc.read(ctx, s.read, t, req)

@@ -31,6 +31,9 @@ const CodeResponseTooLarge = "response_too_large"
 type rowBudget struct {
 	read  rowCost
 	costs map[*Row]rowCost
+	// writtenFree: the top-level rows of a write's representation (the
+	// rows written, bounded by the body) count bytes but not rows.
+	writtenFree bool
 }
 
 // rowCost is a count of rows and estimated JSON bytes.
@@ -40,16 +43,23 @@ type rowCost struct {
 
 func (c *rowCost) add(o rowCost) { c.rows += o.rows; c.bytes += o.bytes }
 
-// spend counts one row of n estimated bytes read for table.
-func (b *rowBudget) spend(table string, n int) error {
-	b.read.add(rowCost{1, int64(n)})
-	return b.read.check(table)
+// spend counts one row of n estimated bytes read for plan p.
+func (b *rowBudget) spend(p *plan, n int) error {
+	b.read.add(rowCost{b.rowsOf(p), int64(n)})
+	return b.read.check(p.table.Name)
+}
+
+func (b *rowBudget) rowsOf(p *plan) int64 {
+	if b.writtenFree && p.depth == 0 {
+		return 0
+	}
+	return 1
 }
 
 // charge records row's cost (its own size plus its embedded rows') and
 // adds it to level, the total of its level of the response.
 func (b *rowBudget) charge(level *rowCost, p *plan, row *Row, size int, cells []any) error {
-	c := rowCost{rows: 1, bytes: int64(size)}
+	c := rowCost{rows: b.rowsOf(p), bytes: int64(size)}
 	for i, it := range p.items {
 		if it.embed == nil {
 			continue
@@ -83,7 +93,7 @@ func (c rowCost) check(table string) error {
 		return &crm.Error{Code: CodeResponseTooLarge,
 			Message: fmt.Sprintf("the response would be larger than %d MB (MaxResponseBytes)", MaxResponseBytes>>20),
 			Details: fmt.Sprintf("the limit was passed while reading %s, after %d rows", table, c.rows),
-			Hint:    "select fewer columns, read fewer rows at a time (limit=, or Range), or embed fewer levels"}
+			Hint:    "select fewer columns, read fewer rows at a time (limit=, or Range), or embed fewer levels; a write can answer with Prefer: return=minimal"}
 	}
 	return nil
 }

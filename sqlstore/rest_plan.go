@@ -369,7 +369,7 @@ func (rc *restCtx) run(ctx context.Context, q queryer, p *plan, b *sqlb) (rows [
 			}
 			j++
 		}
-		if err := rc.budget.spend(p.table.Name, size); err != nil {
+		if err := rc.budget.spend(p, size); err != nil {
 			return nil, nil, err
 		}
 		pr.size = size

@@ -132,7 +132,7 @@ func FuzzBulkBody(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		e.t = t
 		n := e.count("SELECT COUNT(*) FROM deals") + e.count("SELECT COUNT(*) FROM contacts")
-		req := httptest.NewRequest(http.MethodPost, bulkPath, bytes.NewReader(body))
+		req := httptest.NewRequest(http.MethodPost, bulkURL, bytes.NewReader(body))
 		req.Header.Set("X-API-Key", key)
 		req.Header.Set("Content-Type", "application/json")
 		rec := httptest.NewRecorder()

@@ -47,7 +47,7 @@ func (e *bulkEnv) idemDo(key, idem, method, path, body string, retry bool) (int,
 	return 0, false, ""
 }
 
-const bulkPath = "/functions/v1/create-deals-bulk"
+const bulkURL = "/functions/v1/create-deals-bulk"
 
 // TestIdempotencyConcurrentRetries: 20 concurrent attempts with one key
 // write once and all get the same answer, on every backend.
@@ -71,7 +71,7 @@ func TestIdempotencyConcurrentRetries(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					st, rep, b := e.idemDo(e.writeKey, "order-batch-1", "POST", bulkPath, body, true)
+					st, rep, b := e.idemDo(e.writeKey, "order-batch-1", "POST", bulkURL, body, true)
 					answers[i] = answer{st, rep, b}
 				}()
 			}
@@ -104,14 +104,14 @@ func TestIdempotencySemantics(t *testing.T) {
 		t.Run(be.Name, func(t *testing.T) {
 			e := mustBulkEnv(t, be, Config{}, "SAR", "SA")
 			one := deals(`{"title":"Order 1","value":5,"contact_phone":"+201017177777","create_contact_if_missing":true}`)
-			st, rep, first := e.idemDo(e.writeKey, "k1", "POST", bulkPath, one, false)
+			st, rep, first := e.idemDo(e.writeKey, "k1", "POST", bulkURL, one, false)
 			if st != 200 || rep {
 				t.Fatalf("first: %d %v %s", st, rep, first)
 			}
-			if st, rep, b := e.idemDo(e.writeKey, "k1", "POST", bulkPath, one, false); st != 200 || !rep || b != first {
+			if st, rep, b := e.idemDo(e.writeKey, "k1", "POST", bulkURL, one, false); st != 200 || !rep || b != first {
 				t.Errorf("retry: %d replayed=%v %s", st, rep, b)
 			}
-			if st, _, b := e.idemDo(e.writeKey, "k1", "POST", bulkPath, strings.Replace(one, "Order 1", "Order 2", 1), false); st != 422 || !strings.Contains(b, CodeIdemReused) {
+			if st, _, b := e.idemDo(e.writeKey, "k1", "POST", bulkURL, strings.Replace(one, "Order 1", "Order 2", 1), false); st != 422 || !strings.Contains(b, CodeIdemReused) {
 				t.Errorf("same key, other body: %d %s, want 422", st, b)
 			}
 			// The same key on another route or method is another key.
@@ -143,20 +143,20 @@ func TestIdempotencySemantics(t *testing.T) {
 			}
 			// A 4xx answer is kept too: the retry gets the same 400.
 			bad := deals(`{"title":"Order 1","title":"x"}`)
-			_, _, b1 := e.idemDo(e.writeKey, "k5", "POST", bulkPath, bad, false)
-			if st, rep, b2 := e.idemDo(e.writeKey, "k5", "POST", bulkPath, bad, false); st != 400 || !rep || b2 != b1 {
+			_, _, b1 := e.idemDo(e.writeKey, "k5", "POST", bulkURL, bad, false)
+			if st, rep, b2 := e.idemDo(e.writeKey, "k5", "POST", bulkURL, bad, false); st != 400 || !rep || b2 != b1 {
 				t.Errorf("replayed 400: %d %v %s", st, rep, b2)
 			}
 			// Keys are per workspace: another workspace's k1 is its own.
 			ctx := context.Background()
 			ws2, _ := e.store.CreateWorkspace(ctx, "other", "SAR", "SA")
 			key2, _, _ := e.store.CreateKey(ctx, ws2.ID, "w", crm.ScopeWrite)
-			if st, rep, b := e.idemDo(key2, "k1", "POST", bulkPath, one, false); st != 200 || rep || b == first {
+			if st, rep, b := e.idemDo(key2, "k1", "POST", bulkURL, one, false); st != 200 || rep || b == first {
 				t.Errorf("other workspace, same key: %d replayed=%v", st, rep)
 			}
 			// Bad keys.
 			for _, k := range []string{strings.Repeat("k", 256), "with space", "é"} {
-				if st, _, b := e.idemDo(e.writeKey, k, "POST", bulkPath, one, false); st != 400 || !strings.Contains(b, CodeIdemInvalid) {
+				if st, _, b := e.idemDo(e.writeKey, k, "POST", bulkURL, one, false); st != 400 || !strings.Contains(b, CodeIdemInvalid) {
 					t.Errorf("key %.20q: %d %s", k, st, b)
 				}
 			}
@@ -181,17 +181,17 @@ func TestIdempotencyLease(t *testing.T) {
 			ctx := context.Background()
 			body := deals(`{"title":"Order 9","value":5,"contact_phone":"+201017177777","create_contact_if_missing":true}`)
 			// An attempt that "crashed": it claimed the key and never finished.
-			k := sqlstore.IdemKey{WorkspaceID: e.ws.ID, Scope: "POST " + bulkPath, Key: "crash",
+			k := sqlstore.IdemKey{WorkspaceID: e.ws.ID, Scope: "POST " + bulkURL, Key: "crash",
 				Fingerprint: fingerprintFor(t, e, body)}
 			dead, st, _, err := e.store.BeginIdempotent(ctx, k, time.Second)
 			if err != nil || st != sqlstore.IdemStarted {
 				t.Fatalf("claim: %v %v", st, err)
 			}
-			if st, _, b := e.idemDo(e.writeKey, "crash", "POST", bulkPath, body, false); st != 409 || !strings.Contains(b, CodeIdemInUse) {
+			if st, _, b := e.idemDo(e.writeKey, "crash", "POST", bulkURL, body, false); st != 409 || !strings.Contains(b, CodeIdemInUse) {
 				t.Errorf("while the lease holds: %d %s, want 409", st, b)
 			}
 			time.Sleep(1100 * time.Millisecond)
-			if st, rep, b := e.idemDo(e.writeKey, "crash", "POST", bulkPath, body, false); st != 200 || rep {
+			if st, rep, b := e.idemDo(e.writeKey, "crash", "POST", bulkURL, body, false); st != 200 || rep {
 				t.Errorf("after the lease: %d replayed=%v %s, want the request to run", st, rep, b)
 			}
 			// The dead attempt comes back to life and tries to commit: refused.
@@ -212,7 +212,7 @@ func TestIdempotencyLease(t *testing.T) {
 				t.Fatal(err)
 			}
 			time.Sleep(1100 * time.Millisecond)
-			if st, _, b := e.idemDo(e.writeKey, "lost", "POST", bulkPath, body, false); st != 409 || !strings.Contains(b, CodeIdemLost) {
+			if st, _, b := e.idemDo(e.writeKey, "lost", "POST", bulkURL, body, false); st != 409 || !strings.Contains(b, CodeIdemLost) {
 				t.Errorf("committed, answer lost: %d %s", st, b)
 			}
 			if n := e.count("SELECT COUNT(*) FROM deals"); n != 2 {
@@ -224,7 +224,7 @@ func TestIdempotencyLease(t *testing.T) {
 
 // fingerprintFor is the fingerprint idemDo's request will have.
 func fingerprintFor(t *testing.T, e *bulkEnv, body string) string {
-	req, _ := http.NewRequest("POST", e.url+bulkPath, strings.NewReader(body))
+	req, _ := http.NewRequest("POST", e.url+bulkURL, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	return fingerprint(req, []byte(body))
 }

@@ -24,7 +24,7 @@ func TestIsolationLimitsAndMetrics(t *testing.T) {
 	}
 	vkey, _, _ := e.store.CreateKey(ctx, victim.ID, "v", crm.ScopeWrite)
 	secret := `{"deals":[{"title":"Victim secret order 4242","value":7,"contact_phone":"+201099990000","create_contact_if_missing":true}]}`
-	req, _ := http.NewRequest("POST", e.url+bulkPath, strings.NewReader(secret))
+	req, _ := http.NewRequest("POST", e.url+bulkURL, strings.NewReader(secret))
 	req.Header.Set("X-API-Key", vkey)
 	req.Header.Set("Idempotency-Key", "victim-key")
 	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 200 {

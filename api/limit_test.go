@@ -46,7 +46,7 @@ func TestHeavyRequestsBounded(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				req, _ := http.NewRequest("POST", e.url+bulkPath, strings.NewReader(body))
+				req, _ := http.NewRequest("POST", e.url+bulkURL, strings.NewReader(body))
 				req.Header.Set("X-API-Key", e.writeKey)
 				req.Header.Set("Content-Type", "application/json")
 				req.Header.Set("Expect", "100-continue")

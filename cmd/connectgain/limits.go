@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -13,62 +11,41 @@ import (
 	"github.com/connectgain/server/api"
 )
 
-// hardening holds serve's flags for metrics, limits and idempotency.
-type hardening struct {
-	metricsAddr, metricsToken *string
-	stmtTimeout, idemLease    *time.Duration
-	maxHeavy, rateBurst       *int
-	rateLimit                 *float64
+// limitFlags declares serve's flags for metrics, limits and
+// Idempotency-Key (README, "Hardening and limits"), each with its
+// environment variable.
+func limitFlags(fs *flag.FlagSet, e *envFlags, cfg *api.Config, metricsAddr *string) {
+	fs.StringVar(metricsAddr, "metrics-addr", e.str("CONNECTGAIN_METRICS_ADDR", ""), "serve /metrics on a listener of its own, e.g. 127.0.0.1:9090 (env CONNECTGAIN_METRICS_ADDR)")
+	fs.StringVar(&cfg.MetricsToken, "metrics-token", e.str("CONNECTGAIN_METRICS_TOKEN", ""), "require Authorization: Bearer TOKEN for /metrics, and serve it on --addr too (env CONNECTGAIN_METRICS_TOKEN)")
+	fs.DurationVar(&cfg.StatementTimeout, "statement-timeout", e.duration("CONNECTGAIN_STATEMENT_TIMEOUT", api.DefaultStatementTimeout), "bound on one request's database work; past it 504 57014 (env CONNECTGAIN_STATEMENT_TIMEOUT)")
+	fs.DurationVar(&cfg.IdempotencyLease, "idempotency-lease", e.duration("CONNECTGAIN_IDEMPOTENCY_LEASE", api.DefaultIdempotencyLease), "how long a request holds its Idempotency-Key before a retry may take it over (env CONNECTGAIN_IDEMPOTENCY_LEASE)")
+	fs.IntVar(&cfg.MaxHeavyRequests, "max-heavy", e.int("CONNECTGAIN_MAX_HEAVY", api.DefaultMaxHeavyRequests), "bulk requests, REST writes and embedding reads run at once; more wait 5s, then 503 (env CONNECTGAIN_MAX_HEAVY)")
+	fs.Float64Var(&cfg.RateLimit, "rate-limit", e.float("CONNECTGAIN_RATE_LIMIT", 0), "requests per second per API key; 0: off (env CONNECTGAIN_RATE_LIMIT)")
+	fs.IntVar(&cfg.RateBurst, "rate-burst", e.int("CONNECTGAIN_RATE_BURST", 0), "requests an API key may send at once; 0: the rate, rounded up (env CONNECTGAIN_RATE_BURST)")
 }
 
-// hardeningFlags adds them to fs, with their environment fallbacks.
-func hardeningFlags(fs *flag.FlagSet, getenv func(string) string) *hardening {
-	envDur := func(k string, def time.Duration) time.Duration {
-		if d, err := time.ParseDuration(getenv(k)); err == nil {
-			return d
-		}
+func (e *envFlags) float(name string, def float64) float64 {
+	v := e.getenv(name)
+	if v == "" {
 		return def
 	}
-	envNum := func(k string) float64 {
-		f, _ := strconv.ParseFloat(getenv(k), 64)
-		return f
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f < 0 {
+		e.fail(name, v, "a number such as 10 or 0.5")
+		return def
 	}
-	return &hardening{
-		metricsAddr: fs.String("metrics-addr", getenv("CONNECTGAIN_METRICS_ADDR"),
-			"serve /metrics on this address of its own, e.g. 127.0.0.1:9090 (env CONNECTGAIN_METRICS_ADDR)"),
-		metricsToken: fs.String("metrics-token", getenv("CONNECTGAIN_METRICS_TOKEN"),
-			"require Authorization: Bearer TOKEN for /metrics; set, /metrics is also served on --addr (env CONNECTGAIN_METRICS_TOKEN)"),
-		stmtTimeout: fs.Duration("statement-timeout", envDur("CONNECTGAIN_STATEMENT_TIMEOUT", 0),
-			"bound on one request's database work (default 60s; negative: none)"),
-		idemLease: fs.Duration("idempotency-lease", envDur("CONNECTGAIN_IDEMPOTENCY_LEASE", 0),
-			"how long a request holds its Idempotency-Key before a retry may take it over (default 30s)"),
-		maxHeavy: fs.Int("max-heavy", int(envNum("CONNECTGAIN_MAX_HEAVY")),
-			"heavy requests (bulk, REST writes, embedding reads) run at once (default 2 per CPU; negative: unbounded)"),
-		rateLimit: fs.Float64("rate-limit", envNum("CONNECTGAIN_RATE_LIMIT"),
-			"requests per second per API key (default 0: off)"),
-		rateBurst: fs.Int("rate-burst", int(envNum("CONNECTGAIN_RATE_BURST")),
-			"burst per API key (default: the rate, rounded up)"),
-	}
+	return f
 }
 
-func (h *hardening) apply(cfg *api.Config) {
-	cfg.MetricsToken = *h.metricsToken
-	cfg.StatementTimeout = *h.stmtTimeout
-	cfg.IdempotencyLease = *h.idemLease
-	cfg.MaxHeavyRequests = *h.maxHeavy
-	cfg.RateLimit = *h.rateLimit
-	cfg.RateBurst = *h.rateBurst
-}
-
-// serveMetrics starts the metrics listener when --metrics-addr is set;
-// stop closes it.
-func (h *hardening) serveMetrics(srv *api.Server, log *slog.Logger) (stop func(), err error) {
-	if *h.metricsAddr == "" {
+// serveMetrics starts the metrics listener when addr is set; stop closes
+// it.
+func serveMetrics(addr string, srv *api.Server, log *slog.Logger) (stop func(), err error) {
+	if addr == "" {
 		return func() {}, nil
 	}
-	ln, err := net.Listen("tcp", *h.metricsAddr)
+	ln, err := listen(addr)
 	if err != nil {
-		return nil, fmt.Errorf("--metrics-addr: %w", err)
+		return nil, err
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", srv.MetricsHandler())

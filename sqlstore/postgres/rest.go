@@ -7,6 +7,7 @@ import (
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/pgrest"
 	"github.com/connectgain/server/sqlstore"
+	"github.com/connectgain/server/sqlstore/pgtext"
 )
 
 // The REST proxy's PostgreSQL half: PostgreSQL has every operator
@@ -19,10 +20,10 @@ var _ sqlstore.RestDialect = Dialect{}
 // key bound as text and each array index as an integer (negative indexes
 // count from the end, as in PostgreSQL). A text[] column is read as jsonb
 // first, as SQLite stores it.
-func (Dialect) PathExpr(col string, path []pgrest.JSONStep) (string, []any) {
+func (Dialect) PathExpr(col string, k crm.Kind, path []pgrest.JSONStep) (string, []any) {
 	var b strings.Builder
 	b.WriteString("(")
-	if col == "custom_fields" || strings.HasSuffix(col, ".custom_fields") {
+	if k == crm.KindJSON {
 		b.WriteString(col) // the jsonb column: an expression index on col->>'key' applies
 	} else {
 		b.WriteString("to_jsonb(" + col + ")") // a text[] column
@@ -61,7 +62,7 @@ var jsonCmpOps = map[pgrest.Operator]string{
 func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 	expr, args := f.Col, []any(nil)
 	if len(f.Path) > 0 {
-		expr, args = d.PathExpr(f.Col, f.Path)
+		expr, args = d.PathExpr(f.Col, f.Kind, f.Path)
 	}
 	switch f.Op {
 	case pgrest.OpLike, pgrest.OpILike:
@@ -75,19 +76,32 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 			return "(" + expr + op + " AND (" + expr + " || '')" + op + ")", append(args, probe, f.Pattern), nil
 		}
 		return expr + op, append(args, f.Pattern), nil
-	case pgrest.OpMatch:
-		return expr + " ~ ?", append(args, f.Pattern), nil
-	case pgrest.OpIMatch:
-		return expr + " ~* ?", append(args, f.Pattern), nil
-	case pgrest.OpFts, pgrest.OpPlFts, pgrest.OpPhFts, pgrest.OpWFts:
-		fn := tsFuncs[f.Op]
-		if f.Config != "" {
-			return "to_tsvector(?::regconfig, " + expr + ") @@ " + fn + "(?::regconfig, ?)", append(append([]any{f.Config}, args...), f.Config, f.Pattern), nil
+	case pgrest.OpMatch, pgrest.OpIMatch:
+		// Refused alike on SQLite: what pgtext cannot emulate, and the
+		// length and size limits.
+		if _, err := pgtext.CompileRegex(f.Pattern, f.Op == pgrest.OpIMatch); err != nil {
+			return "", nil, err
 		}
-		return "to_tsvector(" + expr + ") @@ " + fn + "(?)", append(args, f.Pattern), nil
+		if f.Op == pgrest.OpIMatch {
+			return expr + " ~* ?", append(args, f.Pattern), nil
+		}
+		return expr + " ~ ?", append(args, f.Pattern), nil
+	case pgrest.OpFts, pgrest.OpPlFts, pgrest.OpPhFts, pgrest.OpWFts:
+		// The configurations SQLite emulates, english by default whatever
+		// the server's default_text_search_config; a to_tsquery syntax
+		// error is refused before PostgreSQL sees it, as on SQLite.
+		cfg, err := pgtext.Config(f.Config)
+		if err != nil {
+			return "", nil, err
+		}
+		if _, err := pgtext.ParseTSQuery(string(f.Op), cfg, f.Pattern); err != nil {
+			return "", nil, err
+		}
+		lit := "'" + cfg + "'::regconfig" // one of pgtext.Configs
+		return "to_tsvector(" + lit + ", " + expr + ") @@ " + tsFuncs[f.Op] + "(" + lit + ", ?)", append(args, f.Pattern), nil
 	case pgrest.OpCs, pgrest.OpCd, pgrest.OpOv:
 		if f.Kind == crm.KindTextArray && len(f.Path) == 0 && f.JSON == nil {
-			return arrayFilter(f.Op, f.Col, f.Elems)
+			return arrayFilter(f.Op, f.Col, f.Identifier, f.Elems)
 		}
 		if f.JSON == nil {
 			break
@@ -107,14 +121,12 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 	return "", nil, &crm.Error{Code: "42883", Message: fmt.Sprintf("operator does not exist: %s %s unknown", f.Kind, f.Op)}
 }
 
-// identifierKinds maps the contact columns mirrored in contact_identifiers.
-var identifierKinds = map[string]string{"phones": "phone", "emails": "email"}
-
 // arrayFilter renders @>, <@ and && on a text[] column. phones=cs. and
 // emails=cs. (the lookups users make) first find the contacts through the
 // contact_identifiers btree, so they never scan contacts; the @> that
-// follows keeps the answer exact.
-func arrayFilter(op pgrest.Operator, col string, elems []string) (string, []any, error) {
+// follows keeps the answer exact. kind is the column's identifier kind
+// (crm.Column.Identifier), or "".
+func arrayFilter(op pgrest.Operator, col, kind string, elems []string) (string, []any, error) {
 	arr := elems
 	if arr == nil {
 		arr = []string{}
@@ -122,7 +134,7 @@ func arrayFilter(op pgrest.Operator, col string, elems []string) (string, []any,
 	switch op {
 	case pgrest.OpCs:
 		dot := strings.LastIndexByte(col, '.')
-		if kind, ok := identifierKinds[col[dot+1:]]; ok && dot > 0 && len(elems) > 0 {
+		if kind != "" && dot > 0 && len(elems) > 0 {
 			alias := col[:dot]
 			return "(" + alias + ".workspace_id, " + alias + ".id) IN (SELECT ci.workspace_id, ci.contact_id FROM contact_identifiers ci WHERE ci.kind = '" + kind +
 					"' AND ci.value = ANY(?::text[])) AND " + col + " @> ?::text[]",

@@ -5,18 +5,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
-	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/pgrest"
 	"github.com/connectgain/server/sqlstore"
+	"github.com/connectgain/server/sqlstore/pgtext"
 	"modernc.org/sqlite"
 )
 
@@ -35,22 +33,65 @@ func registerFunctions() bool {
 			panic("sqlite: register function: " + err.Error())
 		}
 	}
-	must(sqlite.RegisterDeterministicScalarFunction("regexp", 2, sqlRegexp))
-	must(sqlite.RegisterDeterministicScalarFunction("cg_fts", 3, sqlFTS))
+	must(sqlite.RegisterDeterministicScalarFunction("cg_match", 3, sqlMatch))
+	must(sqlite.RegisterDeterministicScalarFunction("cg_ilike", 2, sqlILike))
+	must(sqlite.RegisterDeterministicScalarFunction("cg_fts", 5, sqlFTS))
 	must(sqlite.RegisterDeterministicScalarFunction("cg_jsonb_contains", 2, sqlJSONContains))
 	must(sqlite.RegisterDeterministicScalarFunction("cg_jsonb_cmp", 2, sqlJSONCmp))
+	must(sqlite.RegisterDeterministicScalarFunction("cg_jsonb_text", 1, sqlJSONText))
+	must(sqlite.RegisterCollationUtf8("cg_textarray", collateTextArray))
+	must(sqlite.RegisterCollationUtf8("cg_jsonb", collateJSONB))
 	return true
+}
+
+// OrderCollate implements sqlstore.OrderCollator: text arrays (stored as
+// JSON text) sort element by element, JSON values in jsonb order.
+func (Dialect) OrderCollate(k crm.Kind) string {
+	switch k {
+	case crm.KindTextArray:
+		return " COLLATE cg_textarray"
+	case crm.KindJSON:
+		return " COLLATE cg_jsonb"
+	}
+	return ""
+}
+
+// collateTextArray compares two JSON arrays of strings as PostgreSQL
+// compares text[]: element by element (bytes, as the C.UTF-8 collation),
+// a prefix first.
+func collateTextArray(a, b string) int {
+	var x, y []string
+	if json.Unmarshal([]byte(a), &x) != nil || json.Unmarshal([]byte(b), &y) != nil {
+		return strings.Compare(a, b)
+	}
+	for i := 0; i < len(x) && i < len(y); i++ {
+		if c := strings.Compare(x[i], y[i]); c != 0 {
+			return c
+		}
+	}
+	return cmpInt(len(x), len(y))
+}
+
+// collateJSONB compares two JSON texts in jsonb order.
+func collateJSONB(a, b string) int {
+	var x, y any
+	if decodeJSON(a, &x) != nil || decodeJSON(b, &y) != nil {
+		return strings.Compare(a, b)
+	}
+	return jsonCmp(x, y)
 }
 
 // PathExpr implements sqlstore.Dialect. The path is a bound parameter;
 // ->> yields text as PostgreSQL shows it (true/false for booleans).
-func (Dialect) PathExpr(col string, path []pgrest.JSONStep) (string, []any) {
+func (Dialect) PathExpr(col string, _ crm.Kind, path []pgrest.JSONStep) (string, []any) {
 	jp, ok := jsonPath(path)
 	if !ok {
 		return "NULL", nil
 	}
 	if path[len(path)-1].Text {
-		return "(CASE json_type(" + col + ", ?) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(json_extract(" + col + ", ?) AS TEXT) END)", []any{jp, jp}
+		// Strings (the common case) straight from SQLite; numbers, arrays
+		// and objects as jsonb prints them (1.50, [1, 2]).
+		return "(CASE json_type(" + col + ", ?) WHEN 'text' THEN json_extract(" + col + ", ?) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL ELSE cg_jsonb_text(" + col + " -> ?) END)", []any{jp, jp, jp}
 	}
 	return "(" + col + " -> ?)", []any{jp}
 }
@@ -88,34 +129,37 @@ var labelEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 	expr, args := f.Col, []any(nil)
 	if len(f.Path) > 0 {
-		expr, args = d.PathExpr(f.Col, f.Path)
+		expr, args = d.PathExpr(f.Col, f.Kind, f.Path)
 	}
 	switch f.Op {
 	case pgrest.OpLike:
 		return expr + " GLOB ?", append(args, likeToGlob(f.Pattern)), nil
 	case pgrest.OpILike:
 		if grams, ok := titleTrigrams(f.Pattern); ok && f.Table == "deals" && f.Col == f.Alias+".title" && len(f.Path) == 0 && f.Workspace != "" {
-			// The workspace's trigram rows find the candidates; LIKE keeps
-			// the answer exact.
+			// The workspace's trigram rows find the candidates; cg_ilike
+			// keeps the answer exact.
 			sql, gargs := trigramCandidates(f.Workspace, grams)
-			return "(" + f.Alias + ".rid IN (" + sql + ") AND " + expr + ` LIKE ? ESCAPE '\')`,
+			return "(" + f.Alias + ".rid IN (" + sql + ") AND cg_ilike(" + expr + ", ?))",
 				append(append(args, gargs...), f.Pattern), nil
 		}
-		return expr + ` LIKE ? ESCAPE '\'`, append(args, f.Pattern), nil
+		return "cg_ilike(" + expr + ", ?)", append(args, f.Pattern), nil
 	case pgrest.OpMatch, pgrest.OpIMatch:
-		pat := f.Pattern
-		if f.Op == pgrest.OpIMatch {
-			pat = "(?i)" + pat
+		icase := f.Op == pgrest.OpIMatch
+		if _, err := pgtext.CompileRegex(f.Pattern, icase); err != nil {
+			return "", nil, err
 		}
-		if _, err := compileRegexp(pat); err != nil {
-			return "", nil, &crm.Error{Code: "2201B", Message: fmt.Sprintf("invalid regular expression: %v", err)}
-		}
-		return expr + " REGEXP ?", append(args, pat), nil
+		return "cg_match(" + expr + ", ?, ?)", append(args, f.Pattern, icase), nil
 	case pgrest.OpFts, pgrest.OpPlFts, pgrest.OpPhFts, pgrest.OpWFts:
-		if _, err := parseTSQuery(string(f.Op), f.Pattern); err != nil {
-			return "", nil, &crm.Error{Code: "42601", Message: fmt.Sprintf("syntax error in tsquery: %q", f.Pattern)}
+		cfg, err := pgtext.Config(f.Config)
+		if err != nil {
+			return "", nil, err
 		}
-		return "cg_fts(" + expr + ", ?, ?)", append(args, string(f.Op), f.Pattern), nil
+		if _, err := pgtext.ParseTSQuery(string(f.Op), cfg, f.Pattern); err != nil {
+			return "", nil, err
+		}
+		// A JSON value (not ->> text) is searched in its string values.
+		isJSON := f.Kind == crm.KindJSON && (len(f.Path) == 0 || !f.Path[len(f.Path)-1].Text)
+		return "cg_fts(" + expr + ", ?, ?, ?, ?)", append(args, string(f.Op), cfg, f.Pattern, isJSON), nil
 	case pgrest.OpCs, pgrest.OpCd, pgrest.OpOv:
 		if f.Kind == crm.KindTextArray && len(f.Path) == 0 && f.JSON == nil {
 			return arrayOp(f.Op, expr, f.Elems)
@@ -167,19 +211,15 @@ func arrayOp(op pgrest.Operator, col string, elems []string) (string, []any, err
 // trigrams find the candidates: one of at least three characters that
 // every match must contain. Order titles all share "Order ", whose
 // trigrams match every row, so a run of digits is preferred (it is far
-// rarer); else the longest literal run. Runs stop at letters outside
-// ASCII that have a case, whose folding the index (SQLite's lower()) does
-// not share with every ilike. ok is false when no run is long enough, or
-// the pattern uses '_' or an escape (then LIKE scans).
+// rarer); else the longest literal run. ok is false when no run is long
+// enough, the term folds unlike the index (foldsLikeIndex), or the
+// pattern uses '_' or an escape (then cg_ilike scans).
 func trigramTerm(pattern string) (string, bool) {
 	if strings.ContainsAny(pattern, "\\_") {
 		return "", false
 	}
 	best, digits := "", ""
-	cased := func(r rune) bool {
-		return r == '%' || r > unicode.MaxASCII && (unicode.ToLower(r) != r || unicode.ToUpper(r) != r)
-	}
-	for _, part := range strings.FieldsFunc(pattern, cased) {
+	for _, part := range strings.Split(pattern, "%") {
 		if utf8.RuneCountInString(part) > utf8.RuneCountInString(best) {
 			best = part
 		}
@@ -192,7 +232,7 @@ func trigramTerm(pattern string) (string, bool) {
 	if len(digits) >= 3 {
 		best = digits
 	}
-	if utf8.RuneCountInString(best) < 3 {
+	if utf8.RuneCountInString(best) < 3 || !foldsLikeIndex(best) {
 		return "", false
 	}
 	return best, true
@@ -244,6 +284,18 @@ func asciiLower(s string) string {
 	}, s)
 }
 
+// foldsLikeIndex reports whether the trigram index's case folding finds
+// every title that lower() matches to term: ASCII without i and k, since
+// lower('İ') is 'i' and lower('K') (Kelvin) is 'k'.
+func foldsLikeIndex(term string) bool {
+	for _, r := range term {
+		if r >= utf8.RuneSelf || strings.ContainsRune("iIkK", r) {
+			return false
+		}
+	}
+	return true
+}
+
 // likeToGlob turns a LIKE pattern (% _ and backslash escapes) into a GLOB
 // pattern, which SQLite matches case-sensitively, as PostgreSQL's LIKE.
 func likeToGlob(p string) string {
@@ -279,20 +331,6 @@ func writeGlobLiteral(b *strings.Builder, c byte) {
 	}
 }
 
-var regexps sync.Map // pattern -> *regexp.Regexp
-
-func compileRegexp(p string) (*regexp.Regexp, error) {
-	if r, ok := regexps.Load(p); ok {
-		return r.(*regexp.Regexp), nil
-	}
-	r, err := regexp.Compile(p)
-	if err != nil {
-		return nil, err
-	}
-	regexps.Store(p, r)
-	return r, nil
-}
-
 func textArg(v driver.Value) (string, bool) {
 	switch x := v.(type) {
 	case string:
@@ -307,33 +345,85 @@ func textArg(v driver.Value) (string, bool) {
 	return "", false
 }
 
-// sqlRegexp is regexp(pattern, value): SQLite's REGEXP operator.
-func sqlRegexp(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-	p, ok1 := textArg(args[0])
-	s, ok2 := textArg(args[1])
+// sqlMatch is cg_match(value, pattern, icase): PostgreSQL's ~ and ~*.
+func sqlMatch(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+	s, ok1 := textArg(args[0])
+	p, ok2 := textArg(args[1])
 	if !ok1 || !ok2 {
 		return nil, nil
 	}
-	r, err := compileRegexp(p)
+	icase, _ := args[2].(int64)
+	r, err := pgtext.CompileRegex(p, icase != 0)
 	if err != nil {
 		return nil, err
 	}
 	return r.MatchString(s), nil
 }
 
-// sqlFTS is cg_fts(text, op, query): the fts operators over text.
+// sqlILike is cg_ilike(value, pattern): PostgreSQL's ILIKE, with
+// lower() of both sides over all of Unicode (SQLite's LIKE folds ASCII only).
+func sqlILike(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+	s, ok1 := textArg(args[0])
+	p, ok2 := textArg(args[1])
+	if !ok1 || !ok2 {
+		return nil, nil
+	}
+	return pgtext.ILike(s, p), nil
+}
+
+// sqlFTS is cg_fts(value, op, config, query, is_json): the fts
+// operators, with PostgreSQL's parsing and dictionaries (pgtext).
 func sqlFTS(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 	s, ok := textArg(args[0])
 	if !ok {
 		return nil, nil
 	}
 	op, _ := textArg(args[1])
-	q, _ := textArg(args[2])
-	node, err := parseTSQuery(op, q)
+	cfg, _ := textArg(args[2])
+	q, _ := textArg(args[3])
+	query, err := pgtext.ParseTSQuery(op, cfg, q)
 	if err != nil {
 		return nil, err
 	}
-	return node.match(tsWords(s)), nil
+	if isJSON, _ := args[4].(int64); isJSON != 0 {
+		var doc any
+		if decodeJSON(s, &doc) != nil {
+			return nil, nil
+		}
+		return query.Match(pgtext.ToTSVectorJSON(cfg, jsonStrings(doc, nil))), nil
+	}
+	return query.Match(pgtext.ToTSVector(cfg, s)), nil
+}
+
+// jsonStrings appends the string values of v in jsonb order (object
+// keys by length, then bytes).
+func jsonStrings(v any, out []string) []string {
+	switch x := v.(type) {
+	case string:
+		out = append(out, x)
+	case []any:
+		for _, e := range x {
+			out = jsonStrings(e, out)
+		}
+	case map[string]any:
+		for _, k := range pgtext.JSONBKeys(x) {
+			out = jsonStrings(x[k], out)
+		}
+	}
+	return out
+}
+
+// sqlJSONText is cg_jsonb_text(json): what ->> yields in PostgreSQL.
+func sqlJSONText(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+	s, ok := textArg(args[0])
+	if !ok {
+		return nil, nil
+	}
+	t, ok, err := pgtext.JSONText([]byte(s))
+	if err != nil || !ok {
+		return nil, nil
+	}
+	return t, nil
 }
 
 func sqlJSONContains(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
@@ -474,21 +564,19 @@ func jsonCmp(a, b any) int {
 		}
 		return 0
 	case map[string]any:
+		// jsonb: more pairs sort later; then pair by pair in the order
+		// jsonb stores keys (shorter first), each key compared as text
+		// before its value.
 		y := b.(map[string]any)
 		if len(x) != len(y) {
 			return cmpInt(len(x), len(y))
 		}
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			yv, ok := y[k]
-			if !ok {
-				return 1
+		kx, ky := pgtext.JSONBKeys(x), pgtext.JSONBKeys(y)
+		for i := range kx {
+			if c := strings.Compare(kx[i], ky[i]); c != 0 {
+				return c
 			}
-			if c := jsonCmp(x[k], yv); c != 0 {
+			if c := jsonCmp(x[kx[i]], y[ky[i]]); c != 0 {
 				return c
 			}
 		}
@@ -505,281 +593,4 @@ func cmpInt(a, b int) int {
 		return 1
 	}
 	return 0
-}
-
-// tsWords splits text into lower-case words, stemmed lightly (a stand-in
-// for PostgreSQL's english configuration: "Orders" matches "order").
-func tsWords(s string) []string {
-	var out []string
-	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127 && r != '\u00a0')
-	}) {
-		out = append(out, stem(w))
-	}
-	return out
-}
-
-func stem(w string) string {
-	for _, suf := range []string{"ing", "es", "s"} {
-		if len(w) > len(suf)+2 && strings.HasSuffix(w, suf) && !strings.HasSuffix(w, "ss") {
-			return w[:len(w)-len(suf)]
-		}
-	}
-	return w
-}
-
-// tsNode is a parsed text-search query.
-type tsNode struct {
-	op          string // word, and, or, not, phrase
-	word        string
-	prefix      bool
-	left, right *tsNode
-	words       []*tsNode // phrase
-}
-
-func (n *tsNode) match(words []string) bool {
-	switch n.op {
-	case "and":
-		return n.left.match(words) && n.right.match(words)
-	case "or":
-		return n.left.match(words) || n.right.match(words)
-	case "not":
-		return !n.left.match(words)
-	case "phrase":
-		for i := range words {
-			ok := true
-			for j, w := range n.words {
-				if i+j >= len(words) || !w.matchWord(words[i+j]) {
-					ok = false
-					break
-				}
-			}
-			if ok {
-				return true
-			}
-		}
-		return false
-	case "true":
-		return true
-	}
-	for _, w := range words {
-		if n.matchWord(w) {
-			return true
-		}
-	}
-	return false
-}
-
-func (n *tsNode) matchWord(w string) bool {
-	if n.prefix {
-		return strings.HasPrefix(w, n.word)
-	}
-	return w == n.word
-}
-
-// parseTSQuery reads a query for op: fts (to_tsquery: & | ! <-> ( ) :*),
-// plfts (all words), phfts (the words in sequence), wfts (websearch:
-// "phrases", or, -word).
-func parseTSQuery(op, q string) (*tsNode, error) {
-	switch op {
-	case "plfts":
-		return andAll(wordNodes(q)), nil
-	case "phfts":
-		return &tsNode{op: "phrase", words: wordNodes(q)}, nil
-	case "wfts":
-		return parseWebsearch(q), nil
-	}
-	p := &tsParser{s: q}
-	n, err := p.or()
-	if err != nil {
-		return nil, err
-	}
-	p.ws()
-	if p.i < len(p.s) {
-		return nil, fmt.Errorf("syntax error in tsquery at %d", p.i)
-	}
-	return n, nil
-}
-
-func wordNodes(q string) []*tsNode {
-	var out []*tsNode
-	for _, w := range tsWords(q) {
-		out = append(out, &tsNode{op: "word", word: w})
-	}
-	return out
-}
-
-func andAll(ns []*tsNode) *tsNode {
-	if len(ns) == 0 {
-		return &tsNode{op: "true"}
-	}
-	n := ns[0]
-	for _, x := range ns[1:] {
-		n = &tsNode{op: "and", left: n, right: x}
-	}
-	return n
-}
-
-func parseWebsearch(q string) *tsNode {
-	var groups [][]*tsNode // OR of ANDs
-	cur := []*tsNode{}
-	rest := q
-	for {
-		rest = strings.TrimSpace(rest)
-		if rest == "" {
-			break
-		}
-		var tok string
-		neg := false
-		if rest[0] == '-' {
-			neg, rest = true, rest[1:]
-		}
-		var n *tsNode
-		if strings.HasPrefix(rest, `"`) {
-			end := strings.IndexByte(rest[1:], '"')
-			if end < 0 {
-				end = len(rest) - 1
-			}
-			tok, rest = rest[1:1+end], rest[min(len(rest), end+2):]
-			n = &tsNode{op: "phrase", words: wordNodes(tok)}
-		} else {
-			i := strings.IndexAny(rest, " \t")
-			if i < 0 {
-				i = len(rest)
-			}
-			tok, rest = rest[:i], rest[i:]
-			if strings.EqualFold(tok, "or") && !neg {
-				groups = append(groups, cur)
-				cur = []*tsNode{}
-				continue
-			}
-			n = andAll(wordNodes(tok))
-		}
-		if neg {
-			n = &tsNode{op: "not", left: n}
-		}
-		cur = append(cur, n)
-	}
-	groups = append(groups, cur)
-	var out *tsNode
-	for _, g := range groups {
-		a := andAll(g)
-		if out == nil {
-			out = a
-		} else {
-			out = &tsNode{op: "or", left: out, right: a}
-		}
-	}
-	return out
-}
-
-type tsParser struct {
-	s string
-	i int
-}
-
-func (p *tsParser) ws() {
-	for p.i < len(p.s) && (p.s[p.i] == ' ' || p.s[p.i] == '\t') {
-		p.i++
-	}
-}
-
-func (p *tsParser) or() (*tsNode, error) {
-	l, err := p.and()
-	if err != nil {
-		return nil, err
-	}
-	for p.ws(); p.i < len(p.s) && p.s[p.i] == '|'; p.ws() {
-		p.i++
-		r, err := p.and()
-		if err != nil {
-			return nil, err
-		}
-		l = &tsNode{op: "or", left: l, right: r}
-	}
-	return l, nil
-}
-
-func (p *tsParser) and() (*tsNode, error) {
-	l, err := p.phrase()
-	if err != nil {
-		return nil, err
-	}
-	for p.ws(); p.i < len(p.s) && p.s[p.i] == '&'; p.ws() {
-		p.i++
-		r, err := p.phrase()
-		if err != nil {
-			return nil, err
-		}
-		l = &tsNode{op: "and", left: l, right: r}
-	}
-	return l, nil
-}
-
-func (p *tsParser) phrase() (*tsNode, error) {
-	l, err := p.unary()
-	if err != nil {
-		return nil, err
-	}
-	for p.ws(); strings.HasPrefix(p.s[p.i:], "<->"); p.ws() {
-		p.i += 3
-		r, err := p.unary()
-		if err != nil {
-			return nil, err
-		}
-		if l.op == "word" && r.op == "word" {
-			l = &tsNode{op: "phrase", words: []*tsNode{l, r}}
-		} else if l.op == "phrase" && r.op == "word" {
-			l.words = append(l.words, r)
-		} else {
-			l = &tsNode{op: "and", left: l, right: r}
-		}
-	}
-	return l, nil
-}
-
-func (p *tsParser) unary() (*tsNode, error) {
-	p.ws()
-	if p.i >= len(p.s) {
-		return nil, fmt.Errorf("unexpected end of tsquery")
-	}
-	switch p.s[p.i] {
-	case '!':
-		p.i++
-		n, err := p.unary()
-		if err != nil {
-			return nil, err
-		}
-		return &tsNode{op: "not", left: n}, nil
-	case '(':
-		p.i++
-		n, err := p.or()
-		if err != nil {
-			return nil, err
-		}
-		p.ws()
-		if p.i >= len(p.s) || p.s[p.i] != ')' {
-			return nil, fmt.Errorf("missing )")
-		}
-		p.i++
-		return n, nil
-	}
-	start := p.i
-	for p.i < len(p.s) && !strings.ContainsRune(" \t&|!()<:", rune(p.s[p.i])) {
-		p.i++
-	}
-	w := p.s[start:p.i]
-	if w == "" {
-		return nil, fmt.Errorf("syntax error at %d", start)
-	}
-	n := &tsNode{op: "word"}
-	if ws := tsWords(w); len(ws) > 0 {
-		n.word = ws[0]
-	}
-	if strings.HasPrefix(p.s[p.i:], ":*") {
-		p.i += 2
-		n.prefix = true
-		n.word = strings.ToLower(w)
-	}
-	return n, nil
 }

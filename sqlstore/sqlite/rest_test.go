@@ -16,11 +16,10 @@ func TestTrigramTerm(t *testing.T) {
 		{"%ab%", "", false},
 		{"%a_c%", "", false},
 		{`%50\%%`, "", false},
-		{`%say "hi"%`, `say "hi"`, true},
-		{"%سارة%", "سارة", true},
+		{`%say "ho"%`, `say "ho"`, true},
+		{"%Shipping 12%", "", false}, // i: lower(İ) is i, which the index may not fold
+		{"%سارة%", "", false},        // non-ASCII: lower() may fold unlike the index
 		{"%Shopify Order #68297797%", "68297797", true},
-		{"%Éclair de Paris%", "clair de Paris", true}, // a cased non-ASCII letter ends a run
-		{"%ÉÉx%", "", false},
 	}
 	for _, tt := range tests {
 		got, ok := trigramTerm(tt.pattern)
@@ -39,7 +38,6 @@ func TestTitleTrigrams(t *testing.T) {
 		{"%ORDER%", []string{"ord", "rde", "der"}},
 		{"%abc%", []string{"abc"}},
 		{"%abcdefgh%", []string{"abc", "def", "fgh"}},
-		{"%سارة%", []string{"سار", "ارة"}},
 	} {
 		got, ok := titleTrigrams(tt.pattern)
 		if !ok || strings.Join(got, "|") != strings.Join(tt.want, "|") {

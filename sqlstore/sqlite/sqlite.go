@@ -17,6 +17,7 @@ import (
 
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/sqlstore"
+	"github.com/connectgain/server/sqlstore/pgtext"
 	"github.com/pressly/goose/v3"
 	"github.com/shopspring/decimal"
 	"modernc.org/sqlite"
@@ -131,6 +132,11 @@ func (Dialect) Bind(k crm.Kind, v any) any {
 		}
 	case crm.KindJSON:
 		if r, ok := v.(json.RawMessage); ok {
+			// Stored as jsonb stores it (key order, numbers), so both
+			// backends read the same document back.
+			if c, err := pgtext.CanonicalJSON(r); err == nil {
+				return c
+			}
 			return string(r)
 		}
 	}

@@ -1,7 +1,7 @@
 -- GET /deals?select=title&title=fts.shopify&title=plfts.big%20deal&title=phfts.a%20b&title=wfts.order%20-x
 
 -- select
-SELECT t0.title FROM deals t0 WHERE t0.workspace_id = $1 AND (to_tsvector(t0.title) @@ to_tsquery($2)) AND (to_tsvector(t0.title) @@ plainto_tsquery($3)) AND (to_tsvector(t0.title) @@ phraseto_tsquery($4)) AND (to_tsvector(t0.title) @@ websearch_to_tsquery($5)) LIMIT $6 OFFSET $7;
+SELECT t0.title FROM deals t0 WHERE t0.workspace_id = $1 AND (to_tsvector('english'::regconfig, t0.title) @@ to_tsquery('english'::regconfig, $2)) AND (to_tsvector('english'::regconfig, t0.title) @@ plainto_tsquery('english'::regconfig, $3)) AND (to_tsvector('english'::regconfig, t0.title) @@ phraseto_tsquery('english'::regconfig, $4)) AND (to_tsvector('english'::regconfig, t0.title) @@ websearch_to_tsquery('english'::regconfig, $5)) LIMIT $6 OFFSET $7;
 -- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
 -- $2 = "shopify"
 -- $3 = "big deal"

@@ -1,9 +1,11 @@
 -- GET /deals?select=title&title=fts(english).orders
 
 -- select
-SELECT t0.title FROM deals t0 WHERE t0.workspace_id = ? AND (cg_fts(t0.title, ?, ?)) LIMIT ? OFFSET ?;
+SELECT t0.title FROM deals t0 WHERE t0.workspace_id = ? AND (cg_fts(t0.title, ?, ?, ?, ?)) LIMIT ? OFFSET ?;
 -- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
 -- $2 = "fts"
--- $3 = "orders"
--- $4 = int64 1000
--- $5 = int64 0
+-- $3 = "english"
+-- $4 = "orders"
+-- $5 = bool false
+-- $6 = int64 1000
+-- $7 = int64 0

@@ -1,15 +1,23 @@
 -- GET /deals?select=title&title=fts.shopify&title=plfts.big%20deal&title=phfts.a%20b&title=wfts.order%20-x
 
 -- select
-SELECT t0.title FROM deals t0 WHERE t0.workspace_id = ? AND (cg_fts(t0.title, ?, ?)) AND (cg_fts(t0.title, ?, ?)) AND (cg_fts(t0.title, ?, ?)) AND (cg_fts(t0.title, ?, ?)) LIMIT ? OFFSET ?;
+SELECT t0.title FROM deals t0 WHERE t0.workspace_id = ? AND (cg_fts(t0.title, ?, ?, ?, ?)) AND (cg_fts(t0.title, ?, ?, ?, ?)) AND (cg_fts(t0.title, ?, ?, ?, ?)) AND (cg_fts(t0.title, ?, ?, ?, ?)) LIMIT ? OFFSET ?;
 -- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
 -- $2 = "fts"
--- $3 = "shopify"
--- $4 = "plfts"
--- $5 = "big deal"
--- $6 = "phfts"
--- $7 = "a b"
--- $8 = "wfts"
--- $9 = "order -x"
--- $10 = int64 1000
--- $11 = int64 0
+-- $3 = "english"
+-- $4 = "shopify"
+-- $5 = bool false
+-- $6 = "plfts"
+-- $7 = "english"
+-- $8 = "big deal"
+-- $9 = bool false
+-- $10 = "phfts"
+-- $11 = "english"
+-- $12 = "a b"
+-- $13 = bool false
+-- $14 = "wfts"
+-- $15 = "english"
+-- $16 = "order -x"
+-- $17 = bool false
+-- $18 = int64 1000
+-- $19 = int64 0

@@ -1,7 +1,7 @@
 -- GET /deals?select=title&title=like.Order*&source=ilike.*shop*
 
 -- select
-SELECT t0.title FROM deals t0 WHERE t0.workspace_id = ? AND (t0.title GLOB ?) AND (t0.source LIKE ? ESCAPE '\') LIMIT ? OFFSET ?;
+SELECT t0.title FROM deals t0 WHERE t0.workspace_id = ? AND (t0.title GLOB ?) AND (cg_ilike(t0.source, ?)) LIMIT ? OFFSET ?;
 -- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
 -- $2 = "Order*"
 -- $3 = "%shop%"

@@ -1,9 +1,11 @@
 -- GET /deals?select=title&title=match.%5EOrder%20%5B0-9%5D%2B%24&source=imatch.%5Eshop
 
 -- select
-SELECT t0.title FROM deals t0 WHERE t0.workspace_id = ? AND (t0.title REGEXP ?) AND (t0.source REGEXP ?) LIMIT ? OFFSET ?;
+SELECT t0.title FROM deals t0 WHERE t0.workspace_id = ? AND (cg_match(t0.title, ?, ?)) AND (cg_match(t0.source, ?, ?)) LIMIT ? OFFSET ?;
 -- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
 -- $2 = "^Order [0-9]+$"
--- $3 = "(?i)^shop"
--- $4 = int64 1000
--- $5 = int64 0
+-- $3 = bool false
+-- $4 = "^shop"
+-- $5 = bool true
+-- $6 = int64 1000
+-- $7 = int64 0

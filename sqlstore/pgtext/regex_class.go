@@ -1,0 +1,237 @@
+package pgtext
+
+import (
+	"container/list"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+// PostgreSQL's character classes on a UTF-8 database with a libc locale
+// (glibc's tables), as Go class contents: letters and other scripts'
+// digits are alpha, marks, symbols and No (²) are punct, only 0-9 is a
+// digit.
+var (
+	classes   map[string]string
+	shorthand map[rune]string
+)
+
+func init() {
+	alnum := `\p{L}\p{Nl}\p{Nd}`
+	classes = map[string]string{
+		"alpha":  `\p{L}\p{Nl}` + rangesOf(unicode.Nd, func(r rune) bool { return r > '9' }),
+		"digit":  `0-9`,
+		"alnum":  alnum,
+		"word":   alnum + `_`,
+		"upper":  `\p{Lu}\p{Lt}` + rangesOf(unicode.Other_Uppercase, nil),
+		"lower":  `\p{Ll}\p{Lt}` + rangesOf(unicode.Other_Lowercase, nil),
+		"space":  `\t\n\v\f\r \x{1680}\x{2000}-\x{2006}\x{2008}-\x{200A}\x{2028}\x{2029}\x{205F}\x{3000}`,
+		"blank":  `\t \x{2000}-\x{2006}\x{2008}-\x{200A}\x{205F}\x{3000}`,
+		"cntrl":  `\x00-\x1F\x7F-\x9F`,
+		"punct":  `\p{M}\p{P}\p{S}\p{Cf}\p{No}`,
+		"graph":  `\p{L}\p{M}\p{N}\p{P}\p{S}\p{Cf}`,
+		"print":  `\p{L}\p{M}\p{N}\p{P}\p{S}\p{Cf}\p{Zs}`,
+		"xdigit": `0-9A-Fa-f`,
+		"ascii":  `\x00-\x7F`,
+	}
+	shorthand = map[rune]string{'d': classes["digit"], 's': classes["space"], 'w': classes["word"]}
+}
+
+// rangesOf writes the ranges of t (those whose runes keep passes) as
+// class contents.
+func rangesOf(t *unicode.RangeTable, keep func(rune) bool) string {
+	var b strings.Builder
+	add := func(lo, hi, stride rune) {
+		if stride == 1 && (keep == nil || keep(lo) && keep(hi)) {
+			fmt.Fprintf(&b, `\x{%X}-\x{%X}`, lo, hi)
+			return
+		}
+		for r := lo; r <= hi; r += stride {
+			if keep == nil || keep(r) {
+				fmt.Fprintf(&b, `\x{%X}`, r)
+			}
+			if stride == 0 {
+				break
+			}
+		}
+	}
+	for _, r := range t.R16 {
+		add(rune(r.Lo), rune(r.Hi), rune(r.Stride))
+	}
+	for _, r := range t.R32 {
+		add(rune(r.Lo), rune(r.Hi), rune(r.Stride))
+	}
+	return b.String()
+}
+
+// maxCaseRange is the widest range whose characters get their case
+// forms added one by one under icase; a wider one is taken as it is.
+const maxCaseRange = 512
+
+// bracket reads a bracket expression after its '['.
+func (p *reParser) bracket() error {
+	if p.has("[:<:]]") || p.has("[:>:]]") {
+		return RegexError("the word-boundary constraints [[:<:]] and [[:>:]] are not supported", `match the surrounding characters instead, e.g. (^|\W)word`)
+	}
+	var items strings.Builder
+	neg := p.more() && p.peek() == '^'
+	if neg {
+		p.i++
+	}
+	for first := true; ; first = false {
+		if !p.more() {
+			return RegexError("brackets [] not balanced", "")
+		}
+		if p.peek() == ']' && !first {
+			p.i++
+			break
+		}
+		if err := p.bracketItem(&items); err != nil {
+			return err
+		}
+	}
+	p.out.WriteByte('[')
+	if neg {
+		p.out.WriteByte('^')
+	}
+	p.out.WriteString(items.String())
+	p.out.WriteByte(']')
+	return nil
+}
+
+// bracketItem reads one character, range or class of a bracket.
+func (p *reParser) bracketItem(items *strings.Builder) error {
+	switch {
+	case p.has("[:"):
+		rest := string(p.src[p.i+2:])
+		end := strings.Index(rest, ":]")
+		if end < 0 {
+			return RegexError("brackets [] not balanced", "")
+		}
+		name := rest[:end]
+		p.i += 2 + utf8.RuneCountInString(name) + 2
+		if p.icase && (name == "upper" || name == "lower") {
+			name = "alpha" // as PostgreSQL: case-insensitive, both mean alpha
+		}
+		c, ok := classes[name]
+		if !ok {
+			return RegexError("invalid character class", "use alnum, alpha, ascii, blank, cntrl, digit, graph, lower, print, punct, space, upper, word or xdigit")
+		}
+		items.WriteString(c)
+		return nil
+	case p.has("[.") || p.has("[="):
+		return RegexError("collating elements and equivalence classes are not supported", "list the characters instead")
+	}
+	lo, class, err := p.bracketChar()
+	if err != nil || class != "" {
+		items.WriteString(class)
+		return err
+	}
+	hi := lo
+	if p.i+1 < len(p.src) && p.peek() == '-' && p.src[p.i+1] != ']' {
+		p.i++
+		if hi, class, err = p.bracketChar(); err != nil {
+			return err
+		}
+		if class != "" || hi < lo {
+			return RegexError("invalid character range", "write ranges low to high, e.g. [a-z]")
+		}
+	}
+	p.rangeItem(items, lo, hi)
+	return nil
+}
+
+// bracketChar reads a character (or \d \s \w) inside brackets.
+func (p *reParser) bracketChar() (rune, string, error) {
+	r := p.peek()
+	p.i++
+	if r != '\\' {
+		return r, "", nil
+	}
+	if !p.more() {
+		return 0, "", errEscape
+	}
+	e := p.peek()
+	p.i++
+	switch e {
+	case 'd', 's', 'w':
+		return 0, shorthand[e], nil
+	case 'D', 'S', 'W':
+		return 0, "", errEscape
+	}
+	c, err := p.charEscape(e)
+	return c, "", err
+}
+
+// rangeItem writes lo-hi, with the case forms of its characters when
+// icase and the range is narrow enough.
+func (p *reParser) rangeItem(items *strings.Builder, lo, hi rune) {
+	if lo == hi {
+		items.WriteString(quoteRune(lo))
+	} else {
+		items.WriteString(quoteRune(lo) + "-" + quoteRune(hi))
+	}
+	if !p.icase || hi-lo > maxCaseRange {
+		return
+	}
+	for r := lo; r <= hi; r++ {
+		for _, f := range p.forms(r)[1:] {
+			items.WriteString(quoteRune(f))
+		}
+	}
+}
+
+// regexCache holds the most recently used compiled patterns, at most
+// regexCacheSize of them (each at most maxRegexInsts instructions).
+const regexCacheSize = 100
+
+type regexKey struct {
+	pat   string
+	icase bool
+}
+
+type regexEntry struct {
+	key regexKey
+	re  *regexp.Regexp
+	err error
+}
+
+var regexCache = struct {
+	sync.Mutex
+	order *list.List // front: most recent
+	byKey map[regexKey]*list.Element
+}{order: list.New(), byKey: map[regexKey]*list.Element{}}
+
+// CompileRegex translates and compiles a PostgreSQL pattern (see
+// TranslateRegex); the result, or the refusal, is cached. Both dialects
+// call it, so a pattern is refused alike on both.
+func CompileRegex(pat string, icase bool) (*regexp.Regexp, error) {
+	k := regexKey{pat, icase}
+	c := &regexCache
+	c.Lock()
+	if el, ok := c.byKey[k]; ok {
+		c.order.MoveToFront(el)
+		e := el.Value.(*regexEntry)
+		c.Unlock()
+		return e.re, e.err
+	}
+	c.Unlock()
+	e := &regexEntry{key: k}
+	var goPat string
+	if goPat, e.err = TranslateRegex(pat, icase); e.err == nil {
+		e.re, e.err = compile(goPat)
+	}
+	c.Lock()
+	defer c.Unlock()
+	if _, ok := c.byKey[k]; !ok {
+		c.byKey[k] = c.order.PushFront(e)
+		for c.order.Len() > regexCacheSize {
+			old := c.order.Remove(c.order.Back()).(*regexEntry)
+			delete(c.byKey, old.key)
+		}
+	}
+	return e.re, e.err
+}

@@ -1,0 +1,76 @@
+package pgtext
+
+import "testing"
+
+// TestRegex checks matches PostgreSQL 15 gives on a C.UTF-8 database
+// (each row was run there: SELECT s ~ pat, or ~* with icase).
+func TestRegex(t *testing.T) {
+	for _, c := range []struct {
+		s, pat string
+		icase  bool
+		want   bool
+	}{
+		{"İ", "i", true, false}, {"i", "İ", true, true}, {"ſ", "s", true, false},
+		{"\u212A", "k", true, false}, {"k", "\u212A", true, true},
+		{"é", `^\w$`, false, true}, {"ع", `^\w$`, false, true}, {"٣", `^\w$`, false, true},
+		{"٣", `^\d$`, false, false}, {"²", `^\w$`, false, false}, {"Ⅷ", `^\w$`, false, true},
+		{"\u0301", `^\w$`, false, false}, {"\u00a0", `^\s$`, false, false}, {"\u2003", `^\s$`, false, true},
+		{"\u0085", `^\s$`, false, false}, {"\u3000", `^\s$`, false, true}, {"\u200b", `^\s$`, false, false},
+		{"a\nb", "a.b", false, true}, {"a\nb", "a$", false, false}, {"a\n", "a$", false, false},
+		{"ab", "(?i)AB", false, true}, {"ab", `a\Bb`, false, false}, {`a\b`, `a\Bb`, false, true},
+		{"a", "[[:word:]]", false, true}, {"é", "[[:upper:]]", false, false}, {"É", "[[:upper:]]", false, true},
+		{"٣", "[[:alpha:]]", false, true}, {"ǅ", "[[:upper:]]", false, true}, {"ǅ", "[[:lower:]]", false, true},
+		{"ª", "[[:lower:]]", false, true}, {"€", "[[:punct:]]", false, true}, {"\u0301", "[[:punct:]]", false, true},
+		{"\u00ad", "[[:punct:]]", false, true}, {"\u2028", "[[:cntrl:]]", false, false}, {"\u0085", "[[:cntrl:]]", false, true},
+		{"ǅ", "ǆ", true, false}, {"ǆ", "ǅ", true, true}, {"é", "[[:upper:]]", true, true},
+		{"É", "[a-zé]", true, true}, {"x", "[^X]", true, false}, {"]", "[]a]", false, true},
+		{"é", `\u00e9`, false, true}, {"A", `\x41`, false, true}, {"-", "[a-]", false, true},
+		{"***", "***=***", false, true}, {"ab", "***:ab", false, true},
+	} {
+		re, err := CompileRegex(c.pat, c.icase)
+		if err != nil {
+			t.Errorf("%q: %v", c.pat, err)
+			continue
+		}
+		if got := re.MatchString(c.s); got != c.want {
+			t.Errorf("%q ~%s %q = %v, want %v", c.s, map[bool]string{true: "*"}[c.icase], c.pat, got, c.want)
+		}
+	}
+}
+
+// TestRegexRefused checks the patterns refused with 2201B: those
+// PostgreSQL refuses, and those Go cannot run as PostgreSQL does.
+func TestRegexRefused(t *testing.T) {
+	for _, pat := range []string{"(", "[", ")", "a{2,1}", `\1`, "(a)\\1", "(?=a)", "(?!a)", "(?<=a)b", "a**", "*a", "+", "?",
+		"a{", "a{1", "a{300}", `\`, "[z-a]", "[[:nope:]]", `\q`, "(?", `\m`, `\y`, "[[.a.]]", "[[=a=]]", "[[:<:]]a", "^*",
+		"(?x)a", "(x{255}){255}", string(make([]byte, MaxRegexLen+1))} {
+		_, err := CompileRegex(pat, false)
+		if err == nil {
+			t.Errorf("%q: accepted", pat)
+			continue
+		}
+		if e, ok := err.(interface{ Error() string }); !ok || e.Error()[:5] != "2201B" {
+			t.Errorf("%q: %v, want 2201B", pat, err)
+		}
+	}
+}
+
+// TestRegexCacheBounded checks the cache keeps at most regexCacheSize
+// patterns.
+func TestRegexCacheBounded(t *testing.T) {
+	for i := range 3 * regexCacheSize {
+		if _, err := CompileRegex("x{"+itoa(i%250)+"}y"+itoa(i), false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := regexCache.order.Len(); n > regexCacheSize || len(regexCache.byKey) != n {
+		t.Fatalf("cache holds %d (%d keys), want at most %d", n, len(regexCache.byKey), regexCacheSize)
+	}
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}

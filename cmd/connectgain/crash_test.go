@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -16,7 +17,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connectgain/server/api"
+	"github.com/connectgain/server/crm"
+	"github.com/connectgain/server/sqlstore"
+	"github.com/connectgain/server/sqlstore/postgres"
 	"github.com/connectgain/server/sqlstore/sqlite"
+	"github.com/connectgain/server/sqlstore/storetest"
 )
 
 // Bounds of the crash test.
@@ -300,6 +306,66 @@ func checkCrashDatabase(t *testing.T, db string, wantDeals int) {
 		}
 		if n != c.want {
 			t.Errorf("%s: %d, want %d", c.what, n, c.want)
+		}
+	}
+}
+
+// TestIdempotencyTwoServersPostgres: two servers (two pools, as two
+// processes would have) on one PostgreSQL database get 20 concurrent
+// attempts of one request with one Idempotency-Key, alternating: it is
+// written once and every attempt gets the same answer.
+func TestIdempotencyTwoServersPostgres(t *testing.T) {
+	dsn := storetest.PostgresURL(t)
+	ctx := context.Background()
+	var urls []string
+	var store *sqlstore.Store
+	for range 2 {
+		s, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		store = s
+		srv := httptest.NewServer(api.New(s, api.Config{}, nil).Handler())
+		t.Cleanup(srv.Close)
+		urls = append(urls, srv.URL)
+	}
+	ws, err := store.CreateWorkspace(ctx, "two", "SAR", "SA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, _, _ := store.CreateKey(ctx, ws.ID, "w", crm.ScopeWrite)
+	var deals []string
+	for i := range 300 {
+		deals = append(deals, fmt.Sprintf(`{"title":"T%d","value":1,"contact_phone":"+2010177%05d","create_contact_if_missing":true}`, i, i%40))
+	}
+	b := &crashBatch{key: "two-servers", body: `{"deals":[` + strings.Join(deals, ",") + `]}`}
+	answers := make([]string, 20)
+	var wg sync.WaitGroup
+	for i := range answers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mine := &crashBatch{key: b.key, body: b.body}
+			for try := 0; !mine.send(t, urls[i%2], key); try++ {
+				if try > 200 {
+					t.Errorf("attempt %d never answered", i)
+					return
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			answers[i] = mine.first
+		}()
+	}
+	wg.Wait()
+	for i, a := range answers {
+		if a == "" || a != answers[0] {
+			t.Errorf("attempt %d answered %.100q, attempt 0 %.100q", i, a, answers[0])
+		}
+	}
+	for q, want := range map[string]int{"SELECT COUNT(*) FROM deals": 300, "SELECT COUNT(*) FROM contacts": 40} {
+		if n, err := store.CountForTest(ctx, q); err != nil || n != want {
+			t.Errorf("%s = %d (%v), want %d", q, n, err, want)
 		}
 	}
 }

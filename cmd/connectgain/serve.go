@@ -146,7 +146,7 @@ func printBanner(ctx context.Context, w io.Writer, store *sqlstore.Store, base s
 		{"REST API", rest + "/{deals,contacts,companies,pipelines,pipeline_stages,deal_stage_changes}"},
 		{"OpenAPI", rest + "/  (OpenAPI 3: " + rest + "/openapi.json)"},
 		{"health", base + "/healthz  (database: " + base + "/readyz)"},
-		{"metrics", base + "/metrics"},
+		{"metrics", base + "/metrics  (with --metrics-token; or on --metrics-addr)"},
 		{"database", describeDB(db)},
 	} {
 		fmt.Fprintf(w, "  %-10s %s\n", l[0], l[1])

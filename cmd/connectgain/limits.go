@@ -59,3 +59,16 @@ func serveMetrics(addr string, srv *api.Server, log *slog.Logger) (stop func(), 
 		_ = hs.Shutdown(ctx)
 	}, nil
 }
+
+// metricsWhere says in the banner where /metrics is served.
+func metricsWhere(base, addr, token string) string {
+	switch {
+	case addr != "" && token != "":
+		return "http://" + addr + "/metrics and " + base + "/metrics  (Authorization: Bearer <metrics token>)"
+	case addr != "":
+		return "http://" + addr + "/metrics"
+	case token != "":
+		return base + "/metrics  (Authorization: Bearer <metrics token>)"
+	}
+	return "off: --metrics-addr 127.0.0.1:9090, or --metrics-token TOKEN for " + base + "/metrics"
+}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,6 +38,7 @@ func registerFunctions() bool {
 	must(sqlite.RegisterDeterministicScalarFunction("cg_jsonb_contains", 2, sqlJSONContains))
 	must(sqlite.RegisterDeterministicScalarFunction("cg_jsonb_cmp", 2, sqlJSONCmp))
 	must(sqlite.RegisterDeterministicScalarFunction("cg_jsonb_text", 1, sqlJSONText))
+	must(sqlite.RegisterDeterministicScalarFunction("cg_title_grams", 2, sqlTitleGrams)) // title_search.go
 	must(sqlite.RegisterCollationUtf8("cg_textarray", collateTextArray))
 	must(sqlite.RegisterCollationUtf8("cg_jsonb", collateJSONB))
 	return true
@@ -138,9 +138,9 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 		if grams, ok := titleTrigrams(f.Pattern); ok && f.Table == "deals" && f.Col == f.Alias+".title" && len(f.Path) == 0 && f.Workspace != "" {
 			// The workspace's trigram rows find the candidates; cg_ilike
 			// keeps the answer exact.
-			sql, gargs := trigramCandidates(f.Workspace, grams)
-			return "(" + f.Alias + ".rid IN (" + sql + ") AND cg_ilike(" + expr + ", ?))",
-				append(append(args, gargs...), f.Pattern), nil
+			match, margs := trigramMatch(f.Workspace, grams)
+			return "(" + f.Alias + ".rid IN (SELECT rowid FROM deal_title_grams WHERE deal_title_grams MATCH " + match + ") AND cg_ilike(" + expr + ", ?))",
+				append(append(args, margs...), f.Pattern), nil
 		}
 		return "cg_ilike(" + expr + ", ?)", append(args, f.Pattern), nil
 	case pgrest.OpMatch, pgrest.OpIMatch:
@@ -236,52 +236,6 @@ func trigramTerm(pattern string) (string, bool) {
 		return "", false
 	}
 	return best, true
-}
-
-// maxTrigramProbes bounds the trigrams a title search intersects.
-const maxTrigramProbes = 3
-
-// titleTrigrams returns the trigrams of the pattern's term, folded as the
-// index folds (ASCII lower case): its first, middle and last.
-func titleTrigrams(pattern string) ([]string, bool) {
-	term, ok := trigramTerm(pattern)
-	if !ok {
-		return nil, false
-	}
-	rs := []rune(asciiLower(term))
-	n := len(rs) - 2
-	var grams []string
-	for _, i := range []int{0, n / 2, n - 1} {
-		g := string(rs[i : i+3])
-		if !slices.Contains(grams, g) && len(grams) < maxTrigramProbes {
-			grams = append(grams, g)
-		}
-	}
-	return grams, true
-}
-
-// trigramCandidates is the SELECT of the workspace's deals (rids) whose
-// titles hold every one of grams (00007_title_search_workspace.sql). It
-// reads only the workspace's rows of the index.
-func trigramCandidates(workspaceID string, grams []string) (string, []any) {
-	const one = "SELECT deal_rid FROM deal_title_trigrams WHERE ws = (SELECT n FROM search_workspaces WHERE workspace_id = ?) AND trigram = ?"
-	parts := make([]string, len(grams))
-	args := make([]any, 0, 2*len(grams))
-	for i, g := range grams {
-		parts[i] = one
-		args = append(args, workspaceID, g)
-	}
-	return strings.Join(parts, " INTERSECT "), args
-}
-
-// asciiLower folds A-Z only, as SQLite's lower() does.
-func asciiLower(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= 'A' && r <= 'Z' {
-			return r + 'a' - 'A'
-		}
-		return r
-	}, s)
 }
 
 // foldsLikeIndex reports whether the trigram index's case folding finds

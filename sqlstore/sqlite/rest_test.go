@@ -45,3 +45,20 @@ func TestTitleTrigrams(t *testing.T) {
 		}
 	}
 }
+
+func TestTitleGrams(t *testing.T) {
+	for _, tt := range []struct {
+		n     int64
+		title string
+		want  string
+	}{
+		{7, "ab", ""},
+		{7, "Abc", "w7x616263"},
+		{12, "ORDER 1", "w12x6f7264 w12x726465 w12x646572 w12x657220 w12x722031"},
+		{3, "سارة", "w3x" + "d8b3d8a7d8b1 w3xd8a7d8b1d8a9"},
+	} {
+		if got := titleGrams(tt.n, tt.title); got != tt.want {
+			t.Errorf("titleGrams(%d, %q) = %q, want %q", tt.n, tt.title, got, tt.want)
+		}
+	}
+}

@@ -163,10 +163,15 @@ func TestTitleSearchIndexFollowsWrites(t *testing.T) {
 	if got := e.search(t, e.busy, "invoice 77"); len(got) != 0 {
 		t.Errorf("deleted deal found: %v", got)
 	}
-	n, err := e.store.CountForTest(context.Background(), `SELECT COUNT(*) FROM deal_title_trigrams g
-		WHERE NOT EXISTS (SELECT 1 FROM deals d WHERE d.rid = g.deal_rid)`)
+	n, err := e.store.CountForTest(context.Background(), `SELECT COUNT(*) FROM deal_title_grams g
+		WHERE NOT EXISTS (SELECT 1 FROM deals d WHERE d.rid = g.rowid)`)
 	if err != nil || n != 0 {
-		t.Errorf("%d trigram rows of deleted deals (%v)", n, err)
+		t.Errorf("%d index rows of deleted deals (%v)", n, err)
+	}
+	total, _ := e.store.CountForTest(context.Background(), `SELECT COUNT(*) FROM deal_title_grams`)
+	deals, _ := e.store.CountForTest(context.Background(), `SELECT COUNT(*) FROM deals`)
+	if total != deals {
+		t.Errorf("%d index rows for %d deals", total, deals)
 	}
 }
 

@@ -214,15 +214,19 @@ func TestCrashIdempotentBulk(t *testing.T) {
 	}
 	t.Logf("answers: %d fresh, %d replayed, %d lost in a kill; %d requests dropped by a kill, %d waited on a dead attempt's lease",
 		crashStats.fresh.Load(), crashStats.replayed.Load(), crashStats.lost.Load(), crashStats.dropped.Load(), crashStats.inUse.Load())
-	sent := 0
+	sent, lost := 0, 0
 	for c := range batches {
 		for _, b := range batches[c] {
 			if !b.acked {
 				t.Errorf("batch %s never answered", b.key)
 			}
+			if b.first == "" {
+				lost++
+			}
 			sent++
 		}
 	}
+	t.Logf("%d batches of %d deals; %d committed but their answer lost in a kill", sent, crashDealsPerBatch, lost)
 	checkCrashDatabase(t, db, sent*crashDealsPerBatch)
 }
 

@@ -92,28 +92,30 @@ func (s *Server) idempotent(route string, next handlerFunc) handlerFunc {
 				WithHint("read the rows back with GET instead of retrying")
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		rec := &recordingWriter{ResponseWriter: w, status: http.StatusOK}
-		herr := next(rec, r.WithContext(sqlstore.WithIdempotency(r.Context(), claim)))
-		resp := &sqlstore.IdemResponse{Status: rec.status, Body: rec.body.Bytes(), Headers: map[string]string{}}
-		if herr != nil && !rec.wrote {
-			e := asAPIError(herr, "", s.log)
-			var buf bufferWriter
-			buf.h = http.Header{}
-			for k, v := range w.Header() {
-				buf.h[k] = v
-			}
-			writeError(&buf, e)
-			resp.Status, resp.Body = buf.status, buf.body.Bytes()
-			pickHeaders(resp.Headers, buf.h)
-		} else {
-			pickHeaders(resp.Headers, w.Header())
-		}
-		keep := resp.Status < 500 && !(herr != nil && isTakenOver(herr))
-		if err := is.FinishIdempotent(r.Context(), claim, resp, keep); err != nil {
-			s.log.Error("store idempotent response", "err", err)
-		}
-		return herr
+		return s.runAndStore(w, r.WithContext(sqlstore.WithIdempotency(r.Context(), claim)), is, claim, next)
 	}
+}
+
+// runAndStore runs next for the attempt holding claim, passing its
+// answer through, and stores that answer (an error as writeError renders
+// it) for the retries.
+func (s *Server) runAndStore(w http.ResponseWriter, r *http.Request, is IdempotencyStore, claim *sqlstore.IdemClaim, next handlerFunc) error {
+	rec := &recordingWriter{ResponseWriter: w, status: http.StatusOK}
+	herr := next(rec, r)
+	resp := &sqlstore.IdemResponse{Status: rec.status, Body: rec.body.Bytes(), Headers: map[string]string{}}
+	if herr != nil && !rec.wrote {
+		buf := bufferWriter{h: w.Header().Clone()}
+		writeError(&buf, asAPIError(herr, "", s.log))
+		resp.Status, resp.Body = buf.status, buf.body.Bytes()
+		pickHeaders(resp.Headers, buf.h)
+	} else {
+		pickHeaders(resp.Headers, w.Header())
+	}
+	keep := resp.Status < 500 && !(herr != nil && isTakenOver(herr))
+	if err := is.FinishIdempotent(r.Context(), claim, resp, keep); err != nil {
+		s.log.Error("store idempotent response", "err", err)
+	}
+	return herr
 }
 
 func isTakenOver(err error) bool {

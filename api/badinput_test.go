@@ -61,13 +61,16 @@ func TestBadInputCorpus(t *testing.T) {
 					}
 				}
 			}
-			for _, body := range badBodies {
+			for i, body := range badBodies {
 				resp, b := e.do("POST", "/functions/v1/create-deals-bulk", "A", nil, body)
 				check("bulk "+clipString(body), resp, b)
+				resp, b = e.do("POST", "/rest/v1/rpc/create_deals_bulk", "A", nil, body)
+				check("rpc bulk "+clipString(body), resp, b)
 				for _, tb := range tables {
-					resp, b := e.do("POST", proxy+"/"+tb, "A", nil, body)
+					prefix := RestPrefixes[i%len(RestPrefixes)] // both paths of the REST API
+					resp, b := e.do("POST", prefix+"/"+tb, "A", nil, body)
 					check("POST "+tb+" "+clipString(body), resp, b)
-					resp, b = e.do("PATCH", proxy+"/"+tb+"?id=eq."+e.ids["d1"], "A", nil, body)
+					resp, b = e.do("PATCH", prefix+"/"+tb+"?id=eq."+e.ids["d1"], "A", nil, body)
 					if tb == "deals" || body != `` && body != ` ` {
 						check("PATCH "+tb+" "+clipString(body), resp, b)
 					}

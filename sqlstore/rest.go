@@ -12,6 +12,7 @@ import (
 
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/pgrest"
+	"github.com/shopspring/decimal"
 )
 
 // MaxRows caps the rows of every REST read, at the top level, as
@@ -105,6 +106,8 @@ func appendValue(b []byte, v any) ([]byte, error) {
 		return strconv.AppendBool(b, x), nil
 	case crm.Amount:
 		return append(b, x.Decimal.String()...), nil
+	case decimal.Decimal: // a record's value (the bulk endpoint's deal)
+		return append(b, x.String()...), nil
 	case json.RawMessage:
 		if len(x) == 0 {
 			return append(b, "null"...), nil

@@ -190,7 +190,7 @@ func (rc *restCtx) insertRow(ctx context.Context, tx *sql.Tx, t *crm.Table, env 
 	names := []string{"workspace_id"}
 	args := []any{rc.ws.ID}
 	for i, c := range t.Columns {
-		if rec.Has[i] {
+		if rec.HasAt(i) {
 			names = append(names, c.Name)
 			args = append(args, rc.s.bindValue(c.Kind, rec.Vals[i]))
 		}

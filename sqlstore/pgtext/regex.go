@@ -16,9 +16,11 @@ import (
 const (
 	// MaxRegexLen is the longest pattern accepted, in bytes.
 	MaxRegexLen = 1000
-	// maxRegexInsts bounds the compiled program (a{255}{255} is short
-	// but large); about 40 bytes an instruction.
-	maxRegexInsts = 20000
+	// maxRegexInsts bounds the compiled program, so that a short
+	// pattern such as (abcdefghij|klmnopqrst){255} cannot take megabytes:
+	// a program of this size takes about 250 KB once used, so the cache
+	// (regexCacheSize patterns) stays under about 25 MB.
+	maxRegexInsts = 5000
 	// maxRepeat is PostgreSQL's largest repetition count (RE_DUP_MAX).
 	maxRepeat = 255
 )

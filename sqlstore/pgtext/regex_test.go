@@ -1,6 +1,11 @@
 package pgtext
 
-import "testing"
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+)
 
 // TestRegex checks matches PostgreSQL 15 gives on a C.UTF-8 database
 // (each row was run there: SELECT s ~ pat, or ~* with icase).
@@ -73,4 +78,30 @@ func itoa(i int) string {
 		return string(rune('0' + i))
 	}
 	return itoa(i/10) + string(rune('0'+i%10))
+}
+
+// TestRegexCacheMemory compiles and uses 300 distinct patterns just
+// under the size limit: the cache keeps 100 of them, in about 20 MB
+// (unbounded, 20 large patterns took 141 MB).
+func TestRegexCacheMemory(t *testing.T) {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	text := strings.Repeat("abcdefghij ", 500)
+	for i := range 300 {
+		pat := fmt.Sprintf(`(abcdefghij|klmnopqrst|uvwxyzabcd){%d}(bcdefghijk|lmnopqrstu){80}q%d`, 50+i%40, i)
+		re, err := CompileRegex(pat, i%2 == 0)
+		if err != nil {
+			t.Fatalf("%s: %v", pat, err)
+		}
+		re.MatchString(text)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	if grew := int64(after.HeapAlloc) - int64(before.HeapAlloc); grew > 40<<20 {
+		t.Errorf("the regex cache grew the heap by %d MB, want under 40", grew>>20)
+	}
+	if _, err := CompileRegex(`(abcdefghij|klmnopqrst|uvwxyzabcd){255}`, false); err == nil {
+		t.Error("a pattern past maxRegexInsts was accepted")
+	}
 }

@@ -77,6 +77,20 @@ func collateJSONB(a, b string) int {
 	if decodeJSON(a, &x) != nil || decodeJSON(b, &y) != nil {
 		return strings.Compare(a, b)
 	}
+	return jsonbCmpTop(x, y)
+}
+
+// jsonbCmpTop compares two whole jsonb values: as jsonCmp, except that
+// PostgreSQL sorts a top-level empty array before every scalar.
+func jsonbCmpTop(x, y any) int {
+	emptyArr := func(v any) bool { a, ok := v.([]any); return ok && len(a) == 0 }
+	scalar := func(v any) bool { return jsonRank(v) < 4 }
+	switch {
+	case emptyArr(x) && scalar(y):
+		return -1
+	case scalar(x) && emptyArr(y):
+		return 1
+	}
 	return jsonCmp(x, y)
 }
 
@@ -400,7 +414,7 @@ func sqlJSONCmp(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, e
 	if decodeJSON(a, &x) != nil || decodeJSON(b, &y) != nil {
 		return nil, nil
 	}
-	return int64(jsonCmp(x, y)), nil
+	return int64(jsonbCmpTop(x, y)), nil
 }
 
 func decodeJSON(s string, v *any) error {

@@ -1,11 +1,15 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/sqlstore"
@@ -22,6 +26,9 @@ func (s *Server) createDealsBulk(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		return crm.Errorf(crm.CodeInvalidRequest, "could not read the request body").WithDetails("%v", err)
+	}
+	if err := checkBulkBody(body); err != nil {
+		return err
 	}
 	req, err := crm.ParseBulkRequest(body, s.cfg.MaxBulkDeals)
 	if err != nil {
@@ -88,7 +95,7 @@ func appendBulkResponse(b []byte, dryRun bool, out *sqlstore.BulkOutcome) []byte
 		}
 		if r.Deal != nil {
 			b = append(b, `,"deal":`...)
-			b = r.Deal.AppendJSON(b)
+			b, _ = r.Deal.AppendJSON(b) // a row of stored kinds: cannot fail
 		}
 		if r.Error != nil {
 			b = append(b, `,"error":`...)
@@ -106,13 +113,77 @@ func appendNullable(b []byte, s *string) []byte {
 	return crm.AppendJSONString(b, *s)
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
+// bulkExample is the smallest bulk request, for hints.
+const bulkExample = `{"deals": [{"title": "Order 1", "value": 100, "contact_phone": "+201017177777"}]}`
+
+// checkBulkBody refuses a bulk body that is not a JSON object, in words:
+// what was received (empty, not JSON and where, an array, a scalar) and
+// the fix, never the decoder's Go types.
+func checkBulkBody(body []byte) error {
+	t := bytes.TrimSpace(body)
+	switch {
+	case len(t) == 0:
+		return crm.Errorf(crm.CodeInvalidRequest, "the request body is empty").
+			WithHint("send a JSON object with a deals array: %s", bulkExample)
+	case !json.Valid(t):
+		return crm.Errorf(crm.CodeInvalidRequest, "the request body is not valid JSON: %s", describeJSONError(body)).
+			WithHint("check the JSON (quotes, commas, brackets); the body is an object: %s", bulkExample)
+	case t[0] == '[':
+		return crm.Errorf(crm.CodeInvalidRequest, "the request body is a JSON array; the bulk endpoint takes an object with the deals in its deals array").
+			WithHint(`wrap the array: {"deals": [...]}`)
+	case t[0] != '{':
+		return crm.Errorf(crm.CodeInvalidRequest, "the request body is a JSON %s (%s), not an object", jsonKind(t), clipText(t)).
+			WithHint("send a JSON object with a deals array: %s", bulkExample)
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_, err = w.Write(b)
-	return err
+	return nil
+}
+
+// describeJSONError says where and why body is not valid JSON: "unexpected
+// '}' at line 3, column 5" or "it ends before the JSON is complete".
+func describeJSONError(body []byte) string {
+	var v any
+	err := json.Unmarshal(body, &v)
+	var se *json.SyntaxError
+	if !errors.As(err, &se) {
+		return "it cannot be read as JSON"
+	}
+	off := int(se.Offset)
+	if off >= len(bytes.TrimRight(body, " \t\r\n")) || strings.Contains(se.Error(), "end of JSON input") {
+		return "it ends before the JSON is complete (a missing closing quote, } or ])"
+	}
+	// Offset counts the bytes read, the offending one included.
+	at := max(off-1, 0)
+	line := 1 + bytes.Count(body[:at], []byte("\n"))
+	col := at - bytes.LastIndexByte(body[:at], '\n')
+	r, _ := utf8.DecodeRune(body[at:])
+	return fmt.Sprintf("unexpected %s at line %d, column %d", strconv.QuoteRune(r), line, col)
+}
+
+// jsonKind names the JSON type of a valid value by its first byte.
+func jsonKind(t []byte) string {
+	switch t[0] {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	}
+	return "number"
+}
+
+// clipText is t, cut to 60 bytes for an error message.
+func clipText(t []byte) string {
+	if len(t) > 60 {
+		n := 60
+		for n > 0 && !utf8.RuneStart(t[n]) {
+			n--
+		}
+		return string(t[:n]) + "…"
+	}
+	return string(t)
 }

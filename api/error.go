@@ -36,16 +36,16 @@ var statusOf = map[string]int{
 	crm.CodeUnavailable:      http.StatusServiceUnavailable,
 	crm.CodeMethodNotAllowed: http.StatusMethodNotAllowed,
 
-	"PGRST000": 503, "PGRST001": 503, "PGRST002": 503, "PGRST003": 504,
-	"PGRST100": 400, "PGRST101": 405, "PGRST102": 400, "PGRST103": 416,
-	"PGRST105": 405, "PGRST106": 406, "PGRST107": 406, "PGRST108": 400,
-	"PGRST114": 400, "PGRST115": 400, "PGRST116": 406, "PGRST117": 405,
-	"PGRST118": 400, "PGRST120": 400, "PGRST122": 400, "PGRST123": 400,
-	"PGRST124": 400, "PGRST125": 404, "PGRST126": 404, "PGRST127": 400,
-	"PGRST200": 400, "PGRST201": 300, "PGRST204": 400, "PGRST205": 404,
+	crm.PGRSTConnection: 503, crm.PGRSTConnectionLost: 503, crm.PGRSTSchemaCache: 503, crm.PGRSTPoolTimeout: 504,
+	crm.PGRSTParse: 400, crm.PGRSTInvalidRPC: 405, crm.PGRSTInvalidBody: 400, crm.PGRSTRange: 416,
+	crm.PGRSTInvalidPut: 405, crm.PGRSTSchema: 406, crm.PGRSTContentType: 406, crm.PGRSTEmbedFilter: 400,
+	crm.PGRSTPutLimit: 400, crm.PGRSTPutKey: 400, crm.PGRSTSingular: 406, crm.PGRSTMethod: 405,
+	crm.PGRSTRelatedOrder: 400, crm.PGRSTEmbedOp: 400, crm.PGRSTStrictPrefer: 400, crm.PGRSTAggregates: 400,
+	crm.PGRSTMaxAffected: 400, crm.PGRSTPath: 404, crm.PGRSTOpenAPIOff: 404, crm.PGRSTNotImplemented: 400,
+	crm.PGRSTNoRelation: 400, crm.PGRSTAmbiguous: 300, crm.PGRSTUnknownColumn: 400, crm.PGRSTUnknownTable: 404,
 
-	"23503": 409, "23505": 409, "21000": 400, "25006": 405,
-	"42883": 404, "42P01": 404, "42501": 403,
+	crm.SQLStateForeignKey: 409, crm.SQLStateUnique: 409, crm.SQLStateCardinality: 400, crm.SQLStateReadOnly: 405,
+	crm.SQLStateUndefinedFunction: 404, crm.SQLStateUndefinedTable: 404, crm.SQLStatePrivilege: 403,
 }
 
 // Status returns the HTTP status for an error code: the table above, then
@@ -59,7 +59,7 @@ func Status(e *crm.Error) int {
 	}
 	c := e.Code
 	switch {
-	case strings.HasPrefix(c, "08"), strings.HasPrefix(c, "57P01"):
+	case strings.HasPrefix(c, "08"), c == crm.SQLStateAdminShutdown:
 		return 503
 	case strings.HasPrefix(c, "09"), strings.HasPrefix(c, "25"), strings.HasPrefix(c, "40"),
 		strings.HasPrefix(c, "54"), strings.HasPrefix(c, "55"), strings.HasPrefix(c, "57"),
@@ -74,10 +74,6 @@ func Status(e *crm.Error) int {
 // asAPIError turns any error into the *crm.Error to show. Errors that are
 // not ours are internal: logged with the request id, shown without detail.
 func asAPIError(err error, requestID string, log *slog.Logger) *crm.Error {
-	var he httpError
-	if errors.As(err, &he) {
-		return he.e
-	}
 	if e, ok := crm.AsError(err); ok {
 		if Status(e) >= 500 && e.Err != nil {
 			log.Error("request failed", "request_id", requestID, "err", err)
@@ -94,11 +90,6 @@ func asAPIError(err error, requestID string, log *slog.Logger) *crm.Error {
 		Hint: "the server log has the cause under this request id"}
 }
 
-// httpError lets a handler choose a status for an error explicitly.
-type httpError struct{ e *crm.Error }
-
-func (h httpError) Error() string { return h.e.Error() }
-
 // writeError writes e as PostgREST does: the JSON object, its status and
 // the Proxy-Status header.
 func writeError(w http.ResponseWriter, e *crm.Error) {
@@ -109,7 +100,7 @@ func writeError(w http.ResponseWriter, e *crm.Error) {
 	if status == http.StatusUnauthorized {
 		h.Set("WWW-Authenticate", "Bearer")
 	}
-	if e.Code != "PGRST103" { // a 416 tells the range there is: */N
+	if e.Code != crm.PGRSTRange { // a 416 tells the range there is: */N
 		h.Del("Content-Range")
 	}
 	w.WriteHeader(status)

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -8,51 +9,115 @@ import (
 	"github.com/connectgain/server/crm"
 )
 
-// restRoot is the proxy's root: OPTIONS, and GET/HEAD for the OpenAPI
-// document (with a key, as every table).
+// restRoot is the REST API's root: OPTIONS, and GET/HEAD for the Swagger
+// 2.0 document PostgREST serves there (with a key, as every table).
 func (s *Server) restRoot(w http.ResponseWriter, r *http.Request) error {
 	switch r.Method {
 	case http.MethodOptions:
 		return s.preflight(w, r)
 	case http.MethodGet, http.MethodHead:
-		return s.requireKey(s.openAPI)(w, r)
+		return s.requireKey(s.swagger)(w, r)
 	}
 	w.Header().Set("Allow", "OPTIONS,GET,HEAD")
-	return crm.Errorf(crm.CodeMethodNotAllowed, "method %s is not allowed on the proxy root", r.Method).
-		WithHint("GET it for the OpenAPI document; tables are under %s/{table}", RestPrefix)
+	return crm.Errorf(crm.CodeMethodNotAllowed, "method %s is not allowed on the REST API root", r.Method).
+		WithHint("GET it for the Swagger 2.0 document (%s/openapi.json for OpenAPI 3); tables are under %s/{table}", restBase(r), restBase(r))
 }
 
-// openAPI serves GET /functions/v1/rest-api-proxy/: an OpenAPI 3 document
-// of the tables and their operations, built from crm.Tables.
-func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
-	b, err := json.Marshal(OpenAPIDocument())
+// schema is the description of the tables the store serves (a store
+// without one serves crm.DefaultSchema).
+func (s *Server) schema() *crm.Schema {
+	if ss, ok := s.store.(interface{ Schema() *crm.Schema }); ok {
+		return ss.Schema()
+	}
+	return crm.DefaultSchema
+}
+
+// swagger serves GET {prefix}/: the Swagger 2.0 document, as
+// application/openapi+json unless Accept asks for application/json.
+func (s *Server) swagger(w http.ResponseWriter, r *http.Request) error {
+	if err := checkProfile(w, r); err != nil {
+		return err
+	}
+	ct, err := negotiateDoc(r.Header.Get("Accept"), mimeOpenAPI)
 	if err != nil {
 		return err
 	}
-	ct := "application/json; charset=utf-8"
-	if strings.Contains(r.Header.Get("Accept"), mimeOpenAPI) {
-		ct = mimeOpenAPI + "; charset=utf-8"
+	return writeDoc(w, r, ct, SwaggerFor(s.schema(), requestScheme(r), r.Host, restBase(r)))
+}
+
+// openAPI serves GET {prefix}/openapi.json: an OpenAPI 3 document of the
+// tables, their operations and the bulk endpoint, built from the store's schema.
+func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
+	ct, err := negotiateDoc(r.Header.Get("Accept"), mimeJSON)
+	if err != nil {
+		return err
 	}
-	w.Header().Set("Content-Type", ct)
+	return writeDoc(w, r, ct, OpenAPIFor(s.schema(), restBase(r)))
+}
+
+// negotiateDoc picks the media type of a description document: JSON or
+// application/openapi+json (def when Accept allows both); anything else
+// is 406 PGRST107.
+func negotiateDoc(accept, def string) (string, error) {
+	if strings.TrimSpace(accept) == "" {
+		return def, nil
+	}
+	for _, part := range strings.Split(accept, ",") {
+		mt := strings.ToLower(strings.TrimSpace(strings.Split(part, ";")[0]))
+		switch mt {
+		case mimeOpenAPI:
+			return mimeOpenAPI, nil
+		case mimeJSON:
+			return mimeJSON, nil
+		case "*/*", "application/*":
+			return def, nil
+		}
+	}
+	return "", &crm.Error{Code: crm.PGRSTContentType, Message: "None of these media types are available: " + accept,
+		Hint: "ask for application/openapi+json or application/json"}
+}
+
+// writeDoc writes a description document; like PostgREST it leaves <
+// and > unescaped (the <pk/> and <fk …/> notes).
+func writeDoc(w http.ResponseWriter, r *http.Request, ct string, doc obj) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	b := bytes.TrimRight(buf.Bytes(), "\n")
+	w.Header().Set("Content-Type", ct+"; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
 	if r.Method == http.MethodHead {
 		return nil
 	}
-	_, err = w.Write(b)
+	_, err := w.Write(b)
 	return err
 }
 
 type obj = map[string]any
 
-// OpenAPIDocument describes the REST proxy.
-func OpenAPIDocument() obj {
-	paths := obj{"/": obj{"get": obj{"summary": "This document", "tags": []string{"introspection"},
-		"responses": obj{"200": obj{"description": "OK"}}}}}
+// OpenAPIDocument describes the REST API over crm.DefaultSchema served
+// under basePath (/rest/v1 or /functions/v1/rest-api-proxy) and the bulk
+// endpoint.
+func OpenAPIDocument(basePath string) obj { return OpenAPIFor(crm.DefaultSchema, basePath) }
+
+// OpenAPIFor describes the REST API over the tables of sc.
+func OpenAPIFor(sc *crm.Schema, basePath string) obj {
+	paths := obj{
+		"/": obj{"get": obj{"summary": "The Swagger 2.0 description PostgREST serves at its root", "tags": []string{"introspection"},
+			"responses": obj{"200": obj{"description": "OK"}}}},
+		"/openapi.json": obj{"get": obj{"summary": "This document", "tags": []string{"introspection"},
+			"responses": obj{"200": obj{"description": "OK"}}}},
+		"/create-deals-bulk": bulkOperation(obj{"servers": []obj{{"url": "/functions/v1"}}}),
+		"/rpc/" + bulkRPC:    bulkOperation(obj{}),
+	}
 	schemas := obj{"Error": obj{"type": "object", "required": []string{"code", "message", "details", "hint"},
 		"properties": obj{"code": obj{"type": "string"}, "message": obj{"type": "string"},
 			"details": obj{"type": "string", "nullable": true}, "hint": obj{"type": "string", "nullable": true}}}}
-	for _, name := range crm.TableNames {
-		t := crm.Tables[name]
+	for _, name := range sc.Names {
+		t := sc.Tables[name]
 		schemas[name] = tableSchema(t)
 		paths["/"+name] = tablePath(t)
 	}
@@ -62,11 +127,11 @@ func OpenAPIDocument() obj {
 			"description": "PostgREST-compatible access to a workspace's deals, contacts, companies and pipelines. " +
 				"Filters: ?col=op.value with eq, neq, gt, gte, lt, lte, like, ilike, match, imatch, in, is, isdistinct, cs, cd, ov, fts, plfts, phfts, wfts; " +
 				"or=(...), and=(...), not.; select=, order=, limit=, offset=, Range, Prefer."},
-		"servers":  []obj{{"url": RestPrefix}},
+		"servers":  []obj{{"url": basePath}},
 		"security": []obj{{"apiKey": []string{}}},
 		"paths":    paths,
 		"components": obj{
-			"schemas": schemas,
+			"schemas": withBulkSchemas(schemas),
 			"securitySchemes": obj{"apiKey": obj{"type": "apiKey", "in": "header", "name": "X-API-Key"},
 				"bearer": obj{"type": "http", "scheme": "bearer"}},
 			"parameters": sharedParams(),
@@ -184,4 +249,30 @@ func sharedParams() obj {
 		"preferRead":  h("Prefer", "count=exact|planned|estimated"),
 		"preferWrite": h("Prefer", "return=minimal|headers-only|representation (default representation), resolution=merge-duplicates|ignore-duplicates, missing=default, tx=rollback, count=exact, handling=strict, max-affected=N, merge-custom-fields"),
 	}
+}
+
+// bulkOperation is the bulk endpoint's POST, added to p (which may set
+// servers: the endpoint lives outside the REST API's base path).
+func bulkOperation(p obj) obj {
+	res := func(desc string) obj {
+		return obj{"description": desc, "content": obj{mimeJSON: obj{"schema": obj{"$ref": "#/components/schemas/BulkResponse"}}}}
+	}
+	p["post"] = obj{"summary": "Create deals in bulk, linking each to a contact found by id, phone or email (created when missing)",
+		"tags":        []string{"bulk"},
+		"requestBody": obj{"required": true, "content": obj{mimeJSON: obj{"schema": obj{"$ref": "#/components/schemas/BulkRequest"}}}},
+		"responses": obj{"200": res("every deal created or skipped"), "207": res("some deals failed"),
+			"422": res("every deal failed, or the atomic request was rolled back"),
+			"400": obj{"$ref": "#/components/responses/Error"}, "401": obj{"$ref": "#/components/responses/Error"},
+			"413": obj{"$ref": "#/components/responses/Error"}}}
+	return p
+}
+
+// withBulkSchemas adds the bulk request and response to schemas: the
+// Swagger definitions, which use the same JSON Schema subset.
+func withBulkSchemas(schemas obj) obj {
+	defs := bulkDefinitions("#/components/schemas/BulkDeal")
+	schemas["BulkDeal"] = defs[bulkRPC+".deal"]
+	schemas["BulkRequest"] = defs[bulkRPC+".request"]
+	schemas["BulkResponse"] = defs[bulkRPC+".response"]
+	return schemas
 }

@@ -17,10 +17,18 @@ import (
 // under Node (e2e/postgrestjs). Without node or npm it skips, unless
 // CI=true, where it fails.
 func TestPostgrestJS(t *testing.T) {
+	runNodeSuite(t, "postgrestjs", "@supabase/postgrest-js")
+}
+
+// runNodeSuite runs e2e/<dir>/test.mjs under Node against a server on
+// 127.0.0.1:0, on every backend, with a workspace holding three deals of
+// Ahmed (+201017177777). It installs the pinned packages with npm ci when
+// module is missing from node_modules.
+func runNodeSuite(t *testing.T, dir, module string) {
 	if testing.Short() {
 		t.Skip("short mode: skipping the Node end-to-end test")
 	}
-	dir, err := filepath.Abs("../e2e/postgrestjs")
+	abs, err := filepath.Abs(filepath.Join("..", "e2e", dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,15 +38,15 @@ func TestPostgrestJS(t *testing.T) {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("node and npm are required in CI (node: %v, npm: %v)", errNode, errNpm)
 		}
-		t.Skip("node or npm not installed: skipping the postgrest-js end-to-end test")
+		t.Skipf("node or npm not installed: skipping the %s end-to-end test", module)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "@supabase", "postgrest-js")); err != nil {
+	if _, err := os.Stat(filepath.Join(abs, "node_modules", filepath.FromSlash(module))); err != nil {
 		cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund")
-		cmd.Dir = dir
+		cmd.Dir = abs
 		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("npm ci: %v\n%s", err, out)
+			t.Fatalf("npm ci in e2e/%s: %v\n%s", dir, err, out)
 		}
 	}
 	for _, be := range storetest.Backends(t) {
@@ -60,12 +68,12 @@ func TestPostgrestJS(t *testing.T) {
 				{"title":"Order 2","value":200,"contact_phone":"+201017177777"},
 				{"title":"Order 3","value":300,"stage":"won","contact_phone":"+201017177777"}]}`)
 			cmd := exec.CommandContext(ctx, node, "test.mjs")
-			cmd.Dir = dir
+			cmd.Dir = abs
 			cmd.Env = append(os.Environ(), "CG_URL="+srv.URL, "CG_KEY="+key)
 			out, err := cmd.CombinedOutput()
-			t.Logf("node test.mjs:\n%s", out)
+			t.Logf("node e2e/%s/test.mjs:\n%s", dir, out)
 			if err != nil {
-				t.Fatalf("postgrest-js e2e failed: %v", err)
+				t.Fatalf("%s e2e failed: %v", module, err)
 			}
 		})
 	}

@@ -18,8 +18,50 @@ import (
 	"github.com/connectgain/server/sqlstore"
 )
 
-// RestPrefix is where the PostgREST-compatible proxy lives.
-const RestPrefix = "/functions/v1/rest-api-proxy"
+// RestPrefix is where the PostgREST-compatible proxy lives on the hosted
+// system; SupabaseRestPrefix is where Supabase serves PostgREST, which
+// createClient(url, key) of supabase-js calls. Both serve the same API.
+const (
+	RestPrefix         = "/functions/v1/rest-api-proxy"
+	SupabaseRestPrefix = "/rest/v1"
+)
+
+// RestPrefixes lists the paths the REST API is served under.
+var RestPrefixes = []string{RestPrefix, SupabaseRestPrefix}
+
+// restBase is the prefix the request came in under.
+func restBase(r *http.Request) string {
+	if r.URL.Path == SupabaseRestPrefix || strings.HasPrefix(r.URL.Path, SupabaseRestPrefix+"/") {
+		return SupabaseRestPrefix
+	}
+	return RestPrefix
+}
+
+// servedSchema is the one schema the REST API exposes, as PostgREST with
+// db-schemas = public (what supabase-js names in its profile headers).
+const servedSchema = "public"
+
+// checkProfile reads the schema a request names, as PostgREST does:
+// Accept-Profile on GET and HEAD, Content-Profile on writes. Another
+// schema than public is 406 PGRST106; a profile that was sent is echoed
+// as Content-Profile.
+func checkProfile(w http.ResponseWriter, r *http.Request) error {
+	h := "Accept-Profile"
+	switch r.Method {
+	case http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete:
+		h = "Content-Profile"
+	}
+	vals, ok := r.Header[h]
+	if !ok {
+		return nil
+	}
+	if p := strings.TrimSpace(vals[0]); p != servedSchema {
+		return &crm.Error{Code: crm.PGRSTSchema, Message: "Invalid schema: " + p,
+			Hint: "Only the following schemas are exposed: " + servedSchema}
+	}
+	w.Header().Set("Content-Profile", servedSchema)
+	return nil
+}
 
 // Media types the proxy serves.
 const (
@@ -37,23 +79,26 @@ func (s *Server) restTable(w http.ResponseWriter, r *http.Request) error {
 	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPatch, http.MethodDelete:
 	default:
 		w.Header().Set("Allow", "OPTIONS,GET,HEAD,POST,PATCH,DELETE")
-		return &crm.Error{Code: "PGRST117", Message: "Unsupported HTTP method: " + r.Method}
+		return &crm.Error{Code: crm.PGRSTMethod, Message: "Unsupported HTTP method: " + r.Method}
+	}
+	if err := checkProfile(w, r); err != nil {
+		return err
 	}
 	table := r.PathValue("table")
-	if _, ok := crm.Tables[table]; !ok {
+	if _, ok := s.schema().Table(table); !ok {
 		return sqlstore.UnknownTable(table)
 	}
 	params, err := pgrest.ParseQueryString(r.URL.RawQuery)
 	if err != nil {
-		return fromPgrest(err)
+		return pgrest.AsCrmError(err)
 	}
 	q, err := pgrest.Parse(params)
 	if err != nil {
-		return fromPgrest(err)
+		return pgrest.AsCrmError(err)
 	}
 	pref := pgrest.ParsePrefer(r.Header.Values("Prefer"))
 	if e := pref.StrictError(); e != nil {
-		return fromPgrest(e)
+		return pgrest.AsCrmError(e)
 	}
 	media, stripNulls, err := negotiate(r.Header.Get("Accept"))
 	if err != nil {
@@ -64,6 +109,16 @@ func (s *Server) restTable(w http.ResponseWriter, r *http.Request) error {
 		return s.restRead(w, r, req, media, stripNulls)
 	}
 	return s.restWrite(w, r, req, media, stripNulls)
+}
+
+// bulkRPC is POST {prefix}/rpc/create_deals_bulk, what
+// supabase.rpc("create_deals_bulk", body) sends: the bulk endpoint, after
+// the profile check every REST request gets.
+func (s *Server) bulkRPC(w http.ResponseWriter, r *http.Request) error {
+	if err := checkProfile(w, r); err != nil {
+		return err
+	}
+	return s.createDealsBulk(w, r)
 }
 
 // restRead serves GET and HEAD: Range and limit/offset intersected, the
@@ -77,7 +132,7 @@ func (s *Server) restRead(w http.ResponseWriter, r *http.Request, req *sqlstore.
 	if r.Method == http.MethodGet {
 		lo, hi, ok, err := pgrest.ParseRange(r.Header.Get("Range"))
 		if err != nil {
-			return fromPgrest(err)
+			return pgrest.AsCrmError(err)
 		}
 		if ok {
 			lower = max(lower, lo)
@@ -103,7 +158,7 @@ func (s *Server) restRead(w http.ResponseWriter, r *http.Request, req *sqlstore.
 	if res.Total >= 0 {
 		if req.Offset > res.Total {
 			w.Header().Set("Content-Range", "*/"+strconv.FormatInt(res.Total, 10))
-			return &crm.Error{Code: "PGRST103", Message: "Requested range not satisfiable",
+			return &crm.Error{Code: crm.PGRSTRange, Message: "Requested range not satisfiable",
 				Details: fmt.Sprintf("An offset of %d was requested, but there are only %d rows.", req.Offset, res.Total)}
 		}
 		if n < res.Total {
@@ -114,7 +169,7 @@ func (s *Server) restRead(w http.ResponseWriter, r *http.Request, req *sqlstore.
 	applied := pgrest.Prefer{Count: req.Prefer.Count}
 	setApplied(w, applied)
 	if media == mimeSingular && n != 1 {
-		return &crm.Error{Code: "PGRST116", Message: "Cannot coerce the result to a single JSON object",
+		return &crm.Error{Code: crm.PGRSTSingular, Message: "Cannot coerce the result to a single JSON object",
 			Details: fmt.Sprintf("The result contains %d rows", n)}
 	}
 	w.Header().Set("Content-Location", contentLocation(req.Table, r.URL.RawQuery))
@@ -213,7 +268,7 @@ func (s *Server) restWrite(w http.ResponseWriter, r *http.Request, req *sqlstore
 			status = http.StatusOK
 		}
 		if pref.Return == "headers-only" && len(res.IDs) == 1 {
-			w.Header().Set("Location", RestPrefix+"/"+req.Table+"?id=eq."+url.QueryEscape(res.IDs[0]))
+			w.Header().Set("Location", restBase(r)+"/"+req.Table+"?id=eq."+url.QueryEscape(res.IDs[0]))
 		}
 	case http.MethodPatch:
 		w.Header().Set("Content-Range", contentRange(0, n, total))
@@ -230,7 +285,7 @@ func (s *Server) restWrite(w http.ResponseWriter, r *http.Request, req *sqlstore
 		return nil
 	}
 	if media == mimeSingular && len(res.Rows) != 1 {
-		return &crm.Error{Code: "PGRST116", Message: "Cannot coerce the result to a single JSON object",
+		return &crm.Error{Code: crm.PGRSTSingular, Message: "Cannot coerce the result to a single JSON object",
 			Details: fmt.Sprintf("The result contains %d rows", len(res.Rows))}
 	}
 	return writeRows(w, r, status, media, strip, res.Rows)
@@ -257,9 +312,17 @@ func parseRows(method, ctype string, body []byte) ([]map[string]json.RawMessage,
 	case mimeCSV:
 		return parseCSVRows(body)
 	case "application/x-www-form-urlencoded":
+		if looksJSON(body) {
+			// curl -d sends this type unless told otherwise; as a form
+			// the JSON would be one key naming no column, so it is read
+			// as the JSON it is, as the bulk endpoint reads it.
+			break
+		}
 		v, err := url.ParseQuery(string(body))
 		if err != nil {
-			return nil, &crm.Error{Code: "PGRST102", Message: "Empty or invalid json", Details: err.Error()}
+			return nil, &crm.Error{Code: crm.PGRSTInvalidBody, Message: "Empty or invalid form body",
+				Details: "the application/x-www-form-urlencoded body cannot be read: " + err.Error(),
+				Hint:    "send JSON with Content-Type: application/json, or encode the form's values with %XX"}
 		}
 		row := map[string]json.RawMessage{}
 		for k := range v {
@@ -268,11 +331,20 @@ func parseRows(method, ctype string, body []byte) ([]map[string]json.RawMessage,
 		}
 		return []map[string]json.RawMessage{row}, nil
 	default:
-		return nil, &crm.Error{Code: "PGRST102", Message: "Content-Type not acceptable: " + ctype}
+		return nil, &crm.Error{Code: crm.PGRSTInvalidBody, Message: "Content-Type not acceptable: " + ctype}
 	}
 	t := bytes.TrimSpace(body)
-	invalid := &crm.Error{Code: "PGRST102", Message: "Empty or invalid json"}
-	if len(t) == 0 || !json.Valid(t) {
+	invalid := &crm.Error{Code: crm.PGRSTInvalidBody, Message: "Empty or invalid json",
+		Hint: `send a JSON object, e.g. {"title": "Order 1", "value": 100}, or an array of them`}
+	switch {
+	case len(t) == 0:
+		invalid.Details = "the request body is empty"
+		return nil, invalid
+	case !json.Valid(t):
+		invalid.Details = "the request body is not valid JSON: " + describeJSONError(body)
+		return nil, invalid
+	case t[0] != '{' && t[0] != '[':
+		invalid.Details = fmt.Sprintf("the request body is a JSON %s (%s), not an object or an array of objects", jsonKind(t), clipText(t))
 		return nil, invalid
 	}
 	switch t[0] {
@@ -288,14 +360,17 @@ func parseRows(method, ctype string, body []byte) ([]map[string]json.RawMessage,
 			return nil, invalid
 		}
 		if method == http.MethodPatch && len(list) > 0 {
-			return nil, &crm.Error{Code: "PGRST102", Message: "Empty or invalid json",
+			return nil, &crm.Error{Code: crm.PGRSTInvalidBody, Message: "Empty or invalid json",
 				Details: "a PATCH body is one object, applied to every matching row"}
 		}
 		rows := make([]map[string]json.RawMessage, 0, len(list))
-		for _, e := range list {
+		for i, e := range list {
 			var m map[string]json.RawMessage
 			if err := json.Unmarshal(e, &m); err != nil || m == nil {
-				return nil, &crm.Error{Code: "PGRST102", Message: "All object keys must match"}
+				et := bytes.TrimSpace(e)
+				return nil, &crm.Error{Code: crm.PGRSTInvalidBody, Message: "All object keys must match",
+					Details: fmt.Sprintf("element %d of the array is a JSON %s (%s), not an object", i, jsonKind(et), clipText(et)),
+					Hint:    "send an array of objects, one per row"}
 			}
 			rows = append(rows, m)
 		}
@@ -304,10 +379,22 @@ func parseRows(method, ctype string, body []byte) ([]map[string]json.RawMessage,
 	return nil, nil
 }
 
+// looksJSON reports whether body is a JSON object or array.
+func looksJSON(body []byte) bool {
+	t := bytes.TrimSpace(body)
+	return len(t) > 0 && (t[0] == '{' || t[0] == '[') && json.Valid(t)
+}
+
 func parseCSVRows(body []byte) ([]map[string]json.RawMessage, error) {
 	recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
 	if err != nil || len(recs) == 0 {
-		return nil, &crm.Error{Code: "PGRST102", Message: "Empty or invalid csv", Details: fmt.Sprint(err)}
+		e := &crm.Error{Code: crm.PGRSTInvalidBody, Message: "Empty or invalid csv", Details: "the request body is empty",
+			Hint: "send a header line of column names, then one line per row"}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			e.Details = fmt.Sprintf("line %d, column %d: %v", pe.Line, pe.Column, pe.Err)
+		}
+		return nil, e
 	}
 	head := recs[0]
 	rows := make([]map[string]json.RawMessage, 0, len(recs)-1)
@@ -375,7 +462,7 @@ func negotiate(accept string) (media string, stripNulls bool, err error) {
 			return mimeCSV, false, nil
 		}
 	}
-	return "", false, &crm.Error{Code: "PGRST107", Message: "None of these media types are available: " + accept}
+	return "", false, &crm.Error{Code: crm.PGRSTContentType, Message: "None of these media types are available: " + accept}
 }
 
 // writeRows writes the rows as JSON (an array, or one object when
@@ -478,28 +565,9 @@ func csvField(s string, quoteEmpty bool) string {
 	return s
 }
 
-// fromPgrest converts a parser error to the one error type.
-func fromPgrest(err error) error {
-	var pe *pgrest.Error
-	if !errors.As(err, &pe) {
-		return err
-	}
-	e := &crm.Error{Code: pe.Code, Message: pe.Message}
-	if st, ok := statusOf[pe.Code]; !ok || st != pe.Status {
-		e.Status = pe.Status
-	}
-	if pe.Details != nil {
-		e.Details = *pe.Details
-	}
-	if pe.Hint != nil {
-		e.Hint = *pe.Hint
-	}
-	return e
-}
-
-// restNotFound is PostgREST's 404 PGRST125 for a path under the proxy
-// that is neither the root nor a table.
+// restNotFound is PostgREST's 404 PGRST125 for a path under the REST
+// API that is neither the root nor a table.
 func (s *Server) restNotFound(w http.ResponseWriter, r *http.Request) error {
-	return &crm.Error{Code: "PGRST125", Message: "Invalid path specified in request URL",
-		Hint: "use " + RestPrefix + "/{table}, one of: " + strings.Join(crm.TableNames, ", ")}
+	return &crm.Error{Code: crm.PGRSTPath, Message: "Invalid path specified in request URL",
+		Hint: "use " + restBase(r) + "/{table}, one of: " + strings.Join(s.schema().Names, ", ")}
 }

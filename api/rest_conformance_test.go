@@ -87,7 +87,7 @@ func (e *restEnv) check(t *testing.T, i int, c restCase) {
 		body = e.expand(body)
 	}
 	path := c.Path
-	if !strings.HasPrefix(path, "/") || !strings.HasPrefix(path, "/functions") {
+	if !strings.HasPrefix(path, "/functions") && !strings.HasPrefix(path, "/rest/") && path != "/rest" {
 		path = proxy + path
 	}
 	hdr := map[string]string{}

@@ -23,6 +23,9 @@ type Config struct {
 	MaxBodyBytes int64
 	// AllowedOrigins for CORS; empty means "*".
 	AllowedOrigins []string
+	// Dashboard, when set, serves every path the API does not (GET / and
+	// the pages under it); /functions/ and /rest/ stay the API's.
+	Dashboard http.Handler
 }
 
 // Default limits.
@@ -70,21 +73,35 @@ func (s *Server) routes() {
 	s.handle("POST /functions/v1/create-deals-bulk", s.requireKey(s.createDealsBulk))
 	s.handle("OPTIONS /functions/v1/create-deals-bulk", s.preflight)
 	s.handle("/functions/v1/create-deals-bulk", methodNotAllowed("POST, OPTIONS"))
-	s.handle("OPTIONS "+RestPrefix+"/{table}", s.preflight)
-	s.handle(RestPrefix+"/{$}", s.restRoot)
-	s.handle(RestPrefix, s.restRoot)
-	s.handle(RestPrefix+"/{table}", s.requireKey(s.restTable))
-	s.handle(RestPrefix+"/", s.restNotFound)
+	// The REST API, under the hosted system's path and under Supabase's
+	// /rest/v1 (what createClient(url, key) of supabase-js calls).
+	for _, p := range RestPrefixes {
+		s.handle("OPTIONS "+p+"/{table}", s.preflight)
+		s.handle(p+"/{$}", s.restRoot)
+		s.handle(p, s.restRoot)
+		s.handle("GET "+p+"/openapi.json", s.requireKey(s.openAPI))
+		s.handle(p+"/{table}", s.requireKey(s.restTable))
+		s.handle("POST "+p+"/rpc/"+bulkRPC, s.requireKey(s.bulkRPC))
+		s.handle("OPTIONS "+p+"/rpc/"+bulkRPC, s.preflight)
+		s.handle(p+"/", s.restNotFound)
+	}
 	s.handle("GET /healthz", s.healthz)
 	s.handle("GET /readyz", s.readyz)
 	s.mux.Handle("GET /metrics", s.metrics.handler())
-	s.handle("/", s.notFound)
+	s.handle("/functions/", s.notFound)
+	s.handle("/rest/", s.notFound)
+	if d := s.cfg.Dashboard; d != nil {
+		// Logged and counted like the API's routes.
+		s.handle("/", func(w http.ResponseWriter, r *http.Request) error { d.ServeHTTP(w, r); return nil })
+	} else {
+		s.handle("/", s.notFound)
+	}
 }
 
 // notFound answers every other path and method with the JSON error shape.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
 	return crm.Errorf(crm.CodeNotFound, "no route for %s %s", r.Method, r.URL.Path).
-		WithHint("the API is POST /functions/v1/create-deals-bulk and /functions/v1/rest-api-proxy/{table}; GET /healthz, /readyz, /metrics")
+		WithHint("the API is POST /functions/v1/create-deals-bulk and /functions/v1/rest-api-proxy/{table} (also /rest/v1/{table}); GET /healthz, /readyz, /metrics")
 }
 
 // Principal returns the authenticated principal of a request passed

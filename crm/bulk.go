@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
-	"github.com/shopspring/decimal"
 )
 
 // DefaultMaxBulkDeals is the default limit on deals in one bulk request.
@@ -104,38 +103,38 @@ func ParseBulkRequest(body []byte, maxDeals int) (*BulkRequest, error) {
 	return req, nil
 }
 
-// DealInput is one validated bulk item. Contact identifiers are normalised;
-// Currency, Stage and PipelineID are as sent (empty when absent) and get
-// their defaults in Resolve.
+// Defaults returns the request's defaults by deal column, for WriteEnv.
+func (r *BulkRequest) Defaults() map[string]string {
+	return map[string]string{"currency": r.DefaultCurrency, "stage": r.DefaultStage, "pipeline_id": r.DefaultPipelineID}
+}
+
+// DealInput is one validated bulk item: the deal's columns as sent, read
+// and checked by the deals table's description as a REST write is, and
+// the contact fields that only the bulk endpoint has (normalised).
 type DealInput struct {
 	Index         int
-	Title         string
-	Value         decimal.Decimal
-	Currency      string
-	Stage         string
-	PipelineID    string
-	ContactID     string
+	Deal          *Record
+	ContactID     string // the deal's contact_id, as sent
 	ContactPhone  string
 	ContactEmail  string
 	CreateContact bool
 	FirstName     *string
 	LastName      *string
-	CloseDate     *string
-	Probability   *int
-	Source        *string
-	Tags          []string
-	CustomFields  json.RawMessage // a JSON object, "{}" when absent
-	CompanyID     string
 }
 
-// DealFields are the keys a bulk item may carry.
-var DealFields = []string{"title", "value", "currency", "stage", "pipeline_id", "contact_id", "contact_phone",
-	"contact_email", "create_contact_if_missing", "contact_first_name", "contact_last_name",
-	"expected_close_date", "probability", "source", "tags", "custom_fields", "company_id"}
+// contactFields are the keys of a bulk item that are not deal columns.
+var contactFields = []string{"contact_phone", "contact_email", "create_contact_if_missing", "contact_first_name", "contact_last_name"}
 
-// ParseDealItem validates one bulk item. region is the workspace's phone
-// region. The error names the field, what was received and the fix.
-func ParseDealItem(index int, raw json.RawMessage, region string) (DealInput, *Error) {
+// DealFields lists the keys a bulk item of table t may carry: its
+// writable columns and the contact fields.
+func DealFields(t *Table) []string { return append(t.WriteColumns(), contactFields...) }
+
+// ParseDealItem validates one bulk item against the deals table t (env
+// gives the workspace's phone region). A null, like an absent key, means
+// "not sent"; so does an empty string for an id or for a column the
+// table's hook fills (currency, stage, pipeline_id). The error names the
+// field, what was received and the fix.
+func ParseDealItem(index int, raw json.RawMessage, t *Table, env *WriteEnv) (DealInput, *Error) {
 	in := DealInput{Index: index}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
@@ -144,122 +143,87 @@ func ParseDealItem(index int, raw json.RawMessage, region string) (DealInput, *E
 	}
 	// Unknown keys first: a typo explains the errors that follow it.
 	for k := range m {
-		if !contains(DealFields, k) {
-			return in, unknownField(k, DealFields, "deal ")
+		if c, ok := t.Column(k); (!ok || c.ReadOnly || c.Generated) && !contains(contactFields, k) {
+			return in, unknownField(k, DealFields(t), "deal ")
 		}
 	}
-	var err *Error
-	title, ok := m["title"]
-	if !ok || isNull(title) {
-		return in, Errorf(CodeInvalidTitle, "title is required").WithHint(`send a deal name, e.g. "title": "Order 12345"`)
-	}
-	if in.Title, err = stringField("title", title); err != nil {
-		return in, err
-	}
-	if strings.TrimSpace(in.Title) == "" {
-		return in, Errorf(CodeInvalidTitle, "title is empty").WithHint(`send a deal name, e.g. "title": "Order 12345"`)
-	}
-	if len(in.Title) > MaxTitleLength {
-		return in, Errorf(CodeInvalidTitle, "title is %d bytes long, the limit is %d", len(in.Title), MaxTitleLength)
-	}
-	v, e := ParseValue(m["value"])
-	if e != nil {
-		return in, e.(*Error)
-	}
-	in.Value = v
-	if s, err := optString(m, "currency"); err != nil {
-		return in, err
-	} else if s != "" {
-		if in.Currency, e = NormalizeCurrency(s); e != nil {
-			return in, e.(*Error)
+	in.Deal = t.NewRecord()
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		if c.ReadOnly || c.Generated {
+			continue
 		}
-	}
-	if in.Stage, err = optString(m, "stage"); err != nil {
-		return in, err
-	}
-	for _, f := range []struct {
-		name string
-		dst  *string
-	}{{"pipeline_id", &in.PipelineID}, {"contact_id", &in.ContactID}, {"company_id", &in.CompanyID}} {
-		s, err := optString(m, f.name)
+		r, ok := m[c.Name]
+		if ok && (c.Kind == KindUUID || (!c.Nullable && c.Default == nil && !c.Required)) && string(bytes.TrimSpace(r)) == `""` {
+			ok = false
+		}
+		if !ok || isNull(r) {
+			if c.Required {
+				return in, c.MissingError(t.Name)
+			}
+			continue
+		}
+		v, err := c.ParseWrite(env, r)
 		if err != nil {
 			return in, err
 		}
-		if s != "" {
-			if *f.dst, err = uuidField(f.name, s); err != nil {
-				return in, err
-			}
-		}
+		in.Deal.Vals[i], in.Deal.Has[i] = v, true
+	}
+	in.ContactID = in.Deal.Str("contact_id")
+	if err := in.parseContact(m, env); err != nil {
+		return in, err
+	}
+	return in, nil
+}
+
+// parseContact reads the contact fields of a bulk item.
+func (in *DealInput) parseContact(m map[string]json.RawMessage, env *WriteEnv) *Error {
+	var e error
+	region := ""
+	if env != nil && env.Workspace != nil {
+		region = env.Workspace.PhoneRegion
 	}
 	if s, err := optString(m, "contact_phone"); err != nil {
-		return in, err
+		return err
 	} else if strings.TrimSpace(s) != "" {
 		if in.ContactPhone, e = NormalizePhone(s, region); e != nil {
 			ce := e.(*Error)
 			ce.Message = "contact_phone: " + ce.Message
-			return in, ce
+			return ce
 		}
 	}
 	if s, err := optString(m, "contact_email"); err != nil {
-		return in, err
+		return err
 	} else if strings.TrimSpace(s) != "" {
 		if in.ContactEmail, e = NormalizeEmail(s); e != nil {
 			ce := e.(*Error)
 			ce.Message = "contact_email: " + ce.Message
-			return in, ce
+			return ce
 		}
 	}
 	if in.ContactID == "" && in.ContactPhone == "" && in.ContactEmail == "" {
-		return in, Errorf(CodeMissingContact, "the deal names no contact").
+		return Errorf(CodeMissingContact, "the deal names no contact").
 			WithHint("send contact_id, contact_phone or contact_email (flat fields, not a nested contact object)")
 	}
 	if b, ok := m["create_contact_if_missing"]; ok && !isNull(b) {
+		var err *Error
 		if in.CreateContact, err = boolField("create_contact_if_missing", b); err != nil {
-			return in, err
+			return err
 		}
 	}
 	for _, f := range []struct {
 		name string
 		dst  **string
-	}{{"contact_first_name", &in.FirstName}, {"contact_last_name", &in.LastName}, {"source", &in.Source}} {
+	}{{"contact_first_name", &in.FirstName}, {"contact_last_name", &in.LastName}} {
 		if r, ok := m[f.name]; ok && !isNull(r) {
 			s, err := stringField(f.name, r)
 			if err != nil {
-				return in, err
+				return err
 			}
 			*f.dst = &s
 		}
 	}
-	if r, ok := m["expected_close_date"]; ok && !isNull(r) {
-		s, err := stringField("expected_close_date", r)
-		if err != nil {
-			return in, err
-		}
-		d, err := ParseDate("expected_close_date", s)
-		if err != nil {
-			return in, err
-		}
-		in.CloseDate = &d
-	}
-	if r, ok := m["probability"]; ok && !isNull(r) {
-		p, err := ParseProbability(r)
-		if err != nil {
-			return in, err
-		}
-		in.Probability = &p
-	}
-	if r, ok := m["tags"]; ok && !isNull(r) {
-		if in.Tags, err = ParseStringArray("tags", r); err != nil {
-			return in, err
-		}
-	}
-	in.CustomFields = json.RawMessage("{}")
-	if r, ok := m["custom_fields"]; ok && !isNull(r) {
-		if in.CustomFields, err = ParseCustomFields(r); err != nil {
-			return in, err
-		}
-	}
-	return in, nil
+	return nil
 }
 
 // ParseDate checks a YYYY-MM-DD calendar date.
@@ -460,5 +424,9 @@ func clip(r json.RawMessage) string {
 
 // String makes DealInput print usefully in test failures.
 func (in DealInput) String() string {
-	return fmt.Sprintf("#%d %q %s %s/%s/%s", in.Index, in.Title, in.Value, in.ContactID, in.ContactPhone, in.ContactEmail)
+	title := ""
+	if in.Deal != nil {
+		title = in.Deal.Str("title")
+	}
+	return fmt.Sprintf("#%d %q %s/%s/%s", in.Index, title, in.ContactID, in.ContactPhone, in.ContactEmail)
 }

@@ -2,8 +2,11 @@ package crm
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/shopspring/decimal"
 )
 
 func TestParseDealItemTraps(t *testing.T) {
@@ -48,7 +51,7 @@ func TestParseDealItemTraps(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseDealItem(0, json.RawMessage(tt.item), "")
+			_, err := ParseDealItem(0, json.RawMessage(tt.item), testDeals, &WriteEnv{Workspace: &Workspace{}})
 			if err == nil {
 				t.Fatalf("ParseDealItem(%s) succeeded; want %s", tt.item, tt.code)
 			}
@@ -63,23 +66,40 @@ func TestParseDealItemNormalises(t *testing.T) {
 	in, err := ParseDealItem(3, json.RawMessage(`{"title":"Order 1","value":11523.5,"currency":"sar","stage":"QUALIFIED",
 		"contact_phone":"00201017177777","contact_email":" Sara@Example.com ","create_contact_if_missing":true,
 		"contact_first_name":"Sara","expected_close_date":"2025-12-31","probability":60,"source":"shopify",
-		"tags":["vip"],"custom_fields":{ "a" : 1 },"pipeline_id":null}`), "")
+		"tags":["vip"],"custom_fields":{ "a" : 1 },"pipeline_id":null}`), testDeals, &WriteEnv{Workspace: &Workspace{}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if in.Index != 3 || in.Value.String() != "11523.5" || in.Currency != "SAR" || in.Stage != "QUALIFIED" ||
+	d := in.Deal
+	value, _ := d.Get("value")
+	prob, _ := d.Get("probability")
+	tags, _ := d.Get("tags")
+	custom, _ := d.Get("custom_fields")
+	if in.Index != 3 || fmt.Sprint(value) != "11523.5" || d.Str("currency") != "SAR" || d.Str("stage") != "QUALIFIED" ||
 		in.ContactPhone != "+201017177777" || in.ContactEmail != "sara@example.com" || !in.CreateContact ||
-		*in.FirstName != "Sara" || *in.CloseDate != "2025-12-31" || *in.Probability != 60 || *in.Source != "shopify" ||
-		len(in.Tags) != 1 || string(in.CustomFields) != `{"a":1}` || in.PipelineID != "" {
-		t.Errorf("ParseDealItem = %+v", in)
+		*in.FirstName != "Sara" || d.Str("expected_close_date") != "2025-12-31" || prob != int64(60) || d.Str("source") != "shopify" ||
+		len(tags.([]string)) != 1 || string(custom.(json.RawMessage)) != `{"a":1}` || d.IsSet("pipeline_id") {
+		t.Errorf("ParseDealItem = %+v %v", in, d.Vals)
 	}
-	in, err = ParseDealItem(0, json.RawMessage(`{"title":"T","value":1,"contact_phone":"0501234567"}`), "SA")
+	in, err = ParseDealItem(0, json.RawMessage(`{"title":"T","value":1,"contact_phone":"0501234567"}`), testDeals,
+		&WriteEnv{Workspace: &Workspace{PhoneRegion: "SA"}})
 	if err != nil || in.ContactPhone != "+966501234567" {
 		t.Errorf("region SA: %v %v", in.ContactPhone, err)
 	}
-	if in.CustomFields == nil || string(in.CustomFields) != "{}" {
-		t.Errorf("absent custom_fields = %s; want {}", in.CustomFields)
+	env := &WriteEnv{Workspace: &Workspace{DefaultCurrency: "EGP"}, Pipelines: testPipelines(), Now: "t"}
+	if err := in.Prepare(env); err != nil {
+		t.Fatal(err)
 	}
+	if c, _ := in.Deal.Get("custom_fields"); string(c.(json.RawMessage)) != "{}" {
+		t.Errorf("absent custom_fields = %s; want {}", c)
+	}
+}
+
+var testDeals = DefaultSchema.MustTable("deals")
+
+func testPipelines() *Pipelines {
+	p := &Pipeline{ID: "p1", Name: "Sales", IsDefault: true, Stages: DefaultStages}
+	return &Pipelines{ByID: map[string]*Pipeline{"p1": p}, Default: p}
 }
 
 func TestParseBulkRequest(t *testing.T) {
@@ -162,39 +182,52 @@ func TestLink(t *testing.T) {
 	}
 }
 
-func TestResolve(t *testing.T) {
-	p := &Pipeline{ID: "p1", Name: "Sales", IsDefault: true, Stages: DefaultStages}
-	ps := &Pipelines{ByID: map[string]*Pipeline{"p1": p}, Default: p}
+func TestPrepareResolvesDeals(t *testing.T) {
 	ws := &Workspace{DefaultCurrency: "EGP"}
+	deal := func(kv ...string) *Record {
+		r := testDeals.NewRecord()
+		r.Set("title", "T")
+		for i := 0; i < len(kv); i += 2 {
+			r.Set(kv[i], kv[i+1])
+		}
+		return r
+	}
 	tests := []struct {
 		name                       string
-		in                         DealInput
+		in                         *Record
 		req                        BulkRequest
 		wantCur, wantStage, errCod string
 	}{
-		{"workspace defaults", DealInput{}, BulkRequest{}, "EGP", "new", ""},
-		{"request defaults", DealInput{}, BulkRequest{DefaultCurrency: "SAR", DefaultStage: "QUALIFIED"}, "SAR", "qualified", ""},
-		{"item wins", DealInput{Currency: "USD", Stage: "Won"}, BulkRequest{DefaultCurrency: "SAR", DefaultStage: "lead"}, "USD", "won", ""},
-		{"stage not in pipeline", DealInput{Stage: "negotiation"}, BulkRequest{}, "", "", CodeInvalidStage},
-		{"bad default stage", DealInput{}, BulkRequest{DefaultStage: "negotiation"}, "", "", CodeInvalidStage},
-		{"unknown pipeline", DealInput{PipelineID: "p2"}, BulkRequest{}, "", "", CodeInvalidPipeline},
+		{"workspace defaults", deal(), BulkRequest{}, "EGP", "new", ""},
+		{"request defaults", deal(), BulkRequest{DefaultCurrency: "SAR", DefaultStage: "QUALIFIED"}, "SAR", "qualified", ""},
+		{"item wins", deal("currency", "USD", "stage", "Won"), BulkRequest{DefaultCurrency: "SAR", DefaultStage: "lead"}, "USD", "won", ""},
+		{"stage not in pipeline", deal("stage", "negotiation"), BulkRequest{}, "", "", CodeInvalidStage},
+		{"bad default stage", deal(), BulkRequest{DefaultStage: "negotiation"}, "", "", CodeInvalidStage},
+		{"unknown pipeline", deal("pipeline_id", "p2"), BulkRequest{}, "", "", CodeInvalidPipeline},
 	}
 	for _, tt := range tests {
-		err := tt.in.Resolve(&tt.req, ws, ps)
+		tt.in.Set("value", decimal.NewFromInt(1))
+		env := &WriteEnv{Workspace: ws, Pipelines: testPipelines(), Now: "t", Defaults: tt.req.Defaults()}
+		err := testDeals.PrepareInsert(env, tt.in)
 		if tt.errCod != "" {
 			if err == nil || err.Code != tt.errCod {
 				t.Errorf("%s: err = %v; want %s", tt.name, err, tt.errCod)
 			}
+			if tt.name == "bad default stage" && err != nil && !strings.HasPrefix(err.Message, "default_stage: ") {
+				t.Errorf("%s: message %q does not name default_stage", tt.name, err.Message)
+			}
 			continue
 		}
-		if err != nil || tt.in.Currency != tt.wantCur || tt.in.Stage != tt.wantStage || tt.in.PipelineID != "p1" {
-			t.Errorf("%s: got %s %s %s %v", tt.name, tt.in.Currency, tt.in.Stage, tt.in.PipelineID, err)
+		if err != nil || tt.in.Str("currency") != tt.wantCur || tt.in.Str("stage") != tt.wantStage || tt.in.Str("pipeline_id") != "p1" {
+			t.Errorf("%s: got %v %v", tt.name, tt.in.Vals, err)
+		}
+		if tt.in.Str("id") == "" || tt.in.Str("created_at") != "t" {
+			t.Errorf("%s: id and timestamps not filled: %v", tt.name, tt.in.Vals)
 		}
 	}
-	in := DealInput{Stage: "negotiation"}
-	err := in.Resolve(&BulkRequest{}, ws, ps)
-	if !strings.Contains(err.Details, "new, lead, qualified, proposal, won, lost") {
-		t.Errorf("invalid_stage details = %q; want the pipeline's stage ids", err.Details)
+	err := testDeals.PrepareInsert(&WriteEnv{Workspace: ws, Pipelines: testPipelines()}, deal("stage", "negotiation", "value", "1"))
+	if err == nil || !strings.Contains(err.Details, "new, lead, qualified, proposal, won, lost") {
+		t.Errorf("invalid_stage = %v; want the pipeline's stage ids in details", err)
 	}
 }
 

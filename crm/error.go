@@ -107,3 +107,66 @@ func (e *Error) MarshalJSON() ([]byte, error) {
 	}
 	return json.Marshal(b)
 }
+
+// PostgREST's own error codes (https://postgrest.org, "Errors"), by what
+// they mean. api/error.go maps each to its HTTP status.
+const (
+	PGRSTConnection     = "PGRST000" // could not connect to the database
+	PGRSTConnectionLost = "PGRST001" // internal connection error
+	PGRSTSchemaCache    = "PGRST002" // schema cache not loaded
+	PGRSTPoolTimeout    = "PGRST003" // timed out acquiring a connection
+	PGRSTParse          = "PGRST100" // a query parameter does not parse
+	PGRSTInvalidRPC     = "PGRST101" // method not allowed for a function
+	PGRSTInvalidBody    = "PGRST102" // body is not valid JSON or its objects' keys differ
+	PGRSTRange          = "PGRST103" // limit/offset/Range not satisfiable
+	PGRSTInvalidPut     = "PGRST105" // PUT not allowed here
+	PGRSTSchema         = "PGRST106" // Accept-Profile/Content-Profile names another schema
+	PGRSTContentType    = "PGRST107" // unsupported Content-Type or Accept
+	PGRSTEmbedFilter    = "PGRST108" // a filter or order on an embedding that is not selected
+	PGRSTPutLimit       = "PGRST114" // PUT with limit or offset
+	PGRSTPutKey         = "PGRST115" // PUT whose body and filter disagree on the key
+	PGRSTSingular       = "PGRST116" // singular response of zero or several rows
+	PGRSTMethod         = "PGRST117" // unsupported HTTP method
+	PGRSTRelatedOrder   = "PGRST118" // ordering by a to-many embedding
+	PGRSTEmbedOp        = "PGRST120" // invalid filter on an embedding (only is.null)
+	PGRSTStrictPrefer   = "PGRST122" // invalid Prefer with handling=strict
+	PGRSTAggregates     = "PGRST123" // aggregate functions are disabled
+	PGRSTMaxAffected    = "PGRST124" // more rows affected than max-affected allows
+	PGRSTPath           = "PGRST125" // invalid path in the request URL
+	PGRSTOpenAPIOff     = "PGRST126" // OpenAPI disabled
+	PGRSTNotImplemented = "PGRST127" // feature not implemented
+	PGRSTNoRelation     = "PGRST200" // no relationship for an embedding
+	PGRSTAmbiguous      = "PGRST201" // several relationships match an embedding
+	PGRSTUnknownColumn  = "PGRST204" // a written column that does not exist
+	PGRSTUnknownTable   = "PGRST205" // a table that does not exist
+)
+
+// PostgreSQL SQLSTATEs that PostgREST passes through and this server
+// reproduces, by their PostgreSQL condition names.
+const (
+	SQLStateConnectionFailure = "08006" // connection_failure
+	SQLStateCardinality       = "21000" // cardinality_violation (PATCH/DELETE without a filter)
+	SQLStateDatetimeFormat    = "22007" // invalid_datetime_format
+	SQLStateInvalidRegex      = "2201B" // invalid_regular_expression
+	SQLStateUntranslatable    = "22021" // character_not_in_repertoire (NUL in text)
+	SQLStateInvalidEscape     = "22025" // invalid_escape_sequence
+	SQLStateInvalidText       = "22P02" // invalid_text_representation
+	SQLStateNotNull           = "23502" // not_null_violation
+	SQLStateForeignKey        = "23503" // foreign_key_violation
+	SQLStateUnique            = "23505" // unique_violation
+	SQLStateCheck             = "23514" // check_violation
+	SQLStateReadOnly          = "25006" // read_only_sql_transaction
+	SQLStatePrivilege         = "42501" // insufficient_privilege
+	SQLStateSyntax            = "42601" // syntax_error
+	SQLStateUndefinedColumn   = "42703" // undefined_column
+	SQLStateUndefinedObject   = "42704" // undefined_object (text search configuration)
+	SQLStateDatatypeMismatch  = "42804" // datatype_mismatch
+	SQLStateCannotCoerce      = "42846" // cannot_coerce
+	SQLStateUndefinedFunction = "42883" // undefined_function (no such operator)
+	SQLStateUndefinedTable    = "42P01" // undefined_table
+	SQLStateNoConflictTarget  = "42P10" // invalid_column_reference (on_conflict)
+	SQLStateTooManyConns      = "53300" // too_many_connections
+	SQLStateAdminShutdown     = "57P01" // admin_shutdown
+	SQLStateCrashShutdown     = "57P02" // crash_shutdown
+	SQLStateCannotConnectNow  = "57P03" // cannot_connect_now
+)

@@ -1,7 +1,6 @@
 package crm
 
 import (
-	"strconv"
 	"unicode/utf8"
 )
 
@@ -60,62 +59,6 @@ func AppendJSONString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
-}
-
-func appendOptString(b []byte, s *string) []byte {
-	if s == nil {
-		return append(b, "null"...)
-	}
-	return AppendJSONString(b, *s)
-}
-
-// AppendJSON appends the deal as the REST API shows it; the output equals
-// json.Marshal(d).
-func (d *Deal) AppendJSON(b []byte) []byte {
-	b = append(b, `{"id":`...)
-	b = appendOptString(b, d.ID)
-	b = append(b, `,"title":`...)
-	b = AppendJSONString(b, d.Title)
-	b = append(b, `,"value":`...)
-	b = append(b, d.Value.Decimal.String()...)
-	b = append(b, `,"currency":`...)
-	b = AppendJSONString(b, d.Currency)
-	b = append(b, `,"stage":`...)
-	b = AppendJSONString(b, d.Stage)
-	b = append(b, `,"pipeline_id":`...)
-	b = AppendJSONString(b, d.PipelineID)
-	b = append(b, `,"contact_id":`...)
-	b = appendOptString(b, d.ContactID)
-	b = append(b, `,"company_id":`...)
-	b = appendOptString(b, d.CompanyID)
-	b = append(b, `,"expected_close_date":`...)
-	b = appendOptString(b, d.ExpectedCloseDate)
-	b = append(b, `,"probability":`...)
-	if d.Probability == nil {
-		b = append(b, "null"...)
-	} else {
-		b = strconv.AppendInt(b, int64(*d.Probability), 10)
-	}
-	b = append(b, `,"source":`...)
-	b = appendOptString(b, d.Source)
-	b = append(b, `,"tags":[`...)
-	for i, t := range d.Tags {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = AppendJSONString(b, t)
-	}
-	b = append(b, `],"custom_fields":`...)
-	if len(d.CustomFields) == 0 {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, d.CustomFields...) // compacted JSON, checked on the way in
-	}
-	b = append(b, `,"created_at":`...)
-	b = AppendJSONString(b, d.CreatedAt)
-	b = append(b, `,"updated_at":`...)
-	b = AppendJSONString(b, d.UpdatedAt)
-	return append(b, '}')
 }
 
 // AppendJSON appends the error object, as MarshalJSON writes it.

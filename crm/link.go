@@ -57,44 +57,8 @@ func Link(in *DealInput, l ContactLookup) (string, MatchedBy, *Error) {
 	return "", "", e.WithHint(`add "create_contact_if_missing": true to create the contact`)
 }
 
-// Resolve fills the deal's currency, pipeline and stage from the item, the
-// request's defaults and the workspace's, and checks the stage against the
-// pipeline: item value, then request default, then workspace default (the
-// pipeline's first stage for stage).
-func (in *DealInput) Resolve(req *BulkRequest, ws *Workspace, ps *Pipelines) *Error {
-	if in.Currency == "" {
-		in.Currency = req.DefaultCurrency
-	}
-	if in.Currency == "" {
-		in.Currency = ws.DefaultCurrency
-	}
-	if in.Currency == "" {
-		in.Currency = "USD"
-	}
-	pid := in.PipelineID
-	if pid == "" {
-		pid = req.DefaultPipelineID
-	}
-	p, err := ps.Lookup(pid)
-	if err != nil {
-		return err
-	}
-	in.PipelineID = p.ID
-	stage := in.Stage
-	if stage == "" {
-		stage = req.DefaultStage
-	}
-	if stage == "" {
-		in.Stage = p.FirstStage()
-		return nil
-	}
-	c, err := p.ResolveStage(stage)
-	if err != nil {
-		if in.Stage == "" {
-			err.Message = "default_stage: " + err.Message
-		}
-		return err
-	}
-	in.Stage = c
-	return nil
-}
+// Prepare completes the item's deal as every insert of a deal is
+// completed (Table.PrepareInsert): defaults, then the deals hook resolves
+// currency, pipeline and stage from the item, the request's defaults
+// (env.Defaults) and the workspace's.
+func (in *DealInput) Prepare(env *WriteEnv) *Error { return in.Deal.T.PrepareInsert(env, in.Deal) }

@@ -1,119 +1,61 @@
 package crm
 
-// Kind is the logical type of a column. Each storage dialect maps a kind to
-// its own column type; the REST layer encodes and decodes values by kind.
-type Kind int
-
-const (
-	KindUUID      Kind = iota // uuid; TEXT in SQLite
-	KindText                  // text
-	KindInt                   // integer
-	KindDecimal               // exact decimal (deal value)
-	KindBool                  // boolean
-	KindDate                  // YYYY-MM-DD
-	KindTime                  // timestamp, UTC, RFC 3339 with microseconds
-	KindJSON                  // JSON object (custom_fields)
-	KindTextArray             // array of strings (tags, phones, emails)
+import (
+	"encoding/json"
+	"strings"
 )
 
-var kindNames = [...]string{"uuid", "text", "integer", "numeric", "boolean", "date", "timestamp with time zone", "jsonb", "text[]"}
-
-func (k Kind) String() string { return kindNames[k] }
-
-// Column describes one column the REST API exposes.
-type Column struct {
-	Name     string
-	Kind     Kind
-	ReadOnly bool // set by the server (timestamps); refused in writes
-	// Generated columns get a server value when a POST omits them and
-	// cannot be changed by PATCH (id).
-	Generated bool
-	Required  bool // must be present on insert (no default)
-	Nullable  bool
-	// Normalize, when set, names the rule applied to values written to
-	// and filter operands compared with this column: "phone", "email",
-	// "currency", "stage".
-	Normalize string
-}
-
-// Relation is an embeddable relationship from one table to another.
-type Relation struct {
-	Table   string // the related table
-	Local   string // column on this table
-	Foreign string // column on the related table
-	ToOne   bool   // this row points at one related row (many-to-one)
-}
-
-// Table describes a table of the REST API: the whitelist every column in a
-// query is checked against before any SQL is built.
-type Table struct {
-	Name      string
-	Columns   []Column
-	Relations []Relation
-	ReadOnly  bool // no POST/PATCH/DELETE (deal_stage_changes)
-	// Unique lists the column sets that carry a unique constraint (for
-	// on_conflict), besides the primary key id.
-	Unique [][]string
-}
-
-// Column returns the named column.
-func (t *Table) Column(name string) (*Column, bool) {
-	for i := range t.Columns {
-		if t.Columns[i].Name == name {
-			return &t.Columns[i], true
-		}
-	}
-	return nil, false
-}
-
-// Relation finds the relation named in an embedding: the related table's
-// name ("contacts"), the foreign-key column ("contact_id") or that column
-// without "_id" ("contact"). hint, when not empty, must name the column.
-func (t *Table) Relation(name, hint string) (*Relation, bool) {
-	var found *Relation
-	for i := range t.Relations {
-		r := &t.Relations[i]
-		fk := r.Local
-		if !r.ToOne {
-			fk = r.Foreign
-		}
-		match := r.Table == name || (r.ToOne && (r.Local == name || r.Local == name+"_id"))
-		if !match || (hint != "" && hint != fk && hint != r.Table) {
-			continue
-		}
-		if found != nil {
-			return nil, false
-		}
-		found = r
-	}
-	return found, found != nil
-}
+// This file is the one description of the tables: their columns (kind,
+// default, checks) and per-table write behaviour (hooks.go). The
+// migrations of both backends are held against it by a schema test, the
+// REST API, the bulk endpoint and the OpenAPI document are built from it.
+// A new nullable column is one line here and one migration per backend.
 
 func idCol() Column { return Column{Name: "id", Kind: KindUUID, Generated: true} }
-func timeCol(name string) Column {
-	return Column{Name: name, Kind: KindTime, ReadOnly: true}
+
+// createdCol is a timestamp set on insert; updatedCol on every write.
+func createdCol(name string) Column { return Column{Name: name, Kind: KindTime, ReadOnly: true} }
+func updatedCol() Column {
+	return Column{Name: "updated_at", Kind: KindTime, ReadOnly: true, Touched: true}
 }
 
-// Tables are the tables of the REST API, by name.
-var Tables = map[string]*Table{
-	"deals": {
+// Column defaults, shared by every row (never modified).
+var (
+	emptyList   = []string{}
+	emptyObject = json.RawMessage("{}")
+)
+
+func tagsCol() Column   { return Column{Name: "tags", Kind: KindTextArray, Default: emptyList} }
+func customCol() Column { return Column{Name: "custom_fields", Kind: KindJSON, Default: emptyObject} }
+
+// DefaultTables returns a fresh copy of the tables the server serves,
+// for NewSchema: a test may change its copy (add a column) freely.
+func DefaultTables() []*Table {
+	return []*Table{dealsTable(), contactsTable(), companiesTable(), pipelinesTable(),
+		pipelineStagesTable(), dealStageChangesTable(), contactIdentifiersTable()}
+}
+
+func dealsTable() *Table {
+	return &Table{
 		Name: "deals",
 		Columns: []Column{
 			idCol(),
-			{Name: "title", Kind: KindText, Required: true},
-			{Name: "value", Kind: KindDecimal, Required: true},
-			{Name: "currency", Kind: KindText, Normalize: "currency"},
-			{Name: "stage", Kind: KindText, Normalize: "stage"},
-			{Name: "pipeline_id", Kind: KindUUID},
+			{Name: "title", Kind: KindText, Required: true, Check: checkTitle,
+				Missing: Errorf(CodeInvalidTitle, "title is required").WithHint(`send a deal name, e.g. "title": "Order 12345"`)},
+			{Name: "value", Kind: KindDecimal, Required: true,
+				Missing: Errorf(CodeInvalidValue, "value is required").WithHint("send value as a JSON number, e.g. 11523")},
+			{Name: "currency", Kind: KindText, Normalize: "currency", Check: checkCurrency}, // default: dealHooks
+			{Name: "stage", Kind: KindText, Normalize: "stage"},                             // resolved: dealHooks
+			{Name: "pipeline_id", Kind: KindUUID},                                           // default: dealHooks
 			{Name: "contact_id", Kind: KindUUID, Nullable: true},
 			{Name: "company_id", Kind: KindUUID, Nullable: true},
 			{Name: "expected_close_date", Kind: KindDate, Nullable: true},
-			{Name: "probability", Kind: KindInt, Nullable: true},
+			{Name: "probability", Kind: KindInt, Nullable: true, Parse: parseProbability},
 			{Name: "source", Kind: KindText, Nullable: true},
-			{Name: "tags", Kind: KindTextArray},
-			{Name: "custom_fields", Kind: KindJSON},
-			timeCol("created_at"),
-			timeCol("updated_at"),
+			tagsCol(),
+			customCol(),
+			createdCol("created_at"),
+			updatedCol(),
 		},
 		Relations: []Relation{
 			{Table: "contacts", Local: "contact_id", Foreign: "id", ToOne: true},
@@ -121,76 +63,97 @@ var Tables = map[string]*Table{
 			{Table: "pipelines", Local: "pipeline_id", Foreign: "id", ToOne: true},
 			{Table: "deal_stage_changes", Local: "id", Foreign: "deal_id"},
 		},
-	},
-	"contacts": {
+		KeyHints: map[string]string{
+			"contact": "send contact_id (look the contact up first, e.g. GET /functions/v1/rest-api-proxy/contacts?phones=cs.{...})",
+		},
+		Hooks: dealHooks,
+	}
+}
+
+func contactsTable() *Table {
+	return &Table{
 		Name: "contacts",
 		Columns: []Column{
 			idCol(),
 			{Name: "first_name", Kind: KindText, Nullable: true},
 			{Name: "last_name", Kind: KindText, Nullable: true},
-			{Name: "phones", Kind: KindTextArray, Normalize: "phone"},
-			{Name: "emails", Kind: KindTextArray, Normalize: "email"},
+			{Name: "phones", Kind: KindTextArray, Default: emptyList, Normalize: "phone", Identifier: IdentPhone, Check: checkPhones},
+			{Name: "emails", Kind: KindTextArray, Default: emptyList, Normalize: "email", Identifier: IdentEmail, Check: checkEmails},
 			{Name: "company_id", Kind: KindUUID, Nullable: true},
 			{Name: "source", Kind: KindText, Nullable: true},
-			{Name: "tags", Kind: KindTextArray},
-			{Name: "custom_fields", Kind: KindJSON},
-			timeCol("created_at"),
-			timeCol("updated_at"),
+			tagsCol(),
+			customCol(),
+			createdCol("created_at"),
+			updatedCol(),
 		},
 		Relations: []Relation{
 			{Table: "deals", Local: "id", Foreign: "contact_id"},
 			{Table: "companies", Local: "company_id", Foreign: "id", ToOne: true},
 		},
-	},
-	"companies": {
+		Hooks: contactHooks,
+	}
+}
+
+func companiesTable() *Table {
+	return &Table{
 		Name: "companies",
 		Columns: []Column{
 			idCol(),
-			{Name: "name", Kind: KindText, Required: true},
+			{Name: "name", Kind: KindText, Required: true, Check: checkName},
 			{Name: "domain", Kind: KindText, Nullable: true},
 			{Name: "industry", Kind: KindText, Nullable: true},
-			{Name: "tags", Kind: KindTextArray},
-			{Name: "custom_fields", Kind: KindJSON},
-			timeCol("created_at"),
-			timeCol("updated_at"),
+			tagsCol(),
+			customCol(),
+			createdCol("created_at"),
+			updatedCol(),
 		},
 		Relations: []Relation{
 			{Table: "contacts", Local: "id", Foreign: "company_id"},
 			{Table: "deals", Local: "id", Foreign: "company_id"},
 		},
-	},
-	"pipelines": {
+	}
+}
+
+func pipelinesTable() *Table {
+	return &Table{
 		Name: "pipelines",
 		Columns: []Column{
 			idCol(),
-			{Name: "name", Kind: KindText, Required: true},
-			{Name: "is_default", Kind: KindBool},
-			timeCol("created_at"),
-			timeCol("updated_at"),
+			{Name: "name", Kind: KindText, Required: true, Check: checkName},
+			{Name: "is_default", Kind: KindBool, Default: false},
+			createdCol("created_at"),
+			updatedCol(),
 		},
 		Relations: []Relation{
 			{Table: "pipeline_stages", Local: "id", Foreign: "pipeline_id"},
 			{Table: "deals", Local: "id", Foreign: "pipeline_id"},
 		},
-	},
-	"pipeline_stages": {
+	}
+}
+
+func pipelineStagesTable() *Table {
+	return &Table{
 		Name: "pipeline_stages",
 		Columns: []Column{
 			idCol(),
 			{Name: "pipeline_id", Kind: KindUUID, Required: true},
-			{Name: "stage", Kind: KindText, Required: true, Normalize: "stage_id"},
-			{Name: "name", Kind: KindText},
-			{Name: "position", Kind: KindInt},
-			{Name: "is_closed", Kind: KindBool},
-			{Name: "is_won", Kind: KindBool},
-			timeCol("created_at"),
+			{Name: "stage", Kind: KindText, Required: true, Normalize: "stage_id", Check: checkStageID},
+			{Name: "name", Kind: KindText, Default: ""},
+			{Name: "position", Kind: KindInt, Default: int64(0)},
+			{Name: "is_closed", Kind: KindBool, Default: false},
+			{Name: "is_won", Kind: KindBool, Default: false},
+			createdCol("created_at"),
 		},
 		Relations: []Relation{
 			{Table: "pipelines", Local: "pipeline_id", Foreign: "id", ToOne: true},
 		},
 		Unique: [][]string{{"pipeline_id", "stage"}},
-	},
-	"deal_stage_changes": {
+		Hooks:  stageHooks,
+	}
+}
+
+func dealStageChangesTable() *Table {
+	return &Table{
 		Name:     "deal_stage_changes",
 		ReadOnly: true,
 		Columns: []Column{
@@ -198,13 +161,129 @@ var Tables = map[string]*Table{
 			{Name: "deal_id", Kind: KindUUID},
 			{Name: "from_stage", Kind: KindText, Nullable: true},
 			{Name: "to_stage", Kind: KindText},
-			timeCol("changed_at"),
+			createdCol("changed_at"),
 		},
 		Relations: []Relation{
 			{Table: "deals", Local: "deal_id", Foreign: "id", ToOne: true},
 		},
-	},
+	}
 }
 
-// TableNames lists the tables in a stable order (for OpenAPI and docs).
-var TableNames = []string{"deals", "contacts", "companies", "pipelines", "pipeline_stages", "deal_stage_changes"}
+// Contact identifier kinds (contact_identifiers.kind).
+const (
+	IdentPhone = "phone"
+	IdentEmail = "email"
+)
+
+// contactIdentifiersTable is the exact-match index of contacts' phones
+// and emails that the contacts hooks keep in step (see the migrations).
+func contactIdentifiersTable() *Table {
+	return &Table{
+		Name:     "contact_identifiers",
+		Internal: true,
+		Columns: []Column{
+			{Name: "kind", Kind: KindText},
+			{Name: "value", Kind: KindText},
+			{Name: "contact_id", Kind: KindUUID},
+		},
+	}
+}
+
+// DefaultSchema is the schema the server serves.
+var DefaultSchema = NewSchema(DefaultTables()...)
+
+// Tables are the API's tables of DefaultSchema, by name; TableNames lists
+// them in a stable order. Code that serves requests should use the
+// store's schema instead (a test may inject another).
+var (
+	Tables     = apiTables(DefaultSchema)
+	TableNames = DefaultSchema.Names
+)
+
+func apiTables(s *Schema) map[string]*Table {
+	m := map[string]*Table{}
+	for _, n := range s.Names {
+		m[n] = s.Tables[n]
+	}
+	return m
+}
+
+// ---- column checks ----
+
+func checkTitle(_ *WriteEnv, v any) (any, *Error) {
+	s := v.(string)
+	if strings.TrimSpace(s) == "" {
+		return nil, Errorf(CodeInvalidTitle, "title is empty").WithHint(`send a deal name, e.g. "title": "Order 12345"`)
+	}
+	if len(s) > MaxTitleLength {
+		return nil, Errorf(CodeInvalidTitle, "title is %d bytes long, the limit is %d", len(s), MaxTitleLength)
+	}
+	return s, nil
+}
+
+func checkName(_ *WriteEnv, v any) (any, *Error) {
+	if strings.TrimSpace(v.(string)) == "" {
+		return nil, Errorf(CodeInvalidField, "name is empty").WithHint("send a non-empty name")
+	}
+	return v, nil
+}
+
+func checkCurrency(_ *WriteEnv, v any) (any, *Error) {
+	c, err := NormalizeCurrency(v.(string))
+	if err != nil {
+		return nil, err.(*Error)
+	}
+	return c, nil
+}
+
+func checkStageID(_ *WriteEnv, v any) (any, *Error) {
+	c := CanonicalStage(v.(string))
+	if c == "" {
+		return nil, Errorf(CodeInvalidStage, "stage is empty").WithHint(`send a lower-case stage id, e.g. "negotiation"`)
+	}
+	return c, nil
+}
+
+func parseProbability(raw json.RawMessage) (any, *Error) {
+	p, err := ParseProbability(raw)
+	if err != nil {
+		return nil, err
+	}
+	return int64(p), nil
+}
+
+func checkPhones(env *WriteEnv, v any) (any, *Error) {
+	region := ""
+	if env != nil && env.Workspace != nil {
+		region = env.Workspace.PhoneRegion
+	}
+	return normalizeList("phones", v.([]string), func(s string) (string, error) { return NormalizePhone(s, region) })
+}
+
+func checkEmails(_ *WriteEnv, v any) (any, *Error) {
+	return normalizeList("emails", v.([]string), NormalizeEmail)
+}
+
+// normalizeList normalises each entry and drops duplicates ("+20 10…" and
+// "+2010…" normalise alike); a bad entry is the normaliser's error.
+func normalizeList(col string, a []string, norm func(string) (string, error)) (any, *Error) {
+	out := make([]string, 0, len(a))
+	seen := map[string]bool{}
+	for _, v := range a {
+		n, err := norm(v)
+		if err != nil {
+			e, ok := AsError(err)
+			if !ok {
+				return nil, Errorf(CodeInvalidField, "%s: %v", col, err)
+			}
+			ce := *e
+			ce.Message = col + ": " + ce.Message
+			return nil, &ce
+		}
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}

@@ -129,3 +129,49 @@ func parseArrayLiteral(lit string) ([]string, *Error) {
 	}
 	return list, nil
 }
+
+// BracelessHint explains the braces curl drops: a URL such as
+// phones=cs.{"+201017177777"} is a glob to curl, which sends it without
+// the braces unless they are encoded or globbing is off.
+const BracelessHint = `write the array in braces, e.g. cs.{"+201017177777"}; curl drops unencoded braces, so encode them as %7B and %7D or run curl with -g`
+
+// ParseArrayOperand parses the operand of cs, cd and ov on an array
+// column. An operand in braces is an array literal (ParseArrayLiteral). An
+// operand without braces is taken as a one-element array: "x" (quoted,
+// with backslash escapes) or x (unquoted, surrounding blanks dropped).
+// PostgreSQL refuses such input (22P02), so no request it accepts changes
+// meaning; the rule exists for curl, which drops the braces of
+// cs.{"+201017177777"} when they are not encoded.
+//
+// An operand without braces that is empty, holds more than one element
+// (an unquoted comma), or is an unquoted NULL is refused as the literal
+// would be, with BracelessHint. The error is always *Error.
+func ParseArrayOperand(s string) ([]string, error) {
+	t := strings.Trim(s, " \t\n\r\v\f")
+	if strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
+		return ParseArrayLiteral(s)
+	}
+	refuse := func(e *Error) ([]string, error) {
+		e.Hint = ptr(BracelessHint)
+		return nil, e
+	}
+	if t == "" {
+		_, e := parseArrayLiteral(s)
+		return refuse(e)
+	}
+	list, e := parseArrayLiteral("{" + t + "}")
+	if e != nil {
+		switch e.Code {
+		case "22P02": // report the operand as sent, not the wrapped form
+			_, e = parseArrayLiteral(s)
+		case "PGRST127":
+			e.Details = ptr(`an unquoted NULL is a NULL element, which is not supported: quote it ("NULL") to mean the text`)
+		}
+		return refuse(e)
+	}
+	if len(list) != 1 {
+		return refuse(&Error{Status: 400, Code: "22P02", Message: "malformed array literal: " + strconv.Quote(s),
+			Details: ptr(`Array value must start with "{" or dimension information.`)})
+	}
+	return list, nil
+}

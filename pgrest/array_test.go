@@ -1,6 +1,7 @@
 package pgrest
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -67,6 +68,53 @@ func TestParseArrayLiteralErrors(t *testing.T) {
 		checkErr(t, tt.in, err, 400, tt.errContains)
 		if e, ok := err.(*Error); ok && e.Code != tt.code {
 			t.Errorf("%s: code %s, want %s", tt.in, e.Code, tt.code)
+		}
+	}
+}
+
+func TestParseArrayOperand(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{`{"+201017177777"}`, []string{"+201017177777"}},
+		{`{a,b}`, []string{"a", "b"}},
+		{`{}`, []string{}},
+		{`"+201017177777"`, []string{"+201017177777"}},
+		{`+201017177777`, []string{"+201017177777"}},
+		{`"sara@example.com"`, []string{"sara@example.com"}},
+		{` sara@example.com `, []string{"sara@example.com"}},
+		{`"a,b"`, []string{"a,b"}},
+		{`"x\"y"`, []string{`x"y`}},
+		{`"NULL"`, []string{"NULL"}},
+		{`+20 101 717 7777`, []string{"+20 101 717 7777"}},
+	}
+	for _, tt := range tests {
+		got, err := ParseArrayOperand(tt.in)
+		if err != nil {
+			t.Errorf("%s: %v", tt.in, err)
+			continue
+		}
+		checkEqual(t, tt.in, got, tt.want)
+	}
+	bad := []struct{ in, code string }{
+		{``, "22P02"},
+		{`a,b`, "22P02"},
+		{`"a","b"`, "22P02"},
+		{`"a`, "22P02"},
+		{`a"b`, "22P02"},
+		{`a}`, "22P02"},
+		{`NULL`, "PGRST127"},
+	}
+	for _, tt := range bad {
+		_, err := ParseArrayOperand(tt.in)
+		e, ok := err.(*Error)
+		if !ok || e.Code != tt.code || e.Hint == nil || !strings.Contains(*e.Hint, "%7B") {
+			t.Errorf("%q: got %v, want %s with the curl hint", tt.in, err, tt.code)
+			continue
+		}
+		if e.Code == "22P02" && !strings.Contains(e.Message, strconv.Quote(tt.in)) {
+			t.Errorf("%q: message %q does not quote the operand as sent", tt.in, e.Message)
 		}
 	}
 }

@@ -29,7 +29,7 @@ type BulkResult struct {
 	IsNewContact *bool         `json:"is_new_contact,omitempty"`
 	MatchedBy    crm.MatchedBy `json:"matched_by,omitempty"`
 	Reason       string        `json:"reason,omitempty"`
-	Deal         *crm.Deal     `json:"deal,omitempty"`
+	Deal         *Row          `json:"deal,omitempty"`
 	Error        *crm.Error    `json:"-"`
 }
 
@@ -52,12 +52,6 @@ type BulkOutcome struct {
 	Written bool
 }
 
-// identifier kinds in contact_identifiers.
-const (
-	identPhone = "phone"
-	identEmail = "email"
-)
-
 // lookupChunk bounds IN lists so any dialect's parameter limit is safe.
 const lookupChunk = 500
 
@@ -78,12 +72,6 @@ func (c *contactIndex) ContactByEmail(e string) (string, bool) {
 	return id, ok
 }
 
-// newContact is a contact the request creates.
-type newContact struct {
-	id, phone, email  string
-	first, last, from *string
-}
-
 type pairKey struct{ contact, title string }
 
 // CreateDealsBulk validates every item, links contacts, and writes the
@@ -99,11 +87,12 @@ func (s *Store) CreateDealsBulk(ctx context.Context, p *crm.Principal, req *crm.
 		out.Results[i] = BulkResult{Index: i, Status: StatusFailed, Error: e}
 		ok[i] = false
 	}
-	parseItems(req.Deals, ws.PhoneRegion, inputs, ok, out.Results)
+	env := &crm.WriteEnv{Workspace: ws, Now: crm.FormatTime(s.Now()), Defaults: req.Defaults()}
+	parseItems(req.Deals, s.schema.MustTable("deals"), env, inputs, ok, out.Results)
 
 	var werr error
 	run := func(tx *sql.Tx) error {
-		werr = s.bulkInTx(ctx, tx, ws, req, inputs, ok, out, fail)
+		werr = s.bulkInTx(ctx, tx, env, req, inputs, ok, out, fail)
 		if werr != nil {
 			return werr
 		}
@@ -121,23 +110,30 @@ func (s *Store) CreateDealsBulk(ctx context.Context, p *crm.Principal, req *crm.
 	}
 	if req.DryRun {
 		out.Written = false
-		for i := range out.Results {
-			r := &out.Results[i]
-			if r.Status == StatusCreated {
-				r.DealID = nil
-				if r.Deal != nil {
-					r.Deal.ID = nil
-				}
-				if *r.IsNewContact {
-					r.ContactID = nil
-					if r.Deal != nil {
-						r.Deal.ContactID = nil
-					}
-				}
+		hideDryRunIDs(out.Results)
+	}
+	return out, nil
+}
+
+// hideDryRunIDs blanks the ids a dry run made up: the deals' and the new
+// contacts'.
+func hideDryRunIDs(results []BulkResult) {
+	for i := range results {
+		r := &results[i]
+		if r.Status != StatusCreated {
+			continue
+		}
+		r.DealID = nil
+		if r.Deal != nil {
+			r.Deal.Set("id", nil)
+		}
+		if *r.IsNewContact {
+			r.ContactID = nil
+			if r.Deal != nil {
+				r.Deal.Set("contact_id", nil)
 			}
 		}
 	}
-	return out, nil
 }
 
 var errRollback = fmt.Errorf("rollback")
@@ -149,10 +145,10 @@ const parallelParseMin = 512
 
 // parseItems validates every item (before any database work), filling
 // inputs and ok, and a failed result for each bad item.
-func parseItems(raws []json.RawMessage, region string, inputs []crm.DealInput, ok []bool, results []BulkResult) {
+func parseItems(raws []json.RawMessage, t *crm.Table, env *crm.WriteEnv, inputs []crm.DealInput, ok []bool, results []BulkResult) {
 	parse := func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			in, e := crm.ParseDealItem(i, raws[i], region)
+			in, e := crm.ParseDealItem(i, raws[i], t, env)
 			if e != nil {
 				results[i] = BulkResult{Index: i, Status: StatusFailed, Error: e}
 				continue
@@ -177,102 +173,107 @@ func parseItems(raws []json.RawMessage, region string, inputs []crm.DealInput, o
 	wg.Wait()
 }
 
-func (s *Store) bulkInTx(ctx context.Context, tx *sql.Tx, ws *crm.Workspace, req *crm.BulkRequest,
+func (s *Store) bulkInTx(ctx context.Context, tx *sql.Tx, env *crm.WriteEnv, req *crm.BulkRequest,
 	inputs []crm.DealInput, ok []bool, out *BulkOutcome, fail func(int, *crm.Error)) error {
-	pipes, err := s.Pipelines(ctx, tx, ws.ID)
-	if err != nil {
+	wsID := env.Workspace.ID
+	var err error
+	if env.Pipelines, err = s.Pipelines(ctx, tx, wsID); err != nil {
 		return err
 	}
 	for i := range inputs {
 		if !ok[i] {
 			continue
 		}
-		if e := inputs[i].Resolve(req, ws, pipes); e != nil {
+		if e := inputs[i].Prepare(env); e != nil {
 			fail(i, e)
 		}
 	}
-	idx, err := s.prefetchContacts(ctx, tx, ws.ID, inputs, ok)
+	idx, err := s.prefetchContacts(ctx, tx, wsID, inputs, ok)
 	if err != nil {
 		return err
 	}
-	if err := s.checkCompanies(ctx, tx, ws.ID, inputs, ok, fail); err != nil {
+	if err := s.checkCompanies(ctx, tx, wsID, inputs, ok, fail); err != nil {
 		return err
 	}
-
-	// Link every item in input order; contacts created for earlier items
-	// are visible to later ones.
-	contactOf := make([]string, len(inputs))
-	matched := make([]crm.MatchedBy, len(inputs))
-	var created []newContact
-	for i := range inputs {
-		if !ok[i] {
-			continue
-		}
-		in := &inputs[i]
-		id, by, e := crm.Link(in, idx)
-		if e != nil {
-			fail(i, e)
-			continue
-		}
-		if by == crm.MatchedByCreated {
-			id = newID()
-			created = append(created, newContact{id: id, phone: in.ContactPhone, email: in.ContactEmail, first: in.FirstName, last: in.LastName, from: in.Source})
-			idx.ids[id] = true
-			if in.ContactPhone != "" {
-				idx.phones[in.ContactPhone] = id
-			}
-			if in.ContactEmail != "" {
-				idx.emails[in.ContactEmail] = id
-			}
-		}
-		contactOf[i], matched[i] = id, by
+	contactOf, matched, created, err := s.linkContacts(env, inputs, ok, idx, fail)
+	if err != nil {
+		return err
 	}
 
 	// skip_if_exists: the same title and contact, stored or earlier in
 	// this request.
-	var existing map[pairKey]*crm.Deal
+	var existing map[pairKey]*crm.Record
 	if req.SkipIfExists {
-		if existing, err = s.existingDeals(ctx, tx, ws.ID, inputs, ok, contactOf, matched); err != nil {
+		if existing, err = s.existingDeals(ctx, tx, wsID, inputs, ok, contactOf, matched); err != nil {
 			return err
 		}
 	}
 	newContacts := map[string]bool{}
 	for _, c := range created {
-		newContacts[c.id] = true
+		newContacts[c.Str("id")] = true
 	}
-	now := s.Now().UTC()
-	stamp := crm.FormatTime(now)
-	var deals []*crm.Deal
+	var deals []*crm.Record
 	usedContacts := map[string]bool{}
 	for i := range inputs {
 		if !ok[i] {
 			continue
 		}
-		in := &inputs[i]
+		rec := inputs[i].Deal
 		cid := contactOf[i]
 		isNew := newContacts[cid] && !usedContacts[cid]
 		r := BulkResult{Index: i, ContactID: strPtr(cid), MatchedBy: matched[i], IsNewContact: &isNew}
-		key := pairKey{cid, in.Title}
+		key := pairKey{cid, rec.Str("title")}
 		if d, dup := existing[key]; dup && req.SkipIfExists {
-			r.Status, r.Reason, r.DealID, r.Deal = StatusSkipped, "exists", d.ID, d
+			r.Status, r.Reason, r.DealID, r.Deal = StatusSkipped, "exists", strPtr(d.Str("id")), rowOf(d)
 			f := false
 			r.IsNewContact = &f
 			out.Results[i] = r
 			continue
 		}
 		usedContacts[cid] = true
-		d := dealFromInput(in, newID(), cid, stamp)
-		deals = append(deals, d)
+		rec.Set("contact_id", cid)
+		deals = append(deals, rec)
 		if req.SkipIfExists {
-			existing[key] = d
+			existing[key] = rec
 		}
-		r.Status, r.DealID, r.Deal = StatusCreated, d.ID, d
+		r.Status, r.DealID, r.Deal = StatusCreated, strPtr(rec.Str("id")), rowOf(rec)
 		out.Results[i] = r
 	}
+	if !summarize(out, req.Atomic, len(inputs), len(created)) || (len(deals) == 0 && len(created) == 0) {
+		return nil
+	}
+	if err := s.writeRecords(ctx, tx, env, created); err != nil {
+		return err
+	}
+	if err := s.writeRecords(ctx, tx, env, deals); err != nil {
+		return err
+	}
+	out.Written = true
+	return nil
+}
 
-	// Count, and decide whether anything is written.
+// writeRecords inserts prepared records of one table and the writes their
+// hooks ask for (a contact's identifiers).
+func (s *Store) writeRecords(ctx context.Context, tx *sql.Tx, env *crm.WriteEnv, recs []*crm.Record) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	t := recs[0].T
+	if err := s.insertRecords(ctx, tx, env.Workspace.ID, t, recs); err != nil {
+		return err
+	}
+	var effects []crm.Effect
+	for _, r := range recs {
+		effects = append(effects, t.After(env, nil, r)...)
+	}
+	return s.applyEffects(ctx, tx, env, effects)
+}
+
+// summarize counts the results and reports whether anything is to be
+// written: an atomic request with a failure rolls every item back.
+func summarize(out *BulkOutcome, atomic bool, total, contactsCreated int) bool {
 	sum := &out.Summary
-	sum.Total = len(inputs)
+	sum.Total = total
 	for _, r := range out.Results {
 		switch r.Status {
 		case StatusCreated:
@@ -286,28 +287,85 @@ func (s *Store) bulkInTx(ctx context.Context, tx *sql.Tx, ws *crm.Workspace, req
 	// Only contacts that a created deal links to are created (a contact
 	// made for an item that was then skipped cannot exist: skipping needs
 	// a stored deal, which a new contact does not have).
-	sum.ContactsCreated = len(created)
-	if req.Atomic && sum.Failed > 0 {
-		for i := range out.Results {
-			if st := out.Results[i].Status; st == StatusCreated || st == StatusSkipped {
-				out.Results[i] = BulkResult{Index: i, Status: StatusRolledBack, Reason: "atomic: another item failed, nothing was written"}
-				sum.RolledBack++
+	sum.ContactsCreated = contactsCreated
+	if !atomic || sum.Failed == 0 {
+		return true
+	}
+	for i := range out.Results {
+		if st := out.Results[i].Status; st == StatusCreated || st == StatusSkipped {
+			out.Results[i] = BulkResult{Index: i, Status: StatusRolledBack, Reason: "atomic: another item failed, nothing was written"}
+			sum.RolledBack++
+		}
+	}
+	sum.Created, sum.Skipped, sum.ContactsCreated = 0, 0, 0
+	return false
+}
+
+// linkContacts links every item in input order; contacts created for
+// earlier items are visible to later ones. It returns each item's contact
+// and how it was found, and the contacts to create (prepared records).
+func (s *Store) linkContacts(env *crm.WriteEnv, inputs []crm.DealInput, ok []bool, idx *contactIndex,
+	fail func(int, *crm.Error)) ([]string, []crm.MatchedBy, []*crm.Record, error) {
+	contacts := s.schema.MustTable("contacts")
+	contactOf := make([]string, len(inputs))
+	matched := make([]crm.MatchedBy, len(inputs))
+	var created []*crm.Record
+	for i := range inputs {
+		if !ok[i] {
+			continue
+		}
+		in := &inputs[i]
+		id, by, e := crm.Link(in, idx)
+		if e != nil {
+			fail(i, e)
+			continue
+		}
+		if by == crm.MatchedByCreated {
+			c, err := newContactRecord(env, contacts, in)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			id = c.Str("id")
+			created = append(created, c)
+			idx.ids[id] = true
+			if in.ContactPhone != "" {
+				idx.phones[in.ContactPhone] = id
+			}
+			if in.ContactEmail != "" {
+				idx.emails[in.ContactEmail] = id
 			}
 		}
-		sum.Created, sum.Skipped, sum.ContactsCreated = 0, 0, 0
-		return nil
+		contactOf[i], matched[i] = id, by
 	}
-	if len(deals) == 0 && len(created) == 0 {
-		return nil
+	return contactOf, matched, created, nil
+}
+
+// newContactRecord is the contact a bulk item creates, prepared as every
+// contact insert is.
+func newContactRecord(env *crm.WriteEnv, t *crm.Table, in *crm.DealInput) (*crm.Record, error) {
+	c := t.NewRecord()
+	c.Set("id", newID())
+	list := func(v string) []string {
+		if v == "" {
+			return []string{}
+		}
+		return []string{v}
 	}
-	if err := s.insertContacts(ctx, tx, ws.ID, created, stamp); err != nil {
-		return err
+	c.Set("phones", list(in.ContactPhone))
+	c.Set("emails", list(in.ContactEmail))
+	if in.FirstName != nil {
+		c.Set("first_name", *in.FirstName)
 	}
-	if err := s.insertDeals(ctx, tx, ws.ID, deals); err != nil {
-		return err
+	if in.LastName != nil {
+		c.Set("last_name", *in.LastName)
 	}
-	out.Written = true
-	return nil
+	if src, set := in.Deal.Get("source"); set {
+		c.Set("source", src)
+	}
+	if e := t.PrepareInsert(env, c); e != nil {
+		return nil, e
+	}
+	return c, nil
 }
 
 func strPtr(s string) *string {
@@ -315,19 +373,6 @@ func strPtr(s string) *string {
 		return nil
 	}
 	return &s
-}
-
-func dealFromInput(in *crm.DealInput, id, contactID, stamp string) *crm.Deal {
-	tags := in.Tags
-	if tags == nil {
-		tags = []string{}
-	}
-	return &crm.Deal{
-		ID: &id, Title: in.Title, Value: crm.Amount{Decimal: in.Value}, Currency: in.Currency, Stage: in.Stage,
-		PipelineID: in.PipelineID, ContactID: strPtr(contactID), CompanyID: strPtr(in.CompanyID),
-		ExpectedCloseDate: in.CloseDate, Probability: in.Probability, Source: in.Source, Tags: tags,
-		CustomFields: in.CustomFields, CreatedAt: stamp, UpdatedAt: stamp,
-	}
 }
 
 // prefetchContacts loads, in a few IN (or ArrayLookup) queries, every contact the items name
@@ -374,7 +419,7 @@ func (s *Store) prefetchContacts(ctx context.Context, tx *sql.Tx, wsID string, i
 		kind string
 		vals []string
 		dst  map[string]string
-	}{{identPhone, phones, idx.phones}, {identEmail, emails, idx.emails}} {
+	}{{crm.IdentPhone, phones, idx.phones}, {crm.IdentEmail, emails, idx.emails}} {
 		for _, chunk := range s.lookupChunks(kv.vals) {
 			cond, in := s.inCond("value", crm.KindText, chunk)
 			rows, err := s.query(ctx, tx, `SELECT value, contact_id FROM contact_identifiers WHERE workspace_id = ? AND kind = ? AND `+cond, append([]any{wsID, kv.kind}, in...)...)
@@ -408,9 +453,9 @@ func (s *Store) checkCompanies(ctx context.Context, tx *sql.Tx, wsID string, inp
 	var ids []string
 	seen := map[string]bool{}
 	for i := range inputs {
-		if ok[i] && inputs[i].CompanyID != "" && !seen[inputs[i].CompanyID] {
-			seen[inputs[i].CompanyID] = true
-			ids = append(ids, inputs[i].CompanyID)
+		if cid := companyOf(inputs[i]); ok[i] && cid != "" && !seen[cid] {
+			seen[cid] = true
+			ids = append(ids, cid)
 		}
 	}
 	found := map[string]bool{}
@@ -431,45 +476,53 @@ func (s *Store) checkCompanies(ctx context.Context, tx *sql.Tx, wsID string, inp
 		rows.Close()
 	}
 	for i := range inputs {
-		if ok[i] && inputs[i].CompanyID != "" && !found[inputs[i].CompanyID] {
-			fail(i, crm.Errorf(crm.CodeCompanyNotFound, "company_id %s is not a company of this workspace", inputs[i].CompanyID).
+		if cid := companyOf(inputs[i]); ok[i] && cid != "" && !found[cid] {
+			fail(i, crm.Errorf(crm.CodeCompanyNotFound, "company_id %s is not a company of this workspace", cid).
 				WithHint("create the company with POST /functions/v1/rest-api-proxy/companies, or omit company_id"))
 		}
 	}
 	return nil
 }
 
+func companyOf(in crm.DealInput) string {
+	if in.Deal == nil {
+		return ""
+	}
+	return in.Deal.Str("company_id")
+}
+
 // existingDeals finds stored deals with the same contact and title as an
 // item whose contact already existed.
 func (s *Store) existingDeals(ctx context.Context, tx *sql.Tx, wsID string, inputs []crm.DealInput, ok []bool,
-	contactOf []string, matched []crm.MatchedBy) (map[pairKey]*crm.Deal, error) {
+	contactOf []string, matched []crm.MatchedBy) (map[pairKey]*crm.Record, error) {
 	want := map[pairKey]bool{}
 	var pairs []pairKey
 	for i := range inputs {
 		if ok[i] && matched[i] != crm.MatchedByCreated {
-			k := pairKey{contactOf[i], inputs[i].Title}
+			k := pairKey{contactOf[i], inputs[i].Deal.Str("title")}
 			if !want[k] {
 				want[k] = true
 				pairs = append(pairs, k)
 			}
 		}
 	}
-	found := map[pairKey]*crm.Deal{}
+	deals := s.schema.MustTable("deals")
+	found := map[pairKey]*crm.Record{}
 	per := s.pairChunk(len(pairs))
 	for start := 0; start < len(pairs); start += per {
 		chunk := pairs[start:min(start+per, len(pairs))]
 		cond, in := s.pairCond("d.contact_id", crm.KindUUID, "d.title", crm.KindText, chunk)
-		rows, err := s.query(ctx, tx, `SELECT `+s.dealReadCols("d")+` FROM deals d WHERE d.workspace_id = ? AND `+cond+` ORDER BY d.created_at, d.id`, append([]any{wsID}, in...)...)
+		rows, err := s.query(ctx, tx, `SELECT `+s.readCols(deals, "d")+` FROM deals d WHERE d.workspace_id = ? AND `+cond+` ORDER BY d.created_at, d.id`, append([]any{wsID}, in...)...)
 		if err != nil {
 			return nil, fmt.Errorf("look up existing deals: %w", err)
 		}
 		for rows.Next() {
-			d, err := s.scanDeal(rows)
+			d, err := s.scanRecord(deals, rows)
 			if err != nil {
 				rows.Close()
 				return nil, err
 			}
-			k := pairKey{*d.ContactID, d.Title}
+			k := pairKey{d.Str("contact_id"), d.Str("title")}
 			if want[k] && found[k] == nil {
 				found[k] = d
 			}
@@ -480,114 +533,6 @@ func (s *Store) existingDeals(ctx context.Context, tx *sql.Tx, wsID string, inpu
 		}
 	}
 	return found, nil
-}
-
-// dealColumns are the columns of crm.Deal, in order.
-var dealColumns = crm.Tables["deals"].Columns
-
-func (s *Store) dealReadCols(alias string) string {
-	parts := make([]string, len(dealColumns))
-	for i, c := range dealColumns {
-		parts[i] = s.d.ReadExpr(alias+"."+c.Name, c.Kind)
-	}
-	return strings.Join(parts, ", ")
-}
-
-func (s *Store) scanDeal(rows *sql.Rows) (*crm.Deal, error) {
-	raw := make([]any, len(dealColumns))
-	ptrs := make([]any, len(raw))
-	for i := range raw {
-		ptrs[i] = &raw[i]
-	}
-	if err := rows.Scan(ptrs...); err != nil {
-		return nil, err
-	}
-	v := make([]any, len(raw))
-	for i, c := range dealColumns {
-		x, err := s.d.Decode(c.Kind, raw[i])
-		if err != nil {
-			return nil, fmt.Errorf("read deals.%s: %w", c.Name, err)
-		}
-		v[i] = x
-	}
-	str := func(i int) string { x, _ := v[i].(string); return x }
-	opt := func(i int) *string {
-		if x, ok := v[i].(string); ok {
-			return &x
-		}
-		return nil
-	}
-	d := &crm.Deal{ID: opt(0), Title: str(1), Value: crm.Amount{Decimal: decimalOf(v[2])}, Currency: str(3), Stage: str(4),
-		PipelineID: str(5), ContactID: opt(6), CompanyID: opt(7), ExpectedCloseDate: opt(8), Source: opt(10)}
-	if n, ok := v[9].(int64); ok {
-		p := int(n)
-		d.Probability = &p
-	}
-	d.Tags, _ = v[11].([]string)
-	if d.Tags == nil {
-		d.Tags = []string{}
-	}
-	d.CustomFields, _ = v[12].(json.RawMessage)
-	d.CreatedAt = crm.FormatTime(timeOf(v[13]))
-	d.UpdatedAt = crm.FormatTime(timeOf(v[14]))
-	return d, nil
-}
-
-var (
-	contactInsertCols  = []string{"workspace_id", "id", "first_name", "last_name", "phones", "emails", "source", "tags", "custom_fields", "created_at", "updated_at"}
-	contactInsertKinds = []crm.Kind{crm.KindUUID, crm.KindUUID, crm.KindText, crm.KindText, crm.KindTextArray, crm.KindTextArray, crm.KindText, crm.KindTextArray, crm.KindJSON, crm.KindTime, crm.KindTime}
-	identInsertCols    = []string{"workspace_id", "kind", "value", "contact_id"}
-	identInsertKinds   = []crm.Kind{crm.KindUUID, crm.KindText, crm.KindText, crm.KindUUID}
-	dealInsertCols     = []string{"workspace_id", "id", "title", "value", "currency", "stage", "pipeline_id", "contact_id", "company_id", "expected_close_date", "probability", "source", "tags", "custom_fields", "created_at", "updated_at"}
-	dealInsertKinds    = []crm.Kind{crm.KindUUID, crm.KindUUID, crm.KindText, crm.KindDecimal, crm.KindText, crm.KindText, crm.KindUUID, crm.KindUUID, crm.KindUUID, crm.KindDate, crm.KindInt, crm.KindText, crm.KindTextArray, crm.KindJSON, crm.KindTime, crm.KindTime}
-)
-
-func (s *Store) insertContacts(ctx context.Context, tx *sql.Tx, wsID string, cs []newContact, stamp string) error {
-	if len(cs) == 0 {
-		return nil
-	}
-	now := s.d.Bind(crm.KindTime, stamp)
-	empty := s.d.Bind(crm.KindTextArray, []string{})
-	emptyObj := s.d.Bind(crm.KindJSON, json.RawMessage("{}"))
-	rows := make([][]any, 0, len(cs))
-	var idents [][]any
-	for _, c := range cs {
-		phones, emails := empty, empty
-		if c.phone != "" {
-			phones = s.d.Bind(crm.KindTextArray, []string{c.phone})
-			idents = append(idents, []any{wsID, identPhone, c.phone, c.id})
-		}
-		if c.email != "" {
-			emails = s.d.Bind(crm.KindTextArray, []string{c.email})
-			idents = append(idents, []any{wsID, identEmail, c.email, c.id})
-		}
-		rows = append(rows, []any{wsID, c.id, nullable(c.first), nullable(c.last), phones, emails, nullable(c.from), empty, emptyObj, now, now})
-	}
-	if err := s.insertRows(ctx, tx, "contacts", contactInsertCols, contactInsertKinds, rows); err != nil {
-		return fmt.Errorf("insert contacts: %w", err)
-	}
-	if err := s.insertRows(ctx, tx, "contact_identifiers", identInsertCols, identInsertKinds, idents); err != nil {
-		return fmt.Errorf("insert contact identifiers: %w", err)
-	}
-	return nil
-}
-
-func (s *Store) insertDeals(ctx context.Context, tx *sql.Tx, wsID string, deals []*crm.Deal) error {
-	rows := make([][]any, 0, len(deals))
-	for _, d := range deals {
-		var prob any
-		if d.Probability != nil {
-			prob = *d.Probability
-		}
-		now := s.d.Bind(crm.KindTime, d.CreatedAt)
-		rows = append(rows, []any{wsID, *d.ID, d.Title, s.d.Bind(crm.KindDecimal, d.Value.Decimal), d.Currency, d.Stage, d.PipelineID,
-			nullable(d.ContactID), nullable(d.CompanyID), nullableDate(s.d, d.ExpectedCloseDate), prob, nullable(d.Source),
-			s.d.Bind(crm.KindTextArray, d.Tags), s.d.Bind(crm.KindJSON, d.CustomFields), now, now})
-	}
-	if err := s.insertRows(ctx, tx, "deals", dealInsertCols, dealInsertKinds, rows); err != nil {
-		return fmt.Errorf("insert deals: %w", err)
-	}
-	return nil
 }
 
 // RowInserter is an optional Dialect capability: write many rows of one
@@ -644,20 +589,6 @@ func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, table string, cols [
 
 // insertChunk is the rows per multi-row INSERT.
 const insertChunk = 250
-
-func nullable(s *string) any {
-	if s == nil {
-		return nil
-	}
-	return *s
-}
-
-func nullableDate(d Dialect, s *string) any {
-	if s == nil {
-		return nil
-	}
-	return d.Bind(crm.KindDate, *s)
-}
 
 func chunks(list []string, n int) [][]string {
 	var out [][]string

@@ -59,10 +59,10 @@ type RestDialect interface {
 	// LIMIT/OFFSET, EXISTS and IN subqueries.
 
 	// PathExpr is the SQL reading a JSON path from col (a qualified
-	// column of kind KindJSON or KindTextArray). A path whose last step
+	// column of kind k, KindJSON or KindTextArray). A path whose last step
 	// is ->> (Text) yields text, read back with Decode(KindText); else
 	// JSON, read back with Decode(KindJSON). A missing key yields NULL.
-	PathExpr(col string, path []pgrest.JSONStep) (sql string, args []any)
+	PathExpr(col string, k crm.Kind, path []pgrest.JSONStep) (sql string, args []any)
 	// RestFilter renders the one filter leaf whose SQL differs between
 	// engines (see RestFilter for which) as a boolean SQL expression.
 	// Errors are *crm.Error (22P02 for an operand the engine rejects).
@@ -102,6 +102,9 @@ type RestFilter struct {
 	Config  string
 	Elems   []string
 	JSON    json.RawMessage
+	// Identifier is the contact_identifiers kind mirroring Col, when it
+	// has one (crm.Column.Identifier): cs on it may use that index.
+	Identifier string
 }
 
 // decimalOf and timeOf are small helpers for dialect Decode results.

@@ -27,7 +27,7 @@ func RenderRestForTest(d RestDialect, ws *crm.Workspace, req *RestRequest) ([]Re
 	if !ok {
 		return nil, UnknownTable(req.Table)
 	}
-	rc := &restCtx{d: d, ws: ws, q: req.Query}
+	rc := &restCtx{d: d, ws: ws, q: req.Query, schema: crm.DefaultSchema}
 	var out []RestStatement
 	emit := func(label string, b *sqlb) {
 		out = append(out, RestStatement{Label: label, SQL: d.Rebind(b.String()), Args: b.args})

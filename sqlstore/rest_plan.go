@@ -17,10 +17,14 @@ import (
 
 // restCtx renders and runs one REST request.
 type restCtx struct {
-	s  *Store
-	d  RestDialect
-	ws *crm.Workspace
-	q  *pgrest.Query
+	s      *Store
+	d      RestDialect
+	ws     *crm.Workspace
+	q      *pgrest.Query
+	schema *crm.Schema // the tables (Store.Schema)
+	// read is set for GET and HEAD, where a top-level select=count is
+	// PostgREST's legacy count of the matching rows.
+	read bool
 }
 
 // sqlb accumulates SQL text and its arguments in text order.
@@ -49,6 +53,14 @@ type plan struct {
 type planItem struct {
 	col   *planCol
 	embed *embedPlan
+	count *planCount
+}
+
+// planCount is PostgREST's embedded count, rel(count): the number of the
+// embed's rows linked to the parent row, under the embed's filters.
+type planCount struct {
+	out  string
+	cast string
 }
 
 // planCol is a selected column, possibly through a JSON path and a cast.
@@ -67,6 +79,11 @@ type embedPlan struct {
 	child  *plan
 	inner  bool
 	spread bool
+	// empty is rel() (or an embed of only empty embeds): it filters, with
+	// !inner or rel.col=…, but adds no key to the row, as in PostgREST.
+	empty bool
+	// count is rel(count): the child plan's items are all counts.
+	count bool
 }
 
 var noMods = &pgrest.Modifiers{}
@@ -75,7 +92,7 @@ var noMods = &pgrest.Modifiers{}
 // every embedded modifier names an embed of the select (else PGRST108).
 func (rc *restCtx) compileTop(t *crm.Table) (*plan, error) {
 	if hasNUL(rc.q) {
-		return nil, &crm.Error{Code: "22021", Message: `invalid byte sequence for encoding "UTF8": 0x00`}
+		return nil, &crm.Error{Code: crm.SQLStateUntranslatable, Message: `invalid byte sequence for encoding "UTF8": 0x00`}
 	}
 	used := map[string]bool{}
 	p, err := rc.compile(t, rc.q.Select, &rc.q.Modifiers, nil, 0, used)
@@ -90,7 +107,7 @@ func (rc *restCtx) compileTop(t *crm.Table) (*plan, error) {
 	for _, k := range keys {
 		if !used[k] {
 			last := k[strings.LastIndexByte(k, '.')+1:]
-			return nil, &crm.Error{Code: "PGRST108", Message: fmt.Sprintf("'%s' is not an embedded resource in this request", last),
+			return nil, &crm.Error{Code: crm.PGRSTEmbedFilter, Message: fmt.Sprintf("'%s' is not an embedded resource in this request", last),
 				Hint: fmt.Sprintf("Verify that '%s' is included in the 'select' query parameter.", last)}
 		}
 	}
@@ -157,7 +174,7 @@ func (rc *restCtx) compile(t *crm.Table, items []pgrest.SelectItem, mods *pgrest
 				p.items = append(p.items, planItem{col: &planCol{out: c.Name, col: c, kind: c.Kind}})
 			}
 		case it.Aggregate != "":
-			return nil, &crm.Error{Code: "PGRST123", Message: "Use of aggregate functions is not allowed"}
+			return nil, &crm.Error{Code: crm.PGRSTAggregates, Message: "Use of aggregate functions is not allowed"}
 		case it.Embed != nil:
 			e, err := rc.compileEmbed(t, it.Embed, path, depth, used)
 			if err != nil {
@@ -166,6 +183,11 @@ func (rc *restCtx) compile(t *crm.Table, items []pgrest.SelectItem, mods *pgrest
 			p.items = append(p.items, planItem{embed: e})
 			p.embeds = append(p.embeds, e)
 			addKey(&p.keys, e.rel.Local)
+		case (depth > 0 || rc.read) && isCountItem(t, it):
+			p.items = append(p.items, planItem{count: &planCount{out: it.OutputName(), cast: strings.ToLower(it.Cast)}})
+			if _, ok := casts[strings.ToLower(it.Cast)]; it.Cast != "" && !ok {
+				return nil, &crm.Error{Code: "42704", Message: fmt.Sprintf("type %q does not exist", it.Cast)}
+			}
 		default:
 			c, ok := t.Column(it.Field.Name)
 			if !ok {
@@ -177,19 +199,98 @@ func (rc *restCtx) compile(t *crm.Table, items []pgrest.SelectItem, mods *pgrest
 			}
 			if pc.cast != "" {
 				if _, ok := casts[pc.cast]; !ok {
-					return nil, &crm.Error{Code: "42704", Message: fmt.Sprintf("type %q does not exist", it.Cast)}
+					return nil, &crm.Error{Code: crm.SQLStateUndefinedObject, Message: fmt.Sprintf("type %q does not exist", it.Cast)}
 				}
 			}
 			p.items = append(p.items, planItem{col: pc})
 		}
 	}
-	return p, nil
+	return p, checkCounts(p)
+}
+
+// isCountItem reports whether it is the count of PostgREST's embedded
+// count, rel(count) or rel(n:count): a bare "count" where the table has
+// no such column.
+func isCountItem(t *crm.Table, it pgrest.SelectItem) bool {
+	_, isCol := t.Column(it.Field.Name)
+	return it.Field.Name == "count" && len(it.Field.JSONPath) == 0 && !isCol
+}
+
+// checkCounts refuses counts mixed with columns in one embed: PostgREST
+// renders rel(count) as an aggregate, which PostgreSQL refuses beside an
+// ungrouped column (42803).
+func checkCounts(p *plan) error {
+	var count, col *planItem
+	for i := range p.items {
+		switch it := &p.items[i]; {
+		case it.count != nil:
+			count = it
+		case it.col != nil || it.embed != nil && !it.embed.empty:
+			col = it
+		}
+	}
+	if count == nil || col == nil {
+		return nil
+	}
+	name := ""
+	if col.col != nil {
+		name = p.table.Name + "." + col.col.col.Name
+	} else {
+		name = col.embed.out
+	}
+	return &crm.Error{Code: "42803", Message: fmt.Sprintf("column \"%s\" must appear in the GROUP BY clause or be used in an aggregate function", name),
+		Hint: fmt.Sprintf("select the count alone, e.g. %s(count), and the columns in another embed: n:%s(count),%s(...)", p.table.Name, p.table.Name, p.table.Name)}
+}
+
+// hasCounts reports whether p's items are counts (checkCounts allows
+// nothing else beside them but empty embeds).
+func hasCounts(p *plan) bool {
+	return slices.ContainsFunc(p.items, func(it planItem) bool { return it.count != nil })
+}
+
+// readCount answers a read whose select is only counts, PostgREST's
+// legacy deals?select=count: one row holding the number of matching rows
+// (none past an offset or under limit=0). An order has nothing to sort
+// and, as in PostgreSQL, is 42803.
+func (rc *restCtx) readCount(ctx context.Context, q queryer, p *plan, req *RestRequest) (*RestResult, error) {
+	if len(p.mods.Order) > 0 {
+		return nil, &crm.Error{Code: "42803",
+			Message: fmt.Sprintf("column \"%s.%s\" must appear in the GROUP BY clause or be used in an aggregate function", p.table.Name, p.mods.Order[0].Field.Name),
+			Hint:    "drop order= from a count: it returns one row"}
+	}
+	b, err := rc.countSQL(p)
+	if err != nil {
+		return nil, err
+	}
+	var n int64
+	if err := rc.s.queryRow(ctx, q, b.String(), b.args...).Scan(&n); err != nil {
+		return nil, fmt.Errorf("count %s: %w", p.table.Name, rc.d.Error(err))
+	}
+	res := &RestResult{Total: -1, Rows: []*Row{}}
+	if req.Count {
+		res.Total = n
+	}
+	if req.Offset == 0 && req.Limit != 0 {
+		res.Rows = []*Row{countRow(p, n)}
+	}
+	return res, nil
+}
+
+// emptyPlan reports whether p adds nothing to a row: no item, or only
+// empty embeds.
+func emptyPlan(p *plan) bool {
+	for _, it := range p.items {
+		if it.embed == nil || !it.embed.empty {
+			return false
+		}
+	}
+	return true
 }
 
 func (rc *restCtx) compileEmbed(t *crm.Table, e *pgrest.Embed, path []string, depth int, used map[string]bool) (*embedPlan, error) {
 	rel, ok := t.Relation(e.Relation, e.Hint)
 	if !ok {
-		return nil, &crm.Error{Code: "PGRST200",
+		return nil, &crm.Error{Code: crm.PGRSTNoRelation,
 			Message: fmt.Sprintf("Could not find a relationship between '%s' and '%s' in the schema cache", t.Name, e.Relation),
 			Hint:    fmt.Sprintf("embeddable from %s: %s", t.Name, relationNames(t))}
 	}
@@ -204,18 +305,20 @@ func (rc *restCtx) compileEmbed(t *crm.Table, e *pgrest.Embed, path []string, de
 	if rc.q.Embedded != nil {
 		mods = rc.q.Embedded[key]
 	}
-	child, err := rc.compile(crm.Tables[rel.Table], e.Select, mods, sub, depth+1, used)
+	child, err := rc.compile(rc.schema.Tables[rel.Table], e.Select, mods, sub, depth+1, used)
 	if err != nil {
 		return nil, err
 	}
 	addKey(&child.keys, rel.Foreign)
 	if e.Spread && !rel.ToOne {
-		return nil, &crm.Error{Code: "PGRST127", Message: "Feature not implemented",
+		return nil, &crm.Error{Code: crm.PGRSTNotImplemented, Message: "Feature not implemented",
 			Details: fmt.Sprintf("spreading the to-many relationship '%s' is not supported", name),
 			Hint:    "embed it without ... to get an array"}
 	}
 	out := name
-	return &embedPlan{out: out, name: name, rel: rel, child: child, inner: e.Inner, spread: e.Spread}, nil
+	ep := &embedPlan{out: out, name: name, rel: rel, child: child, inner: e.Inner, spread: e.Spread, empty: emptyPlan(child)}
+	ep.count = !ep.empty && slices.ContainsFunc(child.items, func(it planItem) bool { return it.count != nil })
+	return ep, nil
 }
 
 func relationNames(t *crm.Table) string {
@@ -238,7 +341,7 @@ func addKey(keys *[]string, k string) {
 // UnknownColumn is 400 42703, as PostgreSQL reports a column that does not
 // exist in a filter, select or order.
 func UnknownColumn(t *crm.Table, name string) *crm.Error {
-	e := &crm.Error{Code: "42703", Message: fmt.Sprintf("column %s.%s does not exist", t.Name, name)}
+	e := &crm.Error{Code: crm.SQLStateUndefinedColumn, Message: fmt.Sprintf("column %s.%s does not exist", t.Name, name)}
 	names := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
 		names[i] = c.Name
@@ -266,7 +369,7 @@ func (rc *restCtx) colExpr(alias string, c *crm.Column, path []pgrest.JSONStep) 
 	if c.Kind != crm.KindJSON && c.Kind != crm.KindTextArray {
 		return "NULL", nil
 	}
-	return rc.d.PathExpr(q, path)
+	return rc.d.PathExpr(q, c.Kind, path)
 }
 
 // selectList writes "SELECT <columns>, <keys> FROM table alias".
@@ -368,7 +471,7 @@ func (rc *restCtx) run(ctx context.Context, q queryer, p *plan, b *sqlb) (rows [
 	rs.Close()
 
 	for i, it := range p.items {
-		if it.embed == nil {
+		if it.embed == nil || it.embed.empty {
 			continue
 		}
 		e := it.embed
@@ -380,12 +483,20 @@ func (rc *restCtx) run(ctx context.Context, q queryer, p *plan, b *sqlb) (rows [
 				vals = append(vals, v)
 			}
 		}
-		groups, err := rc.fetchEmbed(ctx, q, e, vals)
+		var groups map[string][]*Row
+		if e.count {
+			groups, err = rc.fetchCounts(ctx, q, e, vals)
+		} else {
+			groups, err = rc.fetchEmbed(ctx, q, e, vals)
+		}
 		if err != nil {
 			return nil, nil, err
 		}
 		for _, pr := range all {
 			g := groups[pr.keys[e.rel.Local]]
+			if e.count && g == nil {
+				g = []*Row{countRow(e.child, 0)}
+			}
 			if e.rel.ToOne {
 				if len(g) > 0 {
 					pr.cells[i] = g[0]
@@ -441,6 +552,69 @@ func (rc *restCtx) fetchEmbed(ctx context.Context, q queryer, e *embedPlan, vals
 	return groups, nil
 }
 
+// fetchCounts answers embed e of counts: for each parent key value in
+// vals, one row of the count of its linked rows under the embed's
+// filters (parents without any are left out; the caller gives them 0).
+func (rc *restCtx) fetchCounts(ctx context.Context, q queryer, e *embedPlan, vals []string) (map[string][]*Row, error) {
+	c := e.child
+	link := c.alias + "." + e.rel.Foreign
+	groups := map[string][]*Row{}
+	for _, chunk := range chunks(vals, lookupChunk) {
+		var b sqlb
+		b.add("SELECT " + rc.d.ReadExpr(link, crm.KindUUID) + ", COUNT(*) FROM " + c.table.Name + " " + c.alias + " WHERE ")
+		if err := rc.where(c, &b); err != nil {
+			return nil, err
+		}
+		b.add(" AND "+link+" IN ("+inList(len(chunk))+") GROUP BY "+link, anySlice(chunk)...)
+		if err := rc.scanCounts(ctx, q, c, &b, groups); err != nil {
+			return nil, err
+		}
+	}
+	return groups, nil
+}
+
+func (rc *restCtx) scanCounts(ctx context.Context, q queryer, c *plan, b *sqlb, groups map[string][]*Row) error {
+	rs, err := rc.s.query(ctx, q, b.String(), b.args...)
+	if err != nil {
+		return fmt.Errorf("count %s: %w", c.table.Name, err)
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var rawKey, rawN any
+		if err := rs.Scan(&rawKey, &rawN); err != nil {
+			return err
+		}
+		k, err := rc.d.Decode(crm.KindUUID, rawKey)
+		if err != nil {
+			return err
+		}
+		n, err := rc.d.Decode(crm.KindInt, rawN)
+		if err != nil {
+			return err
+		}
+		key, _ := k.(string)
+		groups[key] = []*Row{countRow(c, outValue(n).(int64))}
+	}
+	return rc.d.Error(rs.Err())
+}
+
+// countRow is the row of a count embed: each count item holding n, cast
+// when asked (an integer casts to every type of casts).
+func countRow(c *plan, n int64) *Row {
+	r := &Row{}
+	for _, it := range c.items {
+		if it.count != nil {
+			v, err := applyCast(n, it.count.cast)
+			if it.count.cast == "" || err != nil {
+				v = n
+			}
+			r.Keys = append(r.Keys, it.count.out)
+			r.Vals = append(r.Vals, v)
+		}
+	}
+	return r
+}
+
 // embedSQL renders the SELECT of embed e's rows linked to the parent key
 // values vals (one chunk), filtered and ordered; the per-parent limit and
 // offset are applied afterwards, in Go.
@@ -466,6 +640,9 @@ func finalize(p *plan, cells []any) *Row {
 		if it.col != nil {
 			r.Keys = append(r.Keys, it.col.out)
 			r.Vals = append(r.Vals, cells[i])
+			continue
+		}
+		if it.count != nil || it.embed.empty {
 			continue
 		}
 		if it.embed.spread {
@@ -515,7 +692,7 @@ func applyCast(v any, cast string) (any, error) {
 		return nil, nil
 	}
 	bad := func() error {
-		return &crm.Error{Code: "22P02", Message: fmt.Sprintf("invalid input syntax for type %s: %q", cast, textOf(v))}
+		return &crm.Error{Code: crm.SQLStateInvalidText, Message: fmt.Sprintf("invalid input syntax for type %s: %q", cast, textOf(v))}
 	}
 	switch casts[cast] {
 	case "text":
@@ -571,7 +748,7 @@ func applyCast(v any, cast string) (any, error) {
 		}
 		return json.RawMessage(b), nil
 	}
-	return nil, &crm.Error{Code: "42846", Message: fmt.Sprintf("cannot cast %s to %s", textOf(v), cast)}
+	return nil, &crm.Error{Code: crm.SQLStateCannotCoerce, Message: fmt.Sprintf("cannot cast %s to %s", textOf(v), cast)}
 }
 
 // textOf renders a value as PostgreSQL's text output does.

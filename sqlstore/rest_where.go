@@ -167,7 +167,7 @@ func (rc *restCtx) single(p *plan, t *term, f *pgrest.Filter, v string, b *sqlb)
 			b.add(t.expr+" IS NOT NULL", t.args...)
 		default:
 			if t.kind != crm.KindBool {
-				return &crm.Error{Code: "42804", Message: fmt.Sprintf("argument of IS %s must be type boolean, not type %s", strings.ToUpper(f.Value), t.kind)}
+				return &crm.Error{Code: crm.SQLStateDatatypeMismatch, Message: fmt.Sprintf("argument of IS %s must be type boolean, not type %s", strings.ToUpper(f.Value), t.kind)}
 			}
 			b.add(t.expr+" IS "+map[string]string{pgrest.IsTrue: "TRUE", pgrest.IsFalse: "FALSE", pgrest.IsUnknown: "NULL"}[f.Value], t.args...)
 		}
@@ -297,13 +297,15 @@ func (rc *restCtx) in(t *term, list []string, b *sqlb) error {
 func (rc *restCtx) contains(p *plan, t *term, op pgrest.Operator, v string, b *sqlb) error {
 	switch {
 	case t.kind == crm.KindTextArray && t.plain:
-		elems, err := pgrest.ParseArrayLiteral(v)
+		// A single element without braces is a one-element array: curl
+		// drops the braces of the guide's cs.{"+201017177777"}.
+		elems, err := pgrest.ParseArrayOperand(v)
 		if err != nil {
-			return fromPgrest(err)
+			return pgrest.AsCrmError(err)
 		}
 		elems = normalizeElems(t.col, elems, rc.ws.PhoneRegion)
-		kind := map[string]string{"phone": identPhone, "email": identEmail}[t.col.Normalize]
-		if op == pgrest.OpCs && kind != "" && p.table.Name == "contacts" {
+		kind := t.col.Identifier
+		if op == pgrest.OpCs && kind != "" {
 			if len(elems) == 0 {
 				b.add("TRUE")
 				return nil
@@ -317,7 +319,7 @@ func (rc *restCtx) contains(p *plan, t *term, op pgrest.Operator, v string, b *s
 			}
 			return nil
 		}
-		return rc.dialect(b, RestFilter{Op: op, Col: t.qcol, Kind: t.col.Kind, Elems: elems})
+		return rc.dialect(b, RestFilter{Op: op, Col: t.qcol, Kind: t.col.Kind, Elems: elems, Identifier: t.col.Identifier})
 	case t.kind == crm.KindJSON && op != pgrest.OpOv:
 		doc, err := jsonOperand(v)
 		if err != nil {
@@ -358,7 +360,7 @@ func noOperator(k crm.Kind, op pgrest.Operator) *crm.Error {
 	if sym == "" {
 		sym = string(op)
 	}
-	return &crm.Error{Code: "42883", Message: fmt.Sprintf("operator does not exist: %s %s unknown", k, sym),
+	return &crm.Error{Code: crm.SQLStateUndefinedFunction, Message: fmt.Sprintf("operator does not exist: %s %s unknown", k, sym),
 		Hint: "No operator matches the given name and argument types. You might need to add explicit type casts."}
 }
 
@@ -383,13 +385,13 @@ func (rc *restCtx) operand(t *term, v string) (any, error) {
 	case crm.KindUUID:
 		u, err := uuid.Parse(strings.TrimSpace(v))
 		if err != nil || len(strings.TrimSpace(v)) != 36 {
-			return nil, bad("22P02", "uuid")
+			return nil, bad(crm.SQLStateInvalidText, "uuid")
 		}
 		return u.String(), nil
 	case crm.KindInt:
 		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 		if err != nil {
-			return nil, bad("22P02", "integer")
+			return nil, bad(crm.SQLStateInvalidText, "integer")
 		}
 		return n, nil
 	case crm.KindDecimal:
@@ -401,13 +403,13 @@ func (rc *restCtx) operand(t *term, v string) (any, error) {
 	case crm.KindBool:
 		x, ok := parseBool(v)
 		if !ok {
-			return nil, bad("22P02", "boolean")
+			return nil, bad(crm.SQLStateInvalidText, "boolean")
 		}
 		return rc.d.Bind(k, x), nil
 	case crm.KindDate:
 		d, err := time.Parse(time.DateOnly, strings.TrimSpace(v))
 		if err != nil {
-			return nil, bad("22007", "date")
+			return nil, bad(crm.SQLStateDatetimeFormat, "date")
 		}
 		if d.Year() < 1 { // PostgreSQL has no year 0
 			return nil, &crm.Error{Code: "22008", Message: fmt.Sprintf("date/time field value out of range: %q", v)}
@@ -416,13 +418,13 @@ func (rc *restCtx) operand(t *term, v string) (any, error) {
 	case crm.KindTime:
 		tm, ok := parseTimestamp(v)
 		if !ok {
-			return nil, bad("22007", "timestamp with time zone")
+			return nil, bad(crm.SQLStateDatetimeFormat, "timestamp with time zone")
 		}
 		return rc.d.Bind(k, tm), nil
 	case crm.KindTextArray:
 		elems, err := pgrest.ParseArrayLiteral(v)
 		if err != nil {
-			return nil, fromPgrest(err)
+			return nil, pgrest.AsCrmError(err)
 		}
 		if t.plain {
 			elems = normalizeElems(t.col, elems, rc.ws.PhoneRegion)
@@ -435,7 +437,7 @@ func (rc *restCtx) operand(t *term, v string) (any, error) {
 func decimalOperand(v string) (decimal.Decimal, error) {
 	d, err := decimal.NewFromString(strings.TrimSpace(v))
 	if err != nil {
-		return d, &crm.Error{Code: "22P02", Message: fmt.Sprintf("invalid input syntax for type numeric: %q", v)}
+		return d, &crm.Error{Code: crm.SQLStateInvalidText, Message: fmt.Sprintf("invalid input syntax for type numeric: %q", v)}
 	}
 	lim := decimal.New(1, crm.MaxValueDigits)
 	if d.GreaterThan(lim) {
@@ -448,7 +450,7 @@ func decimalOperand(v string) (decimal.Decimal, error) {
 
 func jsonOperand(v string) (json.RawMessage, error) {
 	if !json.Valid([]byte(v)) {
-		return nil, &crm.Error{Code: "22P02", Message: "invalid input syntax for type json",
+		return nil, &crm.Error{Code: crm.SQLStateInvalidText, Message: "invalid input syntax for type json",
 			Details: fmt.Sprintf("Token %q is invalid.", v)}
 	}
 	return json.RawMessage(v), nil
@@ -467,22 +469,6 @@ func parseTimestamp(v string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
-}
-
-// fromPgrest converts a parser error to the one error type.
-func fromPgrest(err error) error {
-	pe, ok := err.(*pgrest.Error)
-	if !ok {
-		return err
-	}
-	e := &crm.Error{Code: pe.Code, Message: pe.Message, Status: pe.Status}
-	if pe.Details != nil {
-		e.Details = *pe.Details
-	}
-	if pe.Hint != nil {
-		e.Hint = *pe.Hint
-	}
-	return e
 }
 
 // orderBy writes ORDER BY for the plan's order terms (nothing without).
@@ -538,14 +524,14 @@ func (rc *restCtx) relatedOrder(p *plan, o pgrest.OrderTerm, b *sqlb) error {
 		}
 	}
 	if e == nil {
-		return &crm.Error{Code: "PGRST108", Message: fmt.Sprintf("'%s' is not an embedded resource in this request", o.Relation),
+		return &crm.Error{Code: crm.PGRSTEmbedFilter, Message: fmt.Sprintf("'%s' is not an embedded resource in this request", o.Relation),
 			Hint: fmt.Sprintf("Verify that '%s' is included in the 'select' query parameter.", o.Relation)}
 	}
 	if !e.rel.ToOne {
-		return &crm.Error{Code: "PGRST118", Message: fmt.Sprintf("A related order on '%s' is not possible", e.rel.Table),
+		return &crm.Error{Code: crm.PGRSTRelatedOrder, Message: fmt.Sprintf("A related order on '%s' is not possible", e.rel.Table),
 			Details: fmt.Sprintf("'%s' and '%s' do not form a many-to-one or one-to-one relationship", p.table.Name, e.rel.Table)}
 	}
-	rt := crm.Tables[e.rel.Table]
+	rt := rc.schema.Tables[e.rel.Table]
 	c, ok := rt.Column(o.Field.Name)
 	if !ok {
 		return UnknownColumn(rt, o.Field.Name)
@@ -562,7 +548,7 @@ func (rc *restCtx) relatedOrder(p *plan, o pgrest.OrderTerm, b *sqlb) error {
 func checkLikePattern(pat string) error {
 	n := len(pat) - len(strings.TrimRight(pat, `\`))
 	if n%2 == 1 {
-		return &crm.Error{Code: "22025", Message: "LIKE pattern must not end with escape character",
+		return &crm.Error{Code: crm.SQLStateInvalidEscape, Message: "LIKE pattern must not end with escape character",
 			Hint: `escape the backslash as \\, or drop it`}
 	}
 	return nil
@@ -584,6 +570,6 @@ func checkTSConfig(cfg string) error {
 	if cfg == "" || tsConfigs[strings.ToLower(cfg)] || tsConfigs[strings.TrimPrefix(strings.ToLower(cfg), "pg_catalog.")] {
 		return nil
 	}
-	return &crm.Error{Code: "42704", Message: fmt.Sprintf("text search configuration %q does not exist", cfg),
+	return &crm.Error{Code: crm.SQLStateUndefinedObject, Message: fmt.Sprintf("text search configuration %q does not exist", cfg),
 		Hint: "use one of PostgreSQL's configurations, e.g. simple, english or arabic"}
 }

@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
+	"github.com/connectgain/server/crm"
 )
 
 // Store is the database behind the server. Reads and writes may use
@@ -19,6 +19,9 @@ type Store struct {
 	read  *sql.DB
 	write *sql.DB
 	d     Dialect
+	// schema describes the tables (crm.DefaultSchema unless a test sets
+	// another with SetSchema).
+	schema *crm.Schema
 	// Now is the clock; tests may replace it.
 	Now   func() time.Time
 	stats writeStats
@@ -26,8 +29,16 @@ type Store struct {
 
 // New returns a store over the two pools (they may be the same).
 func New(read, write *sql.DB, d Dialect) *Store {
-	return &Store{read: read, write: write, d: d, Now: time.Now}
+	return &Store{read: read, write: write, d: d, Now: time.Now, schema: crm.DefaultSchema}
 }
+
+// Schema returns the description of the tables the store serves.
+func (s *Store) Schema() *crm.Schema { return s.schema }
+
+// SetSchema replaces the description of the tables, before the store
+// serves requests: a test adds a column to its copy of the tables and to
+// its database, and sees it everywhere.
+func (s *Store) SetSchema(sc *crm.Schema) { s.schema = sc }
 
 // Dialect returns the store's dialect.
 func (s *Store) Dialect() Dialect { return s.d }
@@ -48,7 +59,7 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // newID returns a time-ordered UUID (v7).
-func newID() string { return uuid.Must(uuid.NewV7()).String() }
+func newID() string { return crm.NewID() }
 
 // queryer is what *sql.DB and *sql.Tx share.
 type queryer interface {

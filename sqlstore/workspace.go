@@ -32,8 +32,8 @@ func (s *Store) CreateWorkspace(ctx context.Context, name, currency, region stri
 		now := s.d.Bind(crm.KindTime, ws.CreatedAt)
 		if _, err := s.exec(ctx, tx, `INSERT INTO workspaces (id, name, default_currency, phone_region, created_at) VALUES (?,?,?,?,?)`,
 			ws.ID, ws.Name, ws.DefaultCurrency, ws.PhoneRegion, now); err != nil {
-			if e, ok := crm.AsError(err); ok && e.Code == "23505" {
-				return crm.Errorf("23505", "workspace %q already exists", name)
+			if e, ok := crm.AsError(err); ok && e.Code == crm.SQLStateUnique {
+				return crm.Errorf(crm.SQLStateUnique, "workspace %q already exists", name)
 			}
 			return fmt.Errorf("insert workspace: %w", err)
 		}

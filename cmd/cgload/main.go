@@ -5,6 +5,11 @@
 //	cgload bulk --url http://127.0.0.1:8080 --key cg_... [--deals 10000] [--requests 5] [--new-ratio 0.5]
 //	cgload get  --url http://127.0.0.1:8080 --key cg_... --path '/functions/v1/rest-api-proxy/deals?...' [--concurrency 16] [--duration 10s]
 //	cgload seed --url ... --key ... --deals 100000   (bulk requests of 10,000 until that many deals exist)
+//	cgload mix  --url ... --key ... [--concurrency 16] [--duration 60s] [--bulk-size 200] [--mix bulk=1,phone=4,title=4,stage=2]
+//
+// mix is a shop's day: bulk ingest, searches by phone and by title, and
+// stage moves, from N connections at once, reported per kind as
+// requests/s and p50/p95/p99.
 package main
 
 import (
@@ -18,6 +23,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -34,7 +40,7 @@ func main() {
 
 func run(args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("want a mode: bulk, get or seed")
+		return errors.New("want a mode: bulk, get, seed or mix")
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	url := fs.String("url", "http://127.0.0.1:8080", "server base URL (loopback only)")
@@ -43,8 +49,12 @@ func run(args []string, out io.Writer) error {
 	requests := fs.Int("requests", 5, "bulk requests to send")
 	newRatio := fs.Float64("new-ratio", 0.5, "share of deals naming a new contact")
 	path := fs.String("path", "", "GET path with query")
-	conc := fs.Int("concurrency", 16, "parallel connections for get")
-	dur := fs.Duration("duration", 10*time.Second, "how long get runs (at most 5m)")
+	conc := fs.Int("concurrency", 16, "parallel connections for get and mix")
+	fs.IntVar(conc, "connections", 16, "the same as --concurrency")
+	dur := fs.Duration("duration", 10*time.Second, "how long get and mix run (at most 5m)")
+	bulkSize := fs.Int("bulk-size", 200, "mix: deals per bulk request")
+	mixSpec := fs.String("mix", "bulk=1,phone=4,title=4,stage=2", "mix: relative weight of each kind of request")
+	batch := fs.Int("batch", 0, "mix: first bulk batch number; a later run on the same database can start past the last one")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -60,6 +70,19 @@ func run(args []string, out io.Writer) error {
 	case "seed":
 		per := min(*deals, 10000)
 		return bulk(out, *url, *key, per, (*deals+per-1)/per, *newRatio, 1)
+	case "mix":
+		weights, err := parseMix(*mixSpec)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "mix: %d connections for %v, %d deals per bulk request, weights %s, against %s\n", *conc, *dur, *bulkSize, *mixSpec, *url)
+		res, err := loadgen.RunMix(context.Background(), loadgen.MixConfig{URL: *url, Key: *key, Connections: *conc,
+			Duration: *dur, BulkSize: *bulkSize, Weights: weights, Batch: *batch})
+		if err != nil {
+			return err
+		}
+		res.Print(out)
+		return nil
 	case "get":
 		if *path == "" {
 			return errors.New("get needs --path")
@@ -67,6 +90,20 @@ func run(args []string, out io.Writer) error {
 		return get(out, *url+*path, *key, *conc, *dur)
 	}
 	return fmt.Errorf("unknown mode %q", args[0])
+}
+
+// parseMix reads "bulk=1,phone=4,title=4,stage=2".
+func parseMix(spec string) (map[string]int, error) {
+	w := map[string]int{}
+	for _, part := range strings.Split(spec, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		n, err := strconv.Atoi(v)
+		if _, known := loadgen.DefaultWeights[k]; !ok || !known || err != nil || n < 0 {
+			return nil, fmt.Errorf("--mix %q: want KIND=WEIGHT,... with kinds bulk, phone, title, stage", spec)
+		}
+		w[k] = n
+	}
+	return w, nil
 }
 
 func bulk(out io.Writer, url, key string, n, requests int, newRatio float64, first int) error {

@@ -8,90 +8,204 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/connectgain/server/api"
+	"github.com/connectgain/server/sqlstore"
+	"github.com/connectgain/server/web"
 )
 
-// ShutdownTimeout is how long in-flight requests get to finish after
-// SIGTERM or SIGINT.
-const ShutdownTimeout = 30 * time.Second
+// serveConfig is everything serve's flags set.
+type serveConfig struct {
+	addr, db, logFormat string
+	api                 api.Config
+	origins             string
+	rotting             string
+	t                   timeouts
+}
 
-func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addrDef := getenv("CONNECTGAIN_ADDR")
-	if addrDef == "" {
-		addrDef = "127.0.0.1:8080"
-	}
-	addr := fs.String("addr", addrDef, "listen address (env CONNECTGAIN_ADDR)")
-	db := dbFlag(fs, getenv)
-	maxDeals := fs.Int("max-bulk-deals", 0, "deals allowed in one bulk request (default 10000)")
-	origins := fs.String("cors-origins", getenv("CONNECTGAIN_CORS_ORIGINS"), "comma-separated allowed CORS origins (default *)")
-	logFormat := fs.String("log", "text", "log format: text or json")
-	if _, err := parseArgs(fs, args); err != nil {
+// serveFlags declares serve's flags, each with its environment variable.
+// A new flag is one line here.
+func serveFlags(fs *flag.FlagSet, e *envFlags) *serveConfig {
+	cfg := &serveConfig{}
+	fs.StringVar(&cfg.addr, "addr", e.str("CONNECTGAIN_ADDR", "127.0.0.1:8080"), "listen address HOST:PORT; 0.0.0.0:8080 for every interface (env CONNECTGAIN_ADDR)")
+	fs.StringVar(&cfg.db, "db", e.str("CONNECTGAIN_DB", DefaultDB), "database: sqlite:FILE or postgres://USER@HOST/DB (env CONNECTGAIN_DB)")
+	fs.IntVar(&cfg.api.MaxBulkDeals, "max-bulk-deals", 0, "deals allowed in one bulk request (default 10000)")
+	fs.StringVar(&cfg.origins, "cors-origins", e.str("CONNECTGAIN_CORS_ORIGINS", ""), "comma-separated allowed CORS origins (default *) (env CONNECTGAIN_CORS_ORIGINS)")
+	fs.StringVar(&cfg.logFormat, "log", e.str("CONNECTGAIN_LOG", "text"), "log format: text or json (env CONNECTGAIN_LOG)")
+	fs.StringVar(&cfg.rotting, "rotting-days", e.str("CONNECTGAIN_ROTTING_DAYS", ""), "days in a stage after which a board card is marked rotting: 14, or lead=7,proposal=21 (env CONNECTGAIN_ROTTING_DAYS)")
+	timeoutFlags(fs, e, &cfg.t)
+	return cfg
+}
+
+func serve(ctx context.Context, c *cli) error {
+	fs := c.newFlags()
+	env := &envFlags{getenv: c.getenv}
+	cfg := serveFlags(fs, env)
+	if _, err := c.parse(fs, 0, 0); err != nil {
 		return err
 	}
-	var h slog.Handler = slog.NewTextHandler(stderr, nil)
-	if *logFormat == "json" {
-		h = slog.NewJSONHandler(stderr, nil)
+	if err := env.err(); err != nil {
+		return err
+	}
+	if cfg.logFormat != "text" && cfg.logFormat != "json" {
+		return usageError(fmt.Sprintf("--log %q is not a log format", cfg.logFormat), "use text or json")
+	}
+	var h slog.Handler = slog.NewTextHandler(c.stderr, nil)
+	if cfg.logFormat == "json" {
+		h = slog.NewJSONHandler(c.stderr, nil)
 	}
 	log := slog.New(h)
+	if cfg.origins != "" {
+		cfg.api.AllowedOrigins = strings.Split(cfg.origins, ",")
+	}
 
-	store, err := openStore(ctx, *db)
+	ln, err := listen(cfg.addr)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer ln.Close()
+	store, err := openStore(ctx, cfg.db, false)
+	if err != nil {
+		return err
+	}
+	defer store.Close() // last: runServer returns once no request runs
+	// Only now that the port is ours: a busy port must not use up the
+	// shown-once key of a first start.
 	key, err := store.EnsureDefault(ctx)
 	if err != nil {
 		return err
 	}
-	if key != "" {
-		fmt.Fprintf(stderr, "created workspace \"default\"; its API key (shown once):\n%s\n", key)
-	}
-	cfg := api.Config{MaxBulkDeals: *maxDeals}
-	if *origins != "" {
-		cfg.AllowedOrigins = strings.Split(*origins, ",")
-	}
-	srv := api.New(store, cfg, log)
-
-	ln, err := net.Listen("tcp", *addr)
+	rot, err := web.ParseRotting(cfg.rotting)
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
-	log.Info("listening", "addr", "http://"+ln.Addr().String(), "db", redact(*db))
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	log.Info("shutting down: finishing in-flight requests")
-	sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
-	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	log.Info("stopped")
-	return nil
+	cfg.api.Dashboard = web.New(store, web.Config{Rotting: &rot}, log)
+	srv := api.New(store, cfg.api, log)
+	handler := srv.Handler() // mount handlers beside the API here
+
+	base := "http://" + ln.Addr().String()
+	log.Info("listening", "addr", base, "db", describeDB(cfg.db))
+	shown, wildcard := displayURL(ln.Addr())
+	printBanner(ctx, c.stderr, store, shown, wildcard, cfg.db, key)
+	return runServer(ctx, ln, handler, cfg.t, log)
 }
 
-// redact hides a password in a database URL for the log.
-func redact(dsn string) string {
-	if i := strings.Index(dsn, "://"); i >= 0 {
-		if at := strings.LastIndex(dsn, "@"); at > i {
-			if c := strings.Index(dsn[i+3:at], ":"); c >= 0 {
-				return dsn[:i+3+c] + ":***" + dsn[at:]
-			}
+// listen binds addr, explaining the usual failures.
+func listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		host, port, _ := net.SplitHostPort(addr)
+		next := "8081"
+		if p, err := strconv.Atoi(port); err == nil && p > 0 && p < 65535 {
+			next = strconv.Itoa(p + 1)
 		}
+		return nil, usageError(fmt.Sprintf("--addr %s: the address is already in use", addr),
+			fmt.Sprintf("another program (perhaps another connectgain serve) listens there; stop it, or choose another port: connectgain serve --addr %s", net.JoinHostPort(host, next)))
+	case errors.Is(err, syscall.EACCES):
+		return nil, usageError(fmt.Sprintf("--addr %s: no permission to listen there", addr), "ports below 1024 need privileges; use a port such as 8080")
+	case err != nil:
+		return nil, usageError(fmt.Sprintf("--addr %s: %v", addr, err), "use HOST:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:8080")
 	}
-	return dsn
+	return ln, nil
 }
+
+// displayURL is the base URL to show for a listener: a wildcard address
+// is reached through the loopback one.
+func displayURL(a net.Addr) (url string, wildcard bool) {
+	host, port, _ := net.SplitHostPort(a.String())
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host, wildcard = "127.0.0.1", true
+	}
+	return "http://" + net.JoinHostPort(host, port), wildcard
+}
+
+// printBanner tells a newcomer where everything is, once the server
+// listens, and how to use the key made on a first start (or how to make
+// one).
+func printBanner(ctx context.Context, w io.Writer, store *sqlstore.Store, base string, wildcard bool, db, key string) {
+	rest := base + api.RestPrefix
+	fmt.Fprintf(w, "\nConnectGain %s is ready:\n", strings.TrimPrefix(versionString(), "connectgain "))
+	if wildcard {
+		fmt.Fprintf(w, "  (listening on every interface; from this machine:)\n")
+	}
+	for _, l := range [][2]string{
+		{"dashboard", base + "/"},
+		{"bulk API", "POST " + base + "/functions/v1/create-deals-bulk"},
+		{"REST API", rest + "/{deals,contacts,companies,pipelines,pipeline_stages,deal_stage_changes}"},
+		{"OpenAPI", rest + "/  (OpenAPI 3: " + rest + "/openapi.json)"},
+		{"health", base + "/healthz  (database: " + base + "/readyz)"},
+		{"metrics", base + "/metrics"},
+		{"database", describeDB(db)},
+	} {
+		fmt.Fprintf(w, "  %-10s %s\n", l[0], l[1])
+	}
+	dbArg := ""
+	if p, err := sqlitePath(db); err == nil && db != DefaultDB {
+		dbArg = " --db " + shellQuote("sqlite:"+p)
+	} else if err != nil {
+		dbArg = " --db " + shellQuote(redact(db))
+	}
+	if key == "" {
+		ws := "NAME"
+		if wss, err := store.Workspaces(ctx); err == nil && len(wss) > 0 {
+			ws = shellQuote(wss[0].Name)
+		}
+		fmt.Fprintf(w, "make an API key with: connectgain keys create --workspace %s%s\n\n", ws, dbArg)
+		return
+	}
+	fmt.Fprintf(w, "\ncreated workspace \"default\"; its API key (shown once, keep it):\n%s\n\n", key)
+	fmt.Fprintf(w, "try it (in another shell):\n  curl -s '%s/deals?select=id,title,value,stage&limit=5' -H 'X-API-Key: %s'\n\n", rest, key)
+}
+
+// envFlags reads flag defaults from the environment and remembers the
+// first value that does not parse.
+type envFlags struct {
+	getenv func(string) string
+	bad    error
+}
+
+func (e *envFlags) str(name, def string) string {
+	if v := e.getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func (e *envFlags) duration(name string, def time.Duration) time.Duration {
+	v := e.getenv(name)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		e.fail(name, v, "a duration such as 30s or 2m")
+		return def
+	}
+	return d
+}
+
+func (e *envFlags) int(name string, def int) int {
+	v := e.getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		e.fail(name, v, "a whole number")
+		return def
+	}
+	return n
+}
+
+func (e *envFlags) fail(name, v, want string) {
+	if e.bad == nil {
+		e.bad = usageError(fmt.Sprintf("environment variable %s=%q is not %s", name, v, want), "fix or unset "+name)
+	}
+}
+
+func (e *envFlags) err() error { return e.bad }

@@ -44,8 +44,20 @@ type testServer struct {
 	stop   func() error
 }
 
-// mustServe runs "connectgain serve" on 127.0.0.1:0 and waits for /healthz.
+// mustServe runs "connectgain serve" on 127.0.0.1:0 on a fresh database
+// (or the --db in extra) and waits for /healthz; it fails the test unless
+// serve printed the first workspace's key.
 func mustServe(t *testing.T, extra ...string) *testServer {
+	t.Helper()
+	ts := startServe(t, extra...)
+	if !strings.Contains(ts.stderr.String(), "created workspace") || ts.Key == "" {
+		t.Fatalf("serve on an empty database printed no key:\n%s", ts.stderr.String())
+	}
+	return ts
+}
+
+// startServe is mustServe without the check for a key.
+func startServe(t *testing.T, extra ...string) *testServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	stderr := &syncBuffer{}
@@ -68,7 +80,7 @@ func mustServe(t *testing.T, extra ...string) *testServer {
 	}
 	t.Cleanup(func() { _ = ts.stop() })
 	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
+	for time.Now().Before(deadline) && ts.URL == "" {
 		if m := serveAddrRE.FindStringSubmatch(stderr.String()); m != nil {
 			ts.URL = m[1]
 			break
@@ -93,9 +105,6 @@ func mustServe(t *testing.T, extra ...string) *testServer {
 	}
 	if m := keyRE.FindStringSubmatch(stderr.String()); m != nil {
 		ts.Key = m[1]
-	}
-	if !strings.Contains(stderr.String(), "created workspace") || ts.Key == "" {
-		t.Fatalf("serve on an empty database printed no key:\n%s", stderr.String())
 	}
 	return ts
 }

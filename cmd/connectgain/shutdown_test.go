@@ -66,8 +66,8 @@ func TestGracefulShutdown(t *testing.T) {
 	if err := <-stopped; err != nil {
 		t.Fatalf("serve returned %v", err)
 	}
-	if n := strings.Count(ts.stderr.String(), ts.Key); n != 1 {
-		t.Errorf("the key appears %d times in the server's output; want once (the first-start notice), never in request logs", n)
+	if n := strings.Count(ts.stderr.String(), ts.Key); n != 2 {
+		t.Errorf("the key appears %d times in the server's output; want twice (the first-start notice and its curl), never in request logs", n)
 	}
 	store, err := sqlite.Open(context.Background(), filepath.Join(dir, "graceful.db"))
 	if err != nil {

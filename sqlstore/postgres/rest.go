@@ -20,10 +20,10 @@ var _ sqlstore.RestDialect = Dialect{}
 // key bound as text and each array index as an integer (negative indexes
 // count from the end, as in PostgreSQL). A text[] column is read as jsonb
 // first, as SQLite stores it.
-func (Dialect) PathExpr(col string, path []pgrest.JSONStep) (string, []any) {
+func (Dialect) PathExpr(col string, k crm.Kind, path []pgrest.JSONStep) (string, []any) {
 	var b strings.Builder
 	b.WriteString("(")
-	if col == "custom_fields" || strings.HasSuffix(col, ".custom_fields") {
+	if k == crm.KindJSON {
 		b.WriteString(col) // the jsonb column: an expression index on col->>'key' applies
 	} else {
 		b.WriteString("to_jsonb(" + col + ")") // a text[] column
@@ -62,7 +62,7 @@ var jsonCmpOps = map[pgrest.Operator]string{
 func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 	expr, args := f.Col, []any(nil)
 	if len(f.Path) > 0 {
-		expr, args = d.PathExpr(f.Col, f.Path)
+		expr, args = d.PathExpr(f.Col, f.Kind, f.Path)
 	}
 	switch f.Op {
 	case pgrest.OpLike, pgrest.OpILike:
@@ -101,7 +101,7 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 		return "to_tsvector(" + lit + ", " + expr + ") @@ " + tsFuncs[f.Op] + "(" + lit + ", ?)", append(args, f.Pattern), nil
 	case pgrest.OpCs, pgrest.OpCd, pgrest.OpOv:
 		if f.Kind == crm.KindTextArray && len(f.Path) == 0 && f.JSON == nil {
-			return arrayFilter(f.Op, f.Col, f.Elems)
+			return arrayFilter(f.Op, f.Col, f.Identifier, f.Elems)
 		}
 		if f.JSON == nil {
 			break
@@ -121,14 +121,12 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 	return "", nil, &crm.Error{Code: "42883", Message: fmt.Sprintf("operator does not exist: %s %s unknown", f.Kind, f.Op)}
 }
 
-// identifierKinds maps the contact columns mirrored in contact_identifiers.
-var identifierKinds = map[string]string{"phones": "phone", "emails": "email"}
-
 // arrayFilter renders @>, <@ and && on a text[] column. phones=cs. and
 // emails=cs. (the lookups users make) first find the contacts through the
 // contact_identifiers btree, so they never scan contacts; the @> that
-// follows keeps the answer exact.
-func arrayFilter(op pgrest.Operator, col string, elems []string) (string, []any, error) {
+// follows keeps the answer exact. kind is the column's identifier kind
+// (crm.Column.Identifier), or "".
+func arrayFilter(op pgrest.Operator, col, kind string, elems []string) (string, []any, error) {
 	arr := elems
 	if arr == nil {
 		arr = []string{}
@@ -136,7 +134,7 @@ func arrayFilter(op pgrest.Operator, col string, elems []string) (string, []any,
 	switch op {
 	case pgrest.OpCs:
 		dot := strings.LastIndexByte(col, '.')
-		if kind, ok := identifierKinds[col[dot+1:]]; ok && dot > 0 && len(elems) > 0 {
+		if kind != "" && dot > 0 && len(elems) > 0 {
 			alias := col[:dot]
 			return "(" + alias + ".workspace_id, " + alias + ".id) IN (SELECT ci.workspace_id, ci.contact_id FROM contact_identifiers ci WHERE ci.kind = '" + kind +
 					"' AND ci.value = ANY(?::text[])) AND " + col + " @> ?::text[]",

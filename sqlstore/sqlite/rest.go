@@ -96,7 +96,7 @@ func jsonbCmpTop(x, y any) int {
 
 // PathExpr implements sqlstore.Dialect. The path is a bound parameter;
 // ->> yields text as PostgreSQL shows it (true/false for booleans).
-func (Dialect) PathExpr(col string, path []pgrest.JSONStep) (string, []any) {
+func (Dialect) PathExpr(col string, _ crm.Kind, path []pgrest.JSONStep) (string, []any) {
 	jp, ok := jsonPath(path)
 	if !ok {
 		return "NULL", nil
@@ -142,7 +142,7 @@ var labelEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 	expr, args := f.Col, []any(nil)
 	if len(f.Path) > 0 {
-		expr, args = d.PathExpr(f.Col, f.Path)
+		expr, args = d.PathExpr(f.Col, f.Kind, f.Path)
 	}
 	switch f.Op {
 	case pgrest.OpLike:

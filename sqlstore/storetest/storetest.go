@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/sqlstore"
 	"github.com/connectgain/server/sqlstore/sqlite"
 )
@@ -38,4 +39,24 @@ func MustOpenSQLite(t testing.TB) *sqlstore.Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// SchemaWithColumn returns a copy of the server's tables with col added to
+// table before the column named before (at the end when before is ""):
+// what a migration adding a column would describe.
+func SchemaWithColumn(table string, col crm.Column, before string) *crm.Schema {
+	tables := crm.DefaultTables()
+	for _, t := range tables {
+		if t.Name != table {
+			continue
+		}
+		i := len(t.Columns)
+		for j, c := range t.Columns {
+			if c.Name == before {
+				i = j
+			}
+		}
+		t.Columns = append(t.Columns[:i], append([]crm.Column{col}, t.Columns[i:]...)...)
+	}
+	return crm.NewSchema(tables...)
 }

@@ -1,0 +1,311 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/connectgain/server/crm"
+	"github.com/connectgain/server/pgrest"
+	"github.com/shopspring/decimal"
+)
+
+// BoardFilter selects the deals of a dashboard board: one pipeline's
+// deals, optionally narrowed. Empty fields do not filter.
+type BoardFilter struct {
+	PipelineID string
+	// Stages keeps only deals in these stages; NotStages drops deals in
+	// these stages (the "needs attention" lane is NotStages = the
+	// pipeline's stages).
+	Stages    []string
+	NotStages []string
+	// Text matches the title or the contact's first, last or full name,
+	// case-insensitively, as a substring. Phone (E.164) and Email
+	// (lower-case) match a contact's identifiers exactly; a deal matches
+	// when any of Text, Phone and Email does.
+	Text  string
+	Phone string
+	Email string
+	// Tag, Source and Currency match exactly; CloseFrom and CloseTo
+	// (YYYY-MM-DD, inclusive) bound expected_close_date.
+	Tag       string
+	Source    string
+	Currency  string
+	CloseFrom string
+	CloseTo   string
+}
+
+// StageTotal is one (stage, currency) group of a board: how many deals,
+// the exact sum of their values and of value x probability / 100.
+type StageTotal struct {
+	Stage    string
+	Currency string
+	Count    int64
+	Total    decimal.Decimal
+	Weighted decimal.Decimal
+}
+
+// BoardCard is one deal as a board card shows it.
+type BoardCard struct {
+	ID                string
+	Title             string
+	Value             decimal.Decimal
+	Currency          string
+	Stage             string
+	ContactID         string
+	ContactName       string
+	ExpectedCloseDate string
+	Probability       *int64
+	Source            string
+	Tags              []string
+	CreatedAt         time.Time
+	// InStageSince is when the deal entered its current stage: its last
+	// stage change, else its creation.
+	InStageSince time.Time
+}
+
+// BoardPipelines returns the workspace's pipelines, the default first,
+// then in creation order.
+func (s *Store) BoardPipelines(ctx context.Context, workspaceID string) ([]*crm.Pipeline, error) {
+	ps, err := s.Pipelines(ctx, nil, workspaceID)
+	if err != nil {
+		return nil, err
+	}
+	// Pipelines scans in creation order; rebuild that order from ByID.
+	rows, err := s.query(ctx, s.read, `SELECT id FROM pipelines WHERE workspace_id = ? ORDER BY is_default DESC, created_at, id`, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("list pipelines: %w", err)
+	}
+	defer rows.Close()
+	var out []*crm.Pipeline
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		if p := ps.ByID[id]; p != nil {
+			p.SortStages()
+			out = append(out, p)
+		}
+	}
+	return out, rows.Err()
+}
+
+// BoardTotals returns the count and exact sums of the filtered deals per
+// stage and currency, computed by the database (GROUP BY), in no
+// particular order.
+func (s *Store) BoardTotals(ctx context.Context, workspaceID string, f *BoardFilter) ([]StageTotal, error) {
+	where, args, err := s.boardWhere(workspaceID, f)
+	if err != nil {
+		return nil, err
+	}
+	q := `SELECT d.stage, d.currency, COUNT(*), ` + s.d.ReadExpr("SUM(d.value)", crm.KindDecimal) + `, ` +
+		s.d.ReadExpr("SUM(d.value * COALESCE(d.probability, 0))", crm.KindDecimal) +
+		` FROM deals d WHERE ` + where + ` GROUP BY d.stage, d.currency`
+	rows, err := s.query(ctx, s.read, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("board totals: %w", err)
+	}
+	defer rows.Close()
+	var out []StageTotal
+	hundred := decimal.NewFromInt(100)
+	for rows.Next() {
+		var t StageTotal
+		var sum, weighted any
+		if err := rows.Scan(&t.Stage, &t.Currency, &t.Count, &sum, &weighted); err != nil {
+			return nil, err
+		}
+		v, err := s.d.Decode(crm.KindDecimal, sum)
+		if err != nil {
+			return nil, err
+		}
+		w, err := s.d.Decode(crm.KindDecimal, weighted)
+		if err != nil {
+			return nil, err
+		}
+		t.Total, t.Weighted = decimalOf(v), decimalOf(w).Div(hundred)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// BoardCards returns a page of the filtered deals, newest first, with
+// their contact's name and when they entered their stage.
+func (s *Store) BoardCards(ctx context.Context, workspaceID string, f *BoardFilter, offset, limit int) ([]BoardCard, error) {
+	where, args, err := s.boardWhere(workspaceID, f)
+	if err != nil {
+		return nil, err
+	}
+	q := `SELECT d.id, d.title, ` + s.d.ReadExpr("d.value", crm.KindDecimal) + `, d.currency, d.stage, d.contact_id,
+		c.first_name, c.last_name, ` + s.d.ReadExpr("d.expected_close_date", crm.KindDate) + `, d.probability, d.source, ` +
+		s.d.ReadExpr("d.tags", crm.KindTextArray) + `, ` + s.d.ReadExpr("d.created_at", crm.KindTime) + `,
+		(SELECT ` + s.d.ReadExpr("MAX(sc.changed_at)", crm.KindTime) + ` FROM deal_stage_changes sc
+		  WHERE sc.workspace_id = d.workspace_id AND sc.deal_id = d.id)
+		FROM deals d LEFT JOIN contacts c ON c.workspace_id = d.workspace_id AND c.id = d.contact_id
+		WHERE ` + where + ` ORDER BY d.created_at DESC, d.id DESC LIMIT ? OFFSET ?`
+	rows, err := s.query(ctx, s.read, q, append(args, limit, offset)...)
+	if err != nil {
+		return nil, fmt.Errorf("board cards: %w", err)
+	}
+	defer rows.Close()
+	var out []BoardCard
+	for rows.Next() {
+		c, err := s.scanCard(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) scanCard(rows *sql.Rows) (BoardCard, error) {
+	var c BoardCard
+	var contact, first, last, source sql.NullString
+	var prob sql.NullInt64
+	var value, closeDate, tags, created, entered any
+	if err := rows.Scan(&c.ID, &c.Title, &value, &c.Currency, &c.Stage, &contact, &first, &last,
+		&closeDate, &prob, &source, &tags, &created, &entered); err != nil {
+		return c, err
+	}
+	c.ContactID, c.Source = contact.String, source.String
+	c.ContactName = strings.TrimSpace(first.String + " " + last.String)
+	if prob.Valid {
+		c.Probability = &prob.Int64
+	}
+	vals := []struct {
+		k   crm.Kind
+		src any
+		dst func(any)
+	}{
+		{crm.KindDecimal, value, func(v any) { c.Value = decimalOf(v) }},
+		{crm.KindDate, closeDate, func(v any) { c.ExpectedCloseDate, _ = v.(string) }},
+		{crm.KindTextArray, tags, func(v any) { c.Tags, _ = v.([]string) }},
+		{crm.KindTime, created, func(v any) { c.CreatedAt = timeOf(v) }},
+		{crm.KindTime, entered, func(v any) { c.InStageSince = timeOf(v) }},
+	}
+	for _, x := range vals {
+		v, err := s.d.Decode(x.k, x.src)
+		if err != nil {
+			return c, err
+		}
+		x.dst(v)
+	}
+	if c.InStageSince.IsZero() {
+		c.InStageSince = c.CreatedAt
+	}
+	return c, nil
+}
+
+// BoardVersion is a cheap fingerprint of the workspace's deals (their
+// count and latest update): it changes whenever a deal is created, moved,
+// edited or deleted, through any server on the database, so an open board
+// can poll it and refresh only when it moves.
+func (s *Store) BoardVersion(ctx context.Context, workspaceID string) (string, error) {
+	var n int64
+	var latest any
+	err := s.queryRow(ctx, s.read, `SELECT COUNT(*), `+s.d.ReadExpr("MAX(updated_at)", crm.KindTime)+
+		` FROM deals WHERE workspace_id = ?`, workspaceID).Scan(&n, &latest)
+	if err != nil {
+		return "", fmt.Errorf("board version: %w", s.d.Error(err))
+	}
+	t, err := s.d.Decode(crm.KindTime, latest)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d-%d", n, timeOf(t).UnixMicro()), nil
+}
+
+// boardWhere renders the condition on deals d for a filter. Every value
+// is bound; the workspace condition comes first.
+func (s *Store) boardWhere(workspaceID string, f *BoardFilter) (string, []any, error) {
+	var b sqlb
+	b.add("d.workspace_id = ?", workspaceID)
+	if f.PipelineID != "" {
+		b.add(" AND d.pipeline_id = ?", f.PipelineID)
+	}
+	if len(f.Stages) > 0 {
+		b.add(" AND d.stage IN ("+inList(len(f.Stages))+")", boardArgs(f.Stages)...)
+	}
+	if len(f.NotStages) > 0 {
+		b.add(" AND d.stage NOT IN ("+inList(len(f.NotStages))+")", boardArgs(f.NotStages)...)
+	}
+	for _, eq := range []struct{ col, v string }{{"d.source", f.Source}, {"d.currency", f.Currency}} {
+		if eq.v != "" {
+			b.add(" AND "+eq.col+" = ?", eq.v)
+		}
+	}
+	if f.CloseFrom != "" {
+		b.add(" AND d.expected_close_date >= ?", s.d.Bind(crm.KindDate, f.CloseFrom))
+	}
+	if f.CloseTo != "" {
+		b.add(" AND d.expected_close_date <= ?", s.d.Bind(crm.KindDate, f.CloseTo))
+	}
+	if f.Tag != "" {
+		if err := s.restFilter(&b, " AND ", RestFilter{Op: pgrest.OpCs, Table: "deals", Alias: "d", Col: "d.tags",
+			Kind: crm.KindTextArray, Elems: []string{f.Tag}}); err != nil {
+			return "", nil, err
+		}
+	}
+	if err := s.searchWhere(&b, workspaceID, f); err != nil {
+		return "", nil, err
+	}
+	return b.String(), b.args, nil
+}
+
+// searchWhere adds the text, phone and email search: any of them matches.
+func (s *Store) searchWhere(b *sqlb, workspaceID string, f *BoardFilter) error {
+	if f.Text == "" && f.Phone == "" && f.Email == "" {
+		return nil
+	}
+	b.add(" AND (1 = 0")
+	if f.Text != "" {
+		pat := "%" + likeEscaper.Replace(f.Text) + "%"
+		if err := s.restFilter(b, " OR ", RestFilter{Op: pgrest.OpILike, Table: "deals", Alias: "d", Col: "d.title", Kind: crm.KindText, Pattern: pat}); err != nil {
+			return err
+		}
+		b.add(" OR d.contact_id IN (SELECT c.id FROM contacts c WHERE c.workspace_id = ? AND (1 = 0", workspaceID)
+		for _, col := range []string{"c.first_name", "c.last_name", "COALESCE(c.first_name, '') || ' ' || COALESCE(c.last_name, '')"} {
+			if err := s.restFilter(b, " OR ", RestFilter{Op: pgrest.OpILike, Table: "contacts", Alias: "c", Col: col, Kind: crm.KindText, Pattern: pat}); err != nil {
+				return err
+			}
+		}
+		b.add("))")
+	}
+	for _, id := range []struct{ kind, v string }{{"phone", f.Phone}, {"email", f.Email}} {
+		if id.v != "" {
+			b.add(" OR d.contact_id IN (SELECT ci.contact_id FROM contact_identifiers ci WHERE ci.workspace_id = ? AND ci.kind = ? AND ci.value = ?)",
+				workspaceID, id.kind, id.v)
+		}
+	}
+	b.add(")")
+	return nil
+}
+
+// likeEscaper makes a search text literal inside a LIKE pattern.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// restFilter renders one engine-specific filter leaf through the dialect.
+func (s *Store) restFilter(b *sqlb, join string, f RestFilter) error {
+	d, ok := s.d.(RestDialect)
+	if !ok {
+		return fmt.Errorf("the %s backend cannot filter the board", s.d.Name())
+	}
+	sqlText, args, err := d.RestFilter(f)
+	if err != nil {
+		return err
+	}
+	b.add(join+sqlText, args...)
+	return nil
+}
+
+// boardArgs binds a list of strings.
+func boardArgs(list []string) []any {
+	out := make([]any, len(list))
+	for i, v := range list {
+		out[i] = v
+	}
+	return out
+}

@@ -1,0 +1,47 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"github.com/connectgain/server/crm"
+	"github.com/connectgain/server/sqlstore"
+)
+
+var _ sqlstore.SchemaReader = Dialect{}
+
+// columnTypes is the declared type of each kind in the migrations: ids,
+// text, dates, timestamps, JSON and arrays are TEXT; integers, booleans
+// and money (units of 10^-4) are INTEGER.
+var columnTypes = [...]string{
+	crm.KindUUID: "text", crm.KindText: "text", crm.KindInt: "integer", crm.KindDecimal: "integer",
+	crm.KindBool: "integer", crm.KindDate: "text", crm.KindTime: "text", crm.KindJSON: "text", crm.KindTextArray: "text",
+}
+
+// ColumnType implements sqlstore.SchemaReader.
+func (Dialect) ColumnType(k crm.Kind) string { return columnTypes[k] }
+
+// TableColumns implements sqlstore.SchemaReader from PRAGMA table_info;
+// an INTEGER PRIMARY KEY (the rowid alias deals.rid) is left out.
+func (Dialect) TableColumns(ctx context.Context, db *sql.DB, table string) ([]sqlstore.DBColumn, error) {
+	rows, err := db.QueryContext(ctx, `SELECT name, type, "notnull", dflt_value IS NOT NULL, pk FROM pragma_table_info(?)`, table)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []sqlstore.DBColumn
+	for rows.Next() {
+		var c sqlstore.DBColumn
+		var pk int
+		if err := rows.Scan(&c.Name, &c.Type, &c.NotNull, &c.HasDefault, &pk); err != nil {
+			return nil, err
+		}
+		c.Type = strings.ToLower(c.Type)
+		if pk == 1 && c.Type == "integer" {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

@@ -56,10 +56,11 @@ func TranslateRegex(pat string, icase bool) (string, error) {
 }
 
 type reParser struct {
-	src   []rune
-	i     int
-	icase bool
-	out   strings.Builder
+	src     []rune
+	i       int
+	icase   bool
+	out     strings.Builder
+	negated []string // \D \S \W classes of the bracket being read
 }
 
 func (p *reParser) more() bool        { return p.i < len(p.src) }
@@ -142,7 +143,7 @@ func (p *reParser) piece() error {
 	if err != nil {
 		return err
 	}
-	if !p.more() || !strings.ContainsRune("*+?{", p.peek()) {
+	if !p.quantifierNext() {
 		return nil
 	}
 	if !quantifiable {
@@ -155,10 +156,22 @@ func (p *reParser) piece() error {
 		p.i++
 		p.out.WriteByte('?')
 	}
-	if p.more() && strings.ContainsRune("*+?{", p.peek()) {
+	if p.quantifierNext() {
 		return errQuantifier
 	}
 	return nil
+}
+
+// quantifierNext reports whether a quantifier follows: * + ? or a '{'
+// before a digit (any other '{' is a literal, as in PostgreSQL).
+func (p *reParser) quantifierNext() bool {
+	if !p.more() {
+		return false
+	}
+	if r := p.peek(); r == '{' {
+		return p.i+1 < len(p.src) && p.src[p.i+1] >= '0' && p.src[p.i+1] <= '9'
+	}
+	return strings.ContainsRune("*+?", p.peek())
 }
 
 func (p *reParser) quantifier() error {
@@ -223,7 +236,12 @@ func (p *reParser) atom() (quantifiable bool, err error) {
 		return false, nil
 	case '\\':
 		return p.escape()
-	case '*', '+', '?', '{':
+	case '{':
+		if p.more() && p.peek() >= '0' && p.peek() <= '9' {
+			return false, errQuantifier
+		}
+		p.literal(r)
+	case '*', '+', '?':
 		return false, errQuantifier
 	default:
 		p.literal(r)
@@ -317,10 +335,10 @@ func (p *reParser) charEscape(r rune) (rune, error) {
 		}
 		return c, nil
 	}
-	if r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) || r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsNumber(r)) {
+	if r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
 		return 0, errEscape
 	}
-	return r, nil
+	return r, nil // a backslash before punctuation or a non-ASCII letter: the character
 }
 
 var simpleEscapes = map[rune]rune{'a': 7, 'b': 8, 'B': '\\', 'e': 27, 'f': 12, 'n': 10, 'r': 13, 't': 9, 'v': 11}

@@ -81,6 +81,7 @@ func (p *reParser) bracket() error {
 	if neg {
 		p.i++
 	}
+	p.negated = nil
 	for first := true; ; first = false {
 		if !p.more() {
 			return RegexError("brackets [] not balanced", "")
@@ -93,12 +94,30 @@ func (p *reParser) bracket() error {
 			return err
 		}
 	}
-	p.out.WriteByte('[')
-	if neg {
-		p.out.WriteByte('^')
+	if neg && len(p.negated) > 0 {
+		return RegexError(`\D, \S and \W in a negated bracket expression are not supported`, "write the class as its positive form")
 	}
-	p.out.WriteString(items.String())
-	p.out.WriteByte(']')
+	// [a\W] is [a] or [^word]: Go cannot complement inside brackets.
+	if len(p.negated) > 0 {
+		p.out.WriteString("(?:")
+	}
+	if items.Len() > 0 || len(p.negated) == 0 {
+		p.out.WriteByte('[')
+		if neg {
+			p.out.WriteByte('^')
+		}
+		p.out.WriteString(items.String())
+		p.out.WriteByte(']')
+	}
+	for i, n := range p.negated {
+		if i > 0 || items.Len() > 0 {
+			p.out.WriteByte('|')
+		}
+		p.out.WriteString("[^" + n + "]")
+	}
+	if len(p.negated) > 0 {
+		p.out.WriteString(")")
+	}
 	return nil
 }
 
@@ -125,8 +144,9 @@ func (p *reParser) bracketItem(items *strings.Builder) error {
 	case p.has("[.") || p.has("[="):
 		return RegexError("collating elements and equivalence classes are not supported", "list the characters instead")
 	}
+	n := len(p.negated)
 	lo, class, err := p.bracketChar()
-	if err != nil || class != "" {
+	if err != nil || class != "" || len(p.negated) > n {
 		items.WriteString(class)
 		return err
 	}
@@ -160,7 +180,8 @@ func (p *reParser) bracketChar() (rune, string, error) {
 	case 'd', 's', 'w':
 		return 0, shorthand[e], nil
 	case 'D', 'S', 'W':
-		return 0, "", errEscape
+		p.negated = append(p.negated, shorthand[unicode.ToLower(e)])
+		return 0, "", nil
 	}
 	c, err := p.charEscape(e)
 	return c, "", err

@@ -30,7 +30,8 @@ func TestRegex(t *testing.T) {
 		{"ǅ", "ǆ", true, false}, {"ǆ", "ǅ", true, true}, {"é", "[[:upper:]]", true, true},
 		{"É", "[a-zé]", true, true}, {"x", "[^X]", true, false}, {"]", "[]a]", false, true},
 		{"é", `\u00e9`, false, true}, {"A", `\x41`, false, true}, {"-", "[a-]", false, true},
-		{"***", "***=***", false, true}, {"ab", "***:ab", false, true},
+		{"***", "***=***", false, true}, {"a{", "a{", false, true}, {"x{y}", "x{y}", false, true},
+		{"é", `[a\W]`, false, false}, {"-", `[a\W]`, false, true}, {"é", `\é`, false, true}, {"ab", "***:ab", false, true},
 	} {
 		re, err := CompileRegex(c.pat, c.icase)
 		if err != nil {
@@ -47,7 +48,7 @@ func TestRegex(t *testing.T) {
 // PostgreSQL refuses, and those Go cannot run as PostgreSQL does.
 func TestRegexRefused(t *testing.T) {
 	for _, pat := range []string{"(", "[", ")", "a{2,1}", `\1`, "(a)\\1", "(?=a)", "(?!a)", "(?<=a)b", "a**", "*a", "+", "?",
-		"a{", "a{1", "a{300}", `\`, "[z-a]", "[[:nope:]]", `\q`, "(?", `\m`, `\y`, "[[.a.]]", "[[=a=]]", "[[:<:]]a", "^*",
+		"a{1", "a{300}", `\`, "[z-a]", "[[:nope:]]", `\q`, "(?", `\m`, `\y`, "[[.a.]]", "[[=a=]]", "[[:<:]]a", "^*",
 		"(?x)a", "(x{255}){255}", string(make([]byte, MaxRegexLen+1))} {
 		_, err := CompileRegex(pat, false)
 		if err == nil {

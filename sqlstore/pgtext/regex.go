@@ -21,6 +21,9 @@ const (
 	// a program of this size takes about 250 KB once used, so the cache
 	// (regexCacheSize patterns) stays under about 25 MB.
 	maxRegexInsts = 5000
+	// maxRegexCost bounds one compiled pattern's estimated size in bytes
+	// (a pattern of 40 \w classes, or \w{255}, fits).
+	maxRegexCost = 1 << 20
 	// maxRepeat is PostgreSQL's largest repetition count (RE_DUP_MAX).
 	maxRepeat = 255
 )
@@ -401,17 +404,38 @@ func quoteRune(r rune) string {
 	return fmt.Sprintf(`\x{%X}`, r)
 }
 
-// Compile checks a pattern's size once translated and compiles it.
-func compile(goPat string) (*regexp.Regexp, error) {
+// compile checks the size of a translated pattern and compiles it. The
+// size is estimated from the program: its instructions and the distinct
+// character-class tables they hold (\w alone is about 1,400 code-point
+// bounds); a compiled Regexp takes about four times its tables.
+func compile(goPat string) (*regexp.Regexp, int, error) {
 	re, err := syntax.Parse(goPat, syntax.Perl)
+	cost := 0
 	if err == nil {
 		var prog *syntax.Prog
-		if prog, err = syntax.Compile(re.Simplify()); err == nil && len(prog.Inst) > maxRegexInsts {
-			err = fmt.Errorf("too large")
+		if prog, err = syntax.Compile(re.Simplify()); err == nil {
+			cost = progCost(prog)
+			if len(prog.Inst) > maxRegexInsts || cost > maxRegexCost {
+				err = fmt.Errorf("too large")
+			}
 		}
 	}
 	if err != nil {
-		return nil, RegexError("regular expression is too complex", "use smaller repetition counts or a shorter pattern")
+		return nil, 0, RegexError("regular expression is too complex", "use fewer character classes, smaller repetition counts or a shorter pattern")
 	}
-	return regexp.Compile(goPat)
+	r, err := regexp.Compile(goPat)
+	return r, cost, err
+}
+
+// progCost estimates the bytes a compiled program takes.
+func progCost(prog *syntax.Prog) int {
+	seen := map[*rune]bool{}
+	runes := 0
+	for _, in := range prog.Inst {
+		if len(in.Rune) > 0 && !seen[&in.Rune[0]] {
+			seen[&in.Rune[0]] = true
+			runes += len(in.Rune)
+		}
+	}
+	return len(prog.Inst)*40 + runes*16
 }

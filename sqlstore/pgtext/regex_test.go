@@ -82,8 +82,9 @@ func itoa(i int) string {
 }
 
 // TestRegexCacheMemory compiles and uses 300 distinct patterns just
-// under the size limit: the cache keeps 100 of them, in about 20 MB
-// (unbounded, 20 large patterns took 141 MB).
+// under the size limits: the cache keeps what fits its budget, in under
+// 40 MB (unbounded, 20 large patterns took 141 MB, and 100 patterns of
+// 480 \w nearly 1 GB).
 func TestRegexCacheMemory(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
@@ -91,6 +92,9 @@ func TestRegexCacheMemory(t *testing.T) {
 	text := strings.Repeat("abcdefghij ", 500)
 	for i := range 300 {
 		pat := fmt.Sprintf(`(abcdefghij|klmnopqrst|uvwxyzabcd){%d}(bcdefghijk|lmnopqrstu){80}q%d`, 50+i%40, i)
+		if i%2 == 1 {
+			pat = strings.Repeat(`\w[[:punct:]]`, 19) + fmt.Sprint(i) // large class tables
+		}
 		re, err := CompileRegex(pat, i%2 == 0)
 		if err != nil {
 			t.Fatalf("%s: %v", pat, err)
@@ -104,5 +108,8 @@ func TestRegexCacheMemory(t *testing.T) {
 	}
 	if _, err := CompileRegex(`(abcdefghij|klmnopqrst|uvwxyzabcd){255}`, false); err == nil {
 		t.Error("a pattern past maxRegexInsts was accepted")
+	}
+	if _, err := CompileRegex(strings.Repeat(`\w`, 60), false); err == nil {
+		t.Error("a pattern past maxRegexCost was accepted")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"regexp/syntax"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -64,6 +65,7 @@ type reParser struct {
 	icase   bool
 	out     strings.Builder
 	negated []string // \D \S \W classes of the bracket being read
+	groups  int      // capturing groups opened so far
 }
 
 func (p *reParser) more() bool        { return p.i < len(p.src) }
@@ -253,15 +255,20 @@ func (p *reParser) atom() (quantifiable bool, err error) {
 }
 
 func (p *reParser) group() error {
+	capturing := true
 	if p.more() && p.peek() == '?' {
 		switch {
 		case p.has("?:"):
 			p.i += 2
+			capturing = false
 		case p.has("?=") || p.has("?!") || p.has("?<=") || p.has("?<!"):
 			return RegexError("lookahead and lookbehind constraints are not supported", "match without them, or combine two filters with and=(...)")
 		default:
 			return errQuantifier
 		}
+	}
+	if capturing {
+		p.groups++
 	}
 	p.out.WriteString("(?:")
 	if err := p.alt(); err != nil {
@@ -300,7 +307,7 @@ func (p *reParser) escape() (bool, error) {
 	case 'm', 'M', 'y', 'Y':
 		return false, RegexError(fmt.Sprintf(`the word-boundary constraint \%c is not supported`, r), `match the surrounding characters instead, e.g. (^|\W)word`)
 	}
-	if r >= '1' && r <= '9' {
+	if r >= '1' && r <= '9' && p.backref() {
 		return false, RegexError("back references are not supported", "repeat the group's pattern instead")
 	}
 	c, err := p.charEscape(r)
@@ -309,6 +316,18 @@ func (p *reParser) escape() (bool, error) {
 	}
 	p.literal(c)
 	return true, nil
+}
+
+// backref reports whether the digits from p.i-1 (after a backslash) are
+// a back reference as PostgreSQL reads them: one digit, or a number no
+// larger than the groups opened so far. Otherwise they are octal.
+func (p *reParser) backref() bool {
+	j := p.i
+	for j < len(p.src) && p.src[j] >= '0' && p.src[j] <= '9' {
+		j++
+	}
+	n, _ := strconv.Atoi(string(p.src[p.i-1 : j]))
+	return j == p.i || n <= p.groups
 }
 
 // charEscape reads a character-entry escape whose letter r was read.
@@ -330,9 +349,13 @@ func (p *reParser) charEscape(r rune) (rune, error) {
 		return p.hex(8, 8)
 	case 'x':
 		return p.hex(1, 8)
-	case '0':
-		c := rune(0)
+	case '0', '1', '2', '3', '4', '5', '6', '7':
+		// Up to three octal digits, no more than 0377.
+		c := r - '0'
 		for k := 0; k < 2 && p.more() && p.peek() >= '0' && p.peek() <= '7'; k++ {
+			if c*8+p.peek()-'0' > 0xFF {
+				break
+			}
 			c = c*8 + p.peek() - '0'
 			p.i++
 		}

@@ -113,6 +113,9 @@ func (p *reParser) bracketItem(items *strings.Builder) error {
 	n := len(p.negated)
 	lo, class, err := p.bracketChar()
 	if err != nil || class != "" || len(p.negated) > n {
+		if err == nil && p.i+1 < len(p.src) && p.peek() == '-' && p.src[p.i+1] != ']' {
+			return RegexError("invalid character range", "a class cannot start a range")
+		}
 		items.WriteString(class)
 		return err
 	}
@@ -148,6 +151,10 @@ func (p *reParser) bracketChar() (rune, string, error) {
 	case 'D', 'S', 'W':
 		p.negated = append(p.negated, shorthand[unicode.ToLower(e)])
 		return 0, "", nil
+	case '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		if p.backref() {
+			return 0, "", errEscape // no back references in brackets
+		}
 	}
 	c, err := p.charEscape(e)
 	return c, "", err

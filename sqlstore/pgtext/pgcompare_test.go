@@ -1,8 +1,10 @@
 package pgtext
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"math/rand"
 	"os"
@@ -201,6 +203,82 @@ func TestRegexMatchesPostgreSQL(t *testing.T) {
 		}
 		if got.String() != want {
 			t.Errorf("%q: ~ and ~* on %q: %s, PostgreSQL %s", pat, subjects, got.String(), want)
+		}
+	}
+}
+
+// TestLikeMatchesPostgreSQL compares LIKE and ILIKE for 1,000 random
+// patterns on ten subjects.
+func TestLikeMatchesPostgreSQL(t *testing.T) {
+	db := pgDB(t)
+	r := rand.New(rand.NewSource(4))
+	atoms := []string{"a", "A", "é", "É", "ß", "ẞ", "İ", "i", "ı", "I", "%", "_", `\%`, `\_`, `\\`, "x", "Σ", "ς", "ǅ"}
+	subjects := []string{"a", "A", "aé", "AÉ", "ßİ", "SSi", "x%_", `\`, "", "iIıİ", "σΣς", "ǆǅǄ"}
+	for range 1000 {
+		var b strings.Builder
+		for range 1 + r.Intn(5) {
+			b.WriteString(atoms[r.Intn(len(atoms))])
+		}
+		pat := b.String()
+		var want string
+		if err := db.QueryRowContext(context.Background(), `SELECT string_agg((s LIKE $1)::int::text || (s ILIKE $1)::int::text, '' ORDER BY i)
+			FROM unnest($2::text[]) WITH ORDINALITY AS x(s, i)`, pat, subjects).Scan(&want); err != nil {
+			t.Fatalf("%q: %v", pat, err)
+		}
+		var got strings.Builder
+		for _, s := range subjects {
+			got.WriteString(map[bool]string{true: "1", false: "0"}[Like(s, pat)] + map[bool]string{true: "1", false: "0"}[ILike(s, pat)])
+		}
+		if got.String() != want {
+			t.Errorf("%q: LIKE and ILIKE on %q: %s, PostgreSQL %s", pat, subjects, got.String(), want)
+		}
+	}
+}
+
+func randomJSON(r *rand.Rand, depth int) string {
+	switch x := r.Intn(10); {
+	case depth < 3 && x < 2:
+		n := r.Intn(4)
+		parts := make([]string, n)
+		for i := range parts {
+			parts[i] = randomJSON(r, depth+1)
+		}
+		return "[" + strings.Join(parts, ",") + "]"
+	case depth < 3 && x < 4:
+		keys := []string{"a", "b", "aa", "B", "é", "k1", "", "long key"}
+		n := r.Intn(4)
+		parts := make([]string, n)
+		for i := range parts {
+			parts[i] = `"` + keys[r.Intn(len(keys))] + `":` + randomJSON(r, depth+1)
+		}
+		return "{" + strings.Join(parts, ",") + "}"
+	}
+	scalars := []string{"0", "-0", "1", "1.50", "1e2", "-3.25E-2", "12345678901234567890", "0.000", "true", "false", "null",
+		`"a"`, `"A"`, `""`, `"é"`, `"\u0001"`, `"<&>"`, `"a\"b"`, `"\u2028"`, `"ß"`, "1E+3", "100"}
+	return scalars[r.Intn(len(scalars))]
+}
+
+// TestJSONMatchesPostgreSQL compares jsonb's printing (compacted) and
+// ->> on 1,000 random documents.
+func TestJSONMatchesPostgreSQL(t *testing.T) {
+	db := pgDB(t)
+	r := rand.New(rand.NewSource(5))
+	for range 1000 {
+		doc := randomJSON(r, 0)
+		var pgText string
+		var pgArrow sql.NullString
+		if err := db.QueryRowContext(context.Background(), `SELECT $1::jsonb::text, (jsonb_build_array($1::jsonb))->>0`, doc).Scan(&pgText, &pgArrow); err != nil {
+			t.Fatalf("%s: %v", doc, err)
+		}
+		got, err := CanonicalJSON([]byte(doc))
+		var want bytes.Buffer
+		json.Compact(&want, []byte(pgText)) // keeps PostgreSQL's key order and numbers
+		if err != nil || got != want.String() {
+			t.Errorf("%s: %s, PostgreSQL %s", doc, got, pgText)
+		}
+		text, ok, err := JSONText([]byte(doc))
+		if err != nil || ok != pgArrow.Valid || text != pgArrow.String {
+			t.Errorf("->> of %s: %q %v, PostgreSQL %q %v", doc, text, ok, pgArrow.String, pgArrow.Valid)
 		}
 	}
 }

@@ -36,3 +36,9 @@ func TestLike(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkILike(b *testing.B) {
+	for range b.N {
+		ILike("Shopify Order #68297797 for İstanbul", "%order 6829%")
+	}
+}

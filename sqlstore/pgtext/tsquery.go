@@ -3,6 +3,7 @@ package pgtext
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/connectgain/server/crm"
 )
@@ -25,6 +26,25 @@ type tsNode struct {
 // phraseto_tsquery and wfts websearch_to_tsquery. A to_tsquery syntax
 // error is 42601.
 func ParseTSQuery(op, cfg, q string) (*TSQuery, error) {
+	if c := lastQuery.Load(); c != nil && c.op == op && c.cfg == cfg && c.q == q {
+		return c.parsed, nil // SQLite asks once a row
+	}
+	parsed, err := parseTSQuery(op, cfg, q)
+	if err == nil {
+		lastQuery.Store(&cachedQuery{op: op, cfg: cfg, q: q, parsed: parsed})
+	}
+	return parsed, err
+}
+
+// lastQuery is the query parsed last (a TSQuery is never modified).
+var lastQuery atomic.Pointer[cachedQuery]
+
+type cachedQuery struct {
+	op, cfg, q string
+	parsed     *TSQuery
+}
+
+func parseTSQuery(op, cfg, q string) (*TSQuery, error) {
 	var n *tsNode
 	switch op {
 	case "plfts":

@@ -100,8 +100,9 @@ type diffPair struct {
 // PostgreSQL the test skips, or fails with CI=true.
 func startDiffPair(t testing.TB, seed []diffSeed) *diffPair {
 	t.Helper()
+	pgStore := storetest.MustOpenPostgres(t) // first: without it the test skips (fails with CI=true) at once
 	lite := MustStartRestEnv(t, storetest.MustOpenSQLite(t))
-	pg := MustStartRestEnv(t, storetest.MustOpenPostgres(t))
+	pg := MustStartRestEnv(t, pgStore)
 	p := &diffPair{lite: lite, pg: pg}
 	for i, e := range []*restEnv{lite, pg} {
 		for _, s := range seed {

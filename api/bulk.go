@@ -88,6 +88,7 @@ func appendBulkResponse(b []byte, dryRun bool, out *sqlstore.BulkOutcome) []byte
 			b = strconv.AppendBool(b, r.IsNewContact != nil && *r.IsNewContact)
 			b = append(b, `,"matched_by":`...)
 			b = crm.AppendJSONString(b, string(r.MatchedBy))
+			b = appendContactChanges(b, r)
 		}
 		if r.Reason != "" {
 			b = append(b, `,"reason":`...)
@@ -104,6 +105,27 @@ func appendBulkResponse(b []byte, dryRun bool, out *sqlstore.BulkOutcome) []byte
 		b = append(b, '}')
 	}
 	return append(b, "]}"...)
+}
+
+// appendContactChanges writes contact_updated and contact_conflicts, when
+// the item added to its contact or named another contact's identifier.
+func appendContactChanges(b []byte, r *sqlstore.BulkResult) []byte {
+	if len(r.ContactUpdated) > 0 {
+		b = append(b, `,"contact_updated":[`...)
+		for i, f := range r.ContactUpdated {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = crm.AppendJSONString(b, f)
+		}
+		b = append(b, ']')
+	}
+	if len(r.ContactConflicts) > 0 {
+		c, _ := json.Marshal(r.ContactConflicts)
+		b = append(b, `,"contact_conflicts":`...)
+		b = append(b, c...)
+	}
+	return b
 }
 
 func appendNullable(b []byte, s *string) []byte {

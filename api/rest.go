@@ -18,51 +18,6 @@ import (
 	"github.com/connectgain/server/sqlstore"
 )
 
-// RestPrefix is where the PostgREST-compatible proxy lives on the hosted
-// system; SupabaseRestPrefix is where Supabase serves PostgREST, which
-// createClient(url, key) of supabase-js calls. Both serve the same API.
-const (
-	RestPrefix         = "/functions/v1/rest-api-proxy"
-	SupabaseRestPrefix = "/rest/v1"
-)
-
-// RestPrefixes lists the paths the REST API is served under.
-var RestPrefixes = []string{RestPrefix, SupabaseRestPrefix}
-
-// restBase is the prefix the request came in under.
-func restBase(r *http.Request) string {
-	if r.URL.Path == SupabaseRestPrefix || strings.HasPrefix(r.URL.Path, SupabaseRestPrefix+"/") {
-		return SupabaseRestPrefix
-	}
-	return RestPrefix
-}
-
-// servedSchema is the one schema the REST API exposes, as PostgREST with
-// db-schemas = public (what supabase-js names in its profile headers).
-const servedSchema = "public"
-
-// checkProfile reads the schema a request names, as PostgREST does:
-// Accept-Profile on GET and HEAD, Content-Profile on writes. Another
-// schema than public is 406 PGRST106; a profile that was sent is echoed
-// as Content-Profile.
-func checkProfile(w http.ResponseWriter, r *http.Request) error {
-	h := "Accept-Profile"
-	switch r.Method {
-	case http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete:
-		h = "Content-Profile"
-	}
-	vals, ok := r.Header[h]
-	if !ok {
-		return nil
-	}
-	if p := strings.TrimSpace(vals[0]); p != servedSchema {
-		return &crm.Error{Code: crm.PGRSTSchema, Message: "Invalid schema: " + p,
-			Hint: "Only the following schemas are exposed: " + servedSchema}
-	}
-	w.Header().Set("Content-Profile", servedSchema)
-	return nil
-}
-
 // Media types the proxy serves.
 const (
 	mimeJSON     = "application/json"
@@ -109,16 +64,6 @@ func (s *Server) restTable(w http.ResponseWriter, r *http.Request) error {
 		return s.restRead(w, r, req, media, stripNulls)
 	}
 	return s.restWrite(w, r, req, media, stripNulls)
-}
-
-// bulkRPC is POST {prefix}/rpc/create_deals_bulk, what
-// supabase.rpc("create_deals_bulk", body) sends: the bulk endpoint, after
-// the profile check every REST request gets.
-func (s *Server) bulkRPC(w http.ResponseWriter, r *http.Request) error {
-	if err := checkProfile(w, r); err != nil {
-		return err
-	}
-	return s.createDealsBulk(w, r)
 }
 
 // restRead serves GET and HEAD: Range and limit/offset intersected, the

@@ -276,6 +276,10 @@ var guideSteps = []guideStep{
 		if b.Results[0].IsNewContact || b.Results[0].MatchedBy != "phone" {
 			t.Errorf("want the existing contact matched by phone: %s", r.body)
 		}
+		// Contacts do not split: her email and last name join the contact.
+		if !strings.Contains(string(r.body), `"matched_by":"phone","contact_updated":["emails","last_name"]`) {
+			t.Errorf("want Sara's email and last name added to her contact: %s", r.body)
+		}
 	}},
 	{`"Order 1002"`, func(t *testing.T, g *guideRun, r curlResult) {
 		b := mustBulk(t, r, 200)
@@ -329,8 +333,10 @@ var guideSteps = []guideStep{
 	}},
 	{`first_name=ilike.*sara*`, func(t *testing.T, g *guideRun, r curlResult) {
 		rows := mustRows(t, r, 200)
-		if len(rows) == 0 {
-			t.Fatalf("want the contacts named Sara: %s", r.body)
+		// One Sara: found by phone, she gained the email, which then
+		// linked Order 1002 to her instead of making a second Sara.
+		if len(rows) != 1 || !strings.Contains(string(r.body), `"phones":["+201020000000"],"emails":["sara@example.com"]`) || rows[0]["last_name"] != "Ahmed" {
+			t.Fatalf("want the one contact named Sara, with her phone, email and last name: %s", r.body)
 		}
 		for _, row := range rows {
 			if row["first_name"] != "Sara" {

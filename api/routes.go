@@ -81,8 +81,10 @@ func (s *Server) routes() {
 		s.handle(p, s.restRoot)
 		s.handle("GET "+p+"/openapi.json", s.requireKey(s.openAPI))
 		s.handle(p+"/{table}", s.requireKey(s.restTable))
-		s.handle("POST "+p+"/rpc/"+bulkRPC, s.requireKey(s.bulkRPC))
+		s.handle("POST "+p+"/rpc/"+bulkRPC, s.requireKey(s.rpcBulk))
 		s.handle("OPTIONS "+p+"/rpc/"+bulkRPC, s.preflight)
+		s.handle(p+"/rpc/"+bulkRPC, methodNotAllowed("POST, OPTIONS"))
+		s.handle(p+"/rpc/{fn}", s.noFunction)
 		s.handle(p+"/", s.restNotFound)
 	}
 	s.handle("GET /healthz", s.healthz)

@@ -244,3 +244,44 @@ func TestPlainJSONStringAgreesWithUnmarshal(t *testing.T) {
 		}
 	}
 }
+
+func TestEnrich(t *testing.T) {
+	contacts := DefaultSchema.MustTable("contacts")
+	l := fakeLookup{phones: map[string]string{"+201017177777": "c1"}, emails: map[string]string{"other@example.com": "c2"}}
+	contact := func(emails ...string) *Record {
+		r := contacts.NewRecord()
+		r.Set("id", "c1")
+		r.Set("phones", []string{"+201017177777"})
+		r.Set("emails", append([]string{}, emails...))
+		r.Set("first_name", "Sara")
+		r.Set("last_name", nil)
+		return r
+	}
+	name := func(s string) *string { return &s }
+	tests := []struct {
+		name      string
+		in        DealInput
+		by        MatchedBy
+		added     string
+		conflicts int
+		emails    string
+	}{
+		{"email and last name added", DealInput{ContactPhone: "+201017177777", ContactEmail: "sara@example.com", FirstName: name("Sarah"), LastName: name("Ahmed")},
+			MatchedByPhone, "[emails last_name]", 0, "[sara@example.com]"},
+		{"another contact's email is not moved", DealInput{ContactPhone: "+201017177777", ContactEmail: "other@example.com"}, MatchedByPhone, "[]", 1, "[]"},
+		{"found by email: the phone is added", DealInput{ContactPhone: "+201099999999", ContactEmail: "sara@example.com"}, MatchedByEmail, "[phones]", 0, "[sara@example.com]"},
+		{"found by id: nothing changes", DealInput{ContactID: "c1", ContactEmail: "sara@example.com"}, MatchedByID, "[]", 0, "[]"},
+		{"blank names are not names", DealInput{ContactPhone: "+201017177777", LastName: name(" ")}, MatchedByPhone, "[]", 0, "[]"},
+	}
+	for _, tt := range tests {
+		c := contact()
+		if tt.by == MatchedByEmail {
+			c = contact(tt.in.ContactEmail)
+		}
+		added, conflicts := Enrich(&tt.in, tt.by, c, l)
+		emails, _ := c.Get("emails")
+		if fmt.Sprint(added) != tt.added || len(conflicts) != tt.conflicts || fmt.Sprint(emails) != tt.emails || c.Str("first_name") != "Sara" {
+			t.Errorf("%s: added %v, conflicts %v, emails %v, first_name %q", tt.name, added, conflicts, emails, c.Str("first_name"))
+		}
+	}
+}

@@ -1,5 +1,7 @@
 package crm
 
+import "strings"
+
 // MatchedBy says how a bulk item's contact was found.
 type MatchedBy string
 
@@ -62,3 +64,56 @@ func Link(in *DealInput, l ContactLookup) (string, MatchedBy, *Error) {
 // currency, pipeline and stage from the item, the request's defaults
 // (env.Defaults) and the workspace's.
 func (in *DealInput) Prepare(env *WriteEnv) *Error { return in.Deal.T.PrepareInsert(env, in.Deal) }
+
+// IdentifierConflict is a phone or email a bulk item names that another
+// contact already has: it is not moved to the item's contact.
+type IdentifierConflict struct {
+	Field     string `json:"field"` // phones or emails
+	Value     string `json:"value"`
+	ContactID string `json:"contact_id"` // the contact that has it
+}
+
+// Enrich completes the contact an item was linked to by phone or email
+// (contact holds its current phones, emails, first_name and last_name)
+// with what the item names and the contact lacks: the item's email for a
+// contact found by phone, its phone for one found by email, and first
+// and last names the contact has not got. It returns the columns it
+// changed, in table order. An identifier another contact has (by the
+// lookup) is not added: it is returned as a conflict.
+func Enrich(in *DealInput, by MatchedBy, contact *Record, l ContactLookup) ([]string, []IdentifierConflict) {
+	if by != MatchedByPhone && by != MatchedByEmail {
+		return nil, nil
+	}
+	id := contact.Str("id")
+	var added []string
+	var conflicts []IdentifierConflict
+	addIdent := func(col, v string, owner func(string) (string, bool)) {
+		if v == "" {
+			return
+		}
+		cur, _ := contact.Get(col)
+		list, _ := cur.([]string)
+		if contains(list, v) {
+			return
+		}
+		if other, ok := owner(v); ok && other != id {
+			conflicts = append(conflicts, IdentifierConflict{Field: col, Value: v, ContactID: other})
+			return
+		}
+		contact.Set(col, append(append([]string{}, list...), v))
+		added = append(added, col)
+	}
+	addIdent("phones", in.ContactPhone, l.ContactByPhone)
+	addIdent("emails", in.ContactEmail, l.ContactByEmail)
+	for _, f := range []struct {
+		col string
+		v   *string
+	}{{"first_name", in.FirstName}, {"last_name", in.LastName}} {
+		if f.v == nil || strings.TrimSpace(*f.v) == "" || strings.TrimSpace(contact.Str(f.col)) != "" {
+			continue
+		}
+		contact.Set(f.col, *f.v)
+		added = append(added, f.col)
+	}
+	return added, conflicts
+}

@@ -237,15 +237,6 @@ func (r *Record) Str(name string) string {
 	return s
 }
 
-// OptStr returns the named column's value as a *string: nil when unset
-// or NULL.
-func (r *Record) OptStr(name string) *string {
-	if s, ok := r.Vals[r.pos(name)].(string); ok {
-		return &s
-	}
-	return nil
-}
-
 // IsSet reports whether the named column is set.
 func (r *Record) IsSet(name string) bool { return r.Has[r.pos(name)] }
 

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
-	"strings"
 	"sync"
 
 	"github.com/connectgain/server/crm"
@@ -30,7 +29,13 @@ type BulkResult struct {
 	MatchedBy    crm.MatchedBy `json:"matched_by,omitempty"`
 	Reason       string        `json:"reason,omitempty"`
 	Deal         *Row          `json:"deal,omitempty"`
-	Error        *crm.Error    `json:"-"`
+	// ContactUpdated lists the columns the item added to the contact it
+	// was linked to by phone or email (phones, emails, first_name,
+	// last_name); ContactConflicts the phones and emails it names that
+	// another contact has, which are not moved.
+	ContactUpdated   []string                 `json:"contact_updated,omitempty"`
+	ContactConflicts []crm.IdentifierConflict `json:"contact_conflicts,omitempty"`
+	Error            *crm.Error               `json:"-"`
 }
 
 // BulkSummary counts the results.
@@ -40,6 +45,8 @@ type BulkSummary struct {
 	Skipped         int `json:"skipped"`
 	Failed          int `json:"failed"`
 	ContactsCreated int `json:"contacts_created"`
+	// ContactsUpdated counts the stored contacts items added to.
+	ContactsUpdated int `json:"contacts_updated,omitempty"`
 	RolledBack      int `json:"rolled_back,omitempty"`
 }
 
@@ -54,23 +61,6 @@ type BulkOutcome struct {
 
 // lookupChunk bounds IN lists so any dialect's parameter limit is safe.
 const lookupChunk = 500
-
-// contactIndex is the crm.ContactLookup of one bulk request.
-type contactIndex struct {
-	ids    map[string]bool
-	phones map[string]string
-	emails map[string]string
-}
-
-func (c *contactIndex) ContactExists(id string) bool { return c.ids[id] }
-func (c *contactIndex) ContactByPhone(p string) (string, bool) {
-	id, ok := c.phones[p]
-	return id, ok
-}
-func (c *contactIndex) ContactByEmail(e string) (string, bool) {
-	id, ok := c.emails[e]
-	return id, ok
-}
 
 type pairKey struct{ contact, title string }
 
@@ -195,10 +185,11 @@ func (s *Store) bulkInTx(ctx context.Context, tx *sql.Tx, env *crm.WriteEnv, req
 	if err := s.checkCompanies(ctx, tx, wsID, inputs, ok, fail); err != nil {
 		return err
 	}
-	contactOf, matched, created, err := s.linkContacts(env, inputs, ok, idx, fail)
+	lk, err := s.linkContacts(ctx, tx, env, inputs, ok, idx, fail)
 	if err != nil {
 		return err
 	}
+	contactOf, matched, created := lk.contactOf, lk.matched, lk.created
 
 	// skip_if_exists: the same title and contact, stored or earlier in
 	// this request.
@@ -221,7 +212,8 @@ func (s *Store) bulkInTx(ctx context.Context, tx *sql.Tx, env *crm.WriteEnv, req
 		rec := inputs[i].Deal
 		cid := contactOf[i]
 		isNew := newContacts[cid] && !usedContacts[cid]
-		r := BulkResult{Index: i, ContactID: strPtr(cid), MatchedBy: matched[i], IsNewContact: &isNew}
+		r := BulkResult{Index: i, ContactID: strPtr(cid), MatchedBy: matched[i], IsNewContact: &isNew,
+			ContactUpdated: lk.added[i], ContactConflicts: lk.conflicts[i]}
 		key := pairKey{cid, rec.Str("title")}
 		if d, dup := existing[key]; dup && req.SkipIfExists {
 			r.Status, r.Reason, r.DealID, r.Deal = StatusSkipped, "exists", strPtr(d.Str("id")), rowOf(d)
@@ -239,10 +231,14 @@ func (s *Store) bulkInTx(ctx context.Context, tx *sql.Tx, env *crm.WriteEnv, req
 		r.Status, r.DealID, r.Deal = StatusCreated, strPtr(rec.Str("id")), rowOf(rec)
 		out.Results[i] = r
 	}
-	if !summarize(out, req.Atomic, len(inputs), len(created)) || (len(deals) == 0 && len(created) == 0) {
+	out.Summary.ContactsUpdated = len(lk.updated)
+	if !summarize(out, req.Atomic, len(inputs), len(created)) || (len(deals) == 0 && len(created) == 0 && len(lk.updated) == 0) {
 		return nil
 	}
 	if err := s.writeRecords(ctx, tx, env, created); err != nil {
+		return err
+	}
+	if err := s.writeContactUpdates(ctx, tx, env, lk); err != nil {
 		return err
 	}
 	if err := s.writeRecords(ctx, tx, env, deals); err != nil {
@@ -297,75 +293,8 @@ func summarize(out *BulkOutcome, atomic bool, total, contactsCreated int) bool {
 			sum.RolledBack++
 		}
 	}
-	sum.Created, sum.Skipped, sum.ContactsCreated = 0, 0, 0
+	sum.Created, sum.Skipped, sum.ContactsCreated, sum.ContactsUpdated = 0, 0, 0, 0
 	return false
-}
-
-// linkContacts links every item in input order; contacts created for
-// earlier items are visible to later ones. It returns each item's contact
-// and how it was found, and the contacts to create (prepared records).
-func (s *Store) linkContacts(env *crm.WriteEnv, inputs []crm.DealInput, ok []bool, idx *contactIndex,
-	fail func(int, *crm.Error)) ([]string, []crm.MatchedBy, []*crm.Record, error) {
-	contacts := s.schema.MustTable("contacts")
-	contactOf := make([]string, len(inputs))
-	matched := make([]crm.MatchedBy, len(inputs))
-	var created []*crm.Record
-	for i := range inputs {
-		if !ok[i] {
-			continue
-		}
-		in := &inputs[i]
-		id, by, e := crm.Link(in, idx)
-		if e != nil {
-			fail(i, e)
-			continue
-		}
-		if by == crm.MatchedByCreated {
-			c, err := newContactRecord(env, contacts, in)
-			if err != nil {
-				return nil, nil, nil, err
-			}
-			id = c.Str("id")
-			created = append(created, c)
-			idx.ids[id] = true
-			if in.ContactPhone != "" {
-				idx.phones[in.ContactPhone] = id
-			}
-			if in.ContactEmail != "" {
-				idx.emails[in.ContactEmail] = id
-			}
-		}
-		contactOf[i], matched[i] = id, by
-	}
-	return contactOf, matched, created, nil
-}
-
-// newContactRecord is the contact a bulk item creates, prepared as every
-// contact insert is.
-func newContactRecord(env *crm.WriteEnv, t *crm.Table, in *crm.DealInput) (*crm.Record, error) {
-	c := t.NewRecord()
-	c.Set("id", newID())
-	list := func(v string) []string {
-		if v == "" {
-			return []string{}
-		}
-		return []string{v}
-	}
-	c.Set("phones", list(in.ContactPhone))
-	c.Set("emails", list(in.ContactEmail))
-	if in.FirstName != nil {
-		c.Set("first_name", *in.FirstName)
-	}
-	if in.LastName != nil {
-		c.Set("last_name", *in.LastName)
-	}
-	if src, set := in.Deal.Get("source"); set {
-		c.Set("source", src)
-	}
-	if e := t.PrepareInsert(env, c); e != nil {
-		return nil, e
-	}
-	return c, nil
 }
 
 func strPtr(s string) *string {
@@ -373,78 +302,6 @@ func strPtr(s string) *string {
 		return nil
 	}
 	return &s
-}
-
-// prefetchContacts loads, in a few IN (or ArrayLookup) queries, every contact the items name
-// by id, phone or email.
-func (s *Store) prefetchContacts(ctx context.Context, tx *sql.Tx, wsID string, inputs []crm.DealInput, ok []bool) (*contactIndex, error) {
-	idx := &contactIndex{ids: map[string]bool{}, phones: map[string]string{}, emails: map[string]string{}}
-	var ids, phones, emails []string
-	seen := map[string]bool{}
-	for i := range inputs {
-		if !ok[i] {
-			continue
-		}
-		in := &inputs[i]
-		add := func(list *[]string, v, kind string) {
-			if v != "" && !seen[kind+v] {
-				seen[kind+v] = true
-				*list = append(*list, v)
-			}
-		}
-		add(&ids, in.ContactID, "i")
-		add(&phones, in.ContactPhone, "p")
-		add(&emails, in.ContactEmail, "e")
-	}
-	for _, chunk := range s.lookupChunks(ids) {
-		cond, in := s.inCond("id", crm.KindUUID, chunk)
-		rows, err := s.query(ctx, tx, `SELECT id FROM contacts WHERE workspace_id = ? AND `+cond, append([]any{wsID}, in...)...)
-		if err != nil {
-			return nil, fmt.Errorf("look up contact ids: %w", err)
-		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			idx.ids[id] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	for _, kv := range []struct {
-		kind string
-		vals []string
-		dst  map[string]string
-	}{{crm.IdentPhone, phones, idx.phones}, {crm.IdentEmail, emails, idx.emails}} {
-		for _, chunk := range s.lookupChunks(kv.vals) {
-			cond, in := s.inCond("value", crm.KindText, chunk)
-			rows, err := s.query(ctx, tx, `SELECT value, contact_id FROM contact_identifiers WHERE workspace_id = ? AND kind = ? AND `+cond, append([]any{wsID, kv.kind}, in...)...)
-			if err != nil {
-				return nil, fmt.Errorf("look up contact %ss: %w", kv.kind, err)
-			}
-			for rows.Next() {
-				var v, id string
-				if err := rows.Scan(&v, &id); err != nil {
-					rows.Close()
-					return nil, err
-				}
-				// Several contacts may share a phone (see the schema): the
-				// oldest wins, and v7 ids sort by creation time.
-				if cur, ok := kv.dst[v]; !ok || id < cur {
-					kv.dst[v] = id
-				}
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return idx, nil
 }
 
 // checkCompanies fails items whose company_id is not a company of the
@@ -534,61 +391,6 @@ func (s *Store) existingDeals(ctx context.Context, tx *sql.Tx, wsID string, inpu
 	}
 	return found, nil
 }
-
-// RowInserter is an optional Dialect capability: write many rows of one
-// table in a single round trip (PostgreSQL: one INSERT ... SELECT FROM
-// unnest of one array per column). Values are already passed through Bind.
-// Without it, insertRows sends multi-row VALUES statements.
-type RowInserter interface {
-	InsertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, kinds []crm.Kind, rows [][]any) error
-}
-
-// insertRows writes rows (each already bound) to table.
-func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, kinds []crm.Kind, rows [][]any) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	if ri, ok := s.d.(RowInserter); ok {
-		return s.d.Error(ri.InsertRows(ctx, tx, table, cols, kinds, rows))
-	}
-	per := min(insertChunk, s.d.MaxParams()/len(cols))
-	head := `INSERT INTO ` + table + ` (` + strings.Join(cols, ", ") + `) VALUES `
-	// Full chunks share one prepared statement: parsing an 8,000-parameter
-	// INSERT once per chunk cost more than executing it.
-	var full *sql.Stmt
-	defer func() {
-		if full != nil {
-			full.Close()
-		}
-	}()
-	args := make([]any, 0, per*len(cols))
-	for start := 0; start < len(rows); start += per {
-		chunk := rows[start:min(start+per, len(rows))]
-		args = args[:0]
-		for _, r := range chunk {
-			args = append(args, r...)
-		}
-		if len(chunk) < per {
-			if _, err := s.exec(ctx, tx, head+placeholders(len(chunk), len(cols)), args...); err != nil {
-				return err
-			}
-			continue
-		}
-		if full == nil {
-			var err error
-			if full, err = tx.PrepareContext(ctx, s.d.Rebind(head+placeholders(per, len(cols)))); err != nil {
-				return s.d.Error(err)
-			}
-		}
-		if _, err := full.ExecContext(ctx, args...); err != nil {
-			return s.d.Error(err)
-		}
-	}
-	return nil
-}
-
-// insertChunk is the rows per multi-row INSERT.
-const insertChunk = 250
 
 func chunks(list []string, n int) [][]string {
 	var out [][]string

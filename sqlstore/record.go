@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -161,6 +162,108 @@ func (s *Store) clearRows(ctx context.Context, tx *sql.Tx, wsID string, cond *cr
 	return nil
 }
 
+// loadRecords reads columns cols (id among them) of the workspace's rows
+// ids of t, by id.
+func (s *Store) loadRecords(ctx context.Context, q queryer, wsID string, t *crm.Table, cols, ids []string) (map[string]*crm.Record, error) {
+	exprs := make([]string, len(cols))
+	kinds := make([]crm.Kind, len(cols))
+	for i, n := range cols {
+		c, _ := t.Column(n)
+		exprs[i], kinds[i] = s.d.ReadExpr(n, c.Kind), c.Kind
+	}
+	out := make(map[string]*crm.Record, len(ids))
+	raw := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range raw {
+		ptrs[i] = &raw[i]
+	}
+	for _, chunk := range s.lookupChunks(ids) {
+		cond, args := s.inCond("id", crm.KindUUID, chunk)
+		rows, err := s.query(ctx, q, "SELECT "+strings.Join(exprs, ", ")+" FROM "+t.Name+" WHERE workspace_id = ? AND "+cond, append([]any{wsID}, args...)...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			rec := t.NewRecord()
+			for i, n := range cols {
+				v, err := s.decodeValue(kinds[i], raw[i])
+				if err != nil {
+					rows.Close()
+					return nil, fmt.Errorf("read %s.%s: %w", t.Name, n, err)
+				}
+				rec.Set(n, v)
+			}
+			out[rec.Str("id")] = rec
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// updateRecords writes the columns each of recs sets (recs[i] has the id
+// of stored row olds[i], which holds what its table's hooks read):
+// crm.Table.PrepareUpdate completes each, then rows whose values agree
+// share one statement per chunk (else each row gets its own), and the
+// writes the hooks ask for follow. Every update, REST or bulk, comes here.
+func (s *Store) updateRecords(ctx context.Context, tx *sql.Tx, env *crm.WriteEnv, olds, recs []*crm.Record) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	t := recs[0].T
+	wsID := env.Workspace.ID
+	type rowSet struct {
+		id   string
+		set  string
+		args []any
+	}
+	sets := make([]rowSet, len(recs))
+	same := true
+	var effects []crm.Effect
+	for i, rec := range recs {
+		if e := t.PrepareUpdate(env, olds[i], rec); e != nil {
+			return e
+		}
+		var parts []string
+		var args []any
+		for j, c := range t.Columns {
+			if rec.Has[j] && !c.Generated {
+				parts = append(parts, c.Name+" = ?")
+				args = append(args, s.bindValue(c.Kind, rec.Vals[j]))
+			}
+		}
+		sets[i] = rowSet{id: rec.Str("id"), set: strings.Join(parts, ", "), args: args}
+		same = same && sets[i].set == sets[0].set && reflect.DeepEqual(sets[i].args, sets[0].args)
+		effects = append(effects, t.After(env, olds[i], rec)...)
+	}
+	if same {
+		ids := make([]string, len(sets))
+		for i, x := range sets {
+			ids[i] = x.id
+		}
+		for _, chunk := range s.lookupChunks(ids) {
+			cond, in := s.inCond("id", crm.KindUUID, chunk)
+			a := append(append(append([]any{}, sets[0].args...), wsID), in...)
+			if _, err := s.exec(ctx, tx, "UPDATE "+t.Name+" SET "+sets[0].set+" WHERE workspace_id = ? AND "+cond, a...); err != nil {
+				return err
+			}
+		}
+	} else {
+		for _, x := range sets {
+			if _, err := s.exec(ctx, tx, "UPDATE "+t.Name+" SET "+x.set+" WHERE workspace_id = ? AND id = ?", append(x.args, wsID, x.id)...); err != nil {
+				return err
+			}
+		}
+	}
+	return s.applyEffects(ctx, tx, env, effects)
+}
+
 // rowOf renders a record as a response row: every column, in order.
 func rowOf(rec *crm.Record) *Row {
 	vals := make([]any, len(rec.Vals))
@@ -179,3 +282,58 @@ func (r *Row) Set(k string, v any) {
 		}
 	}
 }
+
+// RowInserter is an optional Dialect capability: write many rows of one
+// table in a single round trip (PostgreSQL: one INSERT ... SELECT FROM
+// unnest of one array per column). Values are already passed through Bind.
+// Without it, insertRows sends multi-row VALUES statements.
+type RowInserter interface {
+	InsertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, kinds []crm.Kind, rows [][]any) error
+}
+
+// insertRows writes rows (each already bound) to table.
+func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, kinds []crm.Kind, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	if ri, ok := s.d.(RowInserter); ok {
+		return s.d.Error(ri.InsertRows(ctx, tx, table, cols, kinds, rows))
+	}
+	per := min(insertChunk, s.d.MaxParams()/len(cols))
+	head := `INSERT INTO ` + table + ` (` + strings.Join(cols, ", ") + `) VALUES `
+	// Full chunks share one prepared statement: parsing an 8,000-parameter
+	// INSERT once per chunk cost more than executing it.
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	args := make([]any, 0, per*len(cols))
+	for start := 0; start < len(rows); start += per {
+		chunk := rows[start:min(start+per, len(rows))]
+		args = args[:0]
+		for _, r := range chunk {
+			args = append(args, r...)
+		}
+		if len(chunk) < per {
+			if _, err := s.exec(ctx, tx, head+placeholders(len(chunk), len(cols)), args...); err != nil {
+				return err
+			}
+			continue
+		}
+		if full == nil {
+			var err error
+			if full, err = tx.PrepareContext(ctx, s.d.Rebind(head+placeholders(per, len(cols)))); err != nil {
+				return s.d.Error(err)
+			}
+		}
+		if _, err := full.ExecContext(ctx, args...); err != nil {
+			return s.d.Error(err)
+		}
+	}
+	return nil
+}
+
+// insertChunk is the rows per multi-row INSERT.
+const insertChunk = 250

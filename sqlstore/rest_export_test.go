@@ -23,7 +23,7 @@ type RestStatement struct {
 // to render: its statements depend on the rows already stored. Errors are
 // those Store.Rest would return before running anything.
 func RenderRestForTest(d RestDialect, ws *crm.Workspace, req *RestRequest) ([]RestStatement, error) {
-	t, ok := crm.Tables[req.Table]
+	t, ok := crm.DefaultSchema.Table(req.Table)
 	if !ok {
 		return nil, UnknownTable(req.Table)
 	}

@@ -19,7 +19,9 @@ import (
 func (rc *restCtx) where(p *plan, b *sqlb) error {
 	b.add(p.alias+".workspace_id = ?", rc.ws.ID)
 	for _, e := range p.embeds {
-		if e.inner {
+		// A count embed always has its one row, so !inner keeps every
+		// parent, as in PostgREST (an aggregate over no rows is a row).
+		if e.inner && !e.count {
 			b.add(" AND ")
 			if err := rc.exists(p, e, b); err != nil {
 				return err
@@ -91,6 +93,10 @@ func (rc *restCtx) leaf(p *plan, f *pgrest.Filter, b *sqlb) error {
 		for _, e := range p.embeds {
 			if e.name == f.Field.Name && f.Op == pgrest.OpIs && len(f.Field.JSONPath) == 0 &&
 				(f.Value == pgrest.IsNull || f.Value == pgrest.IsNotNull) {
+				if e.count { // its one row is never null, as in PostgREST
+					b.add(map[bool]string{true: "FALSE", false: "TRUE"}[f.Value == pgrest.IsNull])
+					return nil
+				}
 				if f.Value == pgrest.IsNull {
 					b.add("NOT ")
 				}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"sort"
 	"strings"
 
@@ -328,44 +327,9 @@ func (rc *restCtx) targets(ctx context.Context, tx *sql.Tx, t *crm.Table, ids []
 	if _, ok := t.Column("custom_fields"); ok && merge {
 		cols = append(cols, "custom_fields")
 	}
-	exprs := make([]string, len(cols))
-	kinds := make([]crm.Kind, len(cols))
-	for i, n := range cols {
-		c, _ := t.Column(n)
-		exprs[i], kinds[i] = rc.d.ReadExpr(n, c.Kind), c.Kind
-	}
-	byID := map[string]*crm.Record{}
-	for _, chunk := range chunks(ids, lookupChunk) {
-		args := append([]any{rc.ws.ID}, anySlice(chunk)...)
-		rows, err := rc.s.query(ctx, tx, "SELECT "+strings.Join(exprs, ", ")+" FROM "+t.Name+" WHERE workspace_id = ? AND id IN ("+inList(len(chunk))+")", args...)
-		if err != nil {
-			return nil, err
-		}
-		raw := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range raw {
-			ptrs[i] = &raw[i]
-		}
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			rec := t.NewRecord()
-			for i, n := range cols {
-				v, err := rc.s.decodeValue(kinds[i], raw[i])
-				if err != nil {
-					rows.Close()
-					return nil, fmt.Errorf("read %s.%s: %w", t.Name, n, err)
-				}
-				rec.Set(n, v)
-			}
-			byID[rec.Str("id")] = rec
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+	byID, err := rc.s.loadRecords(ctx, tx, rc.ws.ID, t, cols, ids)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]*crm.Record, 0, len(ids))
 	for _, id := range ids {
@@ -376,12 +340,11 @@ func (rc *restCtx) targets(ctx context.Context, tx *sql.Tx, t *crm.Table, ids []
 	return out, nil
 }
 
-// updateRows applies a validated patch to the stored rows old: each row's
-// values are completed by crm.Table.PrepareUpdate (a deal's stage is
-// resolved against its own pipeline), custom_fields merges when asked,
-// and the writes the table's hook asks for follow (a stage-change row,
-// a contact's identifiers). Rows whose values agree share one statement
-// per chunk; else each row gets its own.
+// updateRows applies a validated patch to the stored rows old: each row
+// gets the patch (custom_fields merged when asked) and goes through the
+// one update path (Store.updateRecords: the table's hooks resolve a
+// deal's stage against its own pipeline, record the stage change, keep a
+// contact's identifiers).
 func (rc *restCtx) updateRows(ctx context.Context, tx *sql.Tx, t *crm.Table, env *crm.WriteEnv, old []*crm.Record, patch *crm.Record, merge bool) error {
 	if len(old) == 0 || patch.Empty() {
 		return nil
@@ -389,14 +352,7 @@ func (rc *restCtx) updateRows(ctx context.Context, tx *sql.Tx, t *crm.Table, env
 	if err := rc.checkRefs(ctx, tx, t, patch); err != nil {
 		return err
 	}
-	type rowSet struct {
-		id   string
-		set  string
-		args []any
-	}
-	sets := make([]rowSet, len(old))
-	same := true
-	var effects []crm.Effect
+	recs := make([]*crm.Record, len(old))
 	for i, o := range old {
 		rec := patch.Clone()
 		rec.Set("id", o.Str("id"))
@@ -407,40 +363,9 @@ func (rc *restCtx) updateRows(ctx context.Context, tx *sql.Tx, t *crm.Table, env
 			}
 			rec.Set("custom_fields", m)
 		}
-		if e := t.PrepareUpdate(env, o, rec); e != nil {
-			return e
-		}
-		var parts []string
-		var args []any
-		for j, c := range t.Columns {
-			if rec.Has[j] && !c.Generated {
-				parts = append(parts, c.Name+" = ?")
-				args = append(args, rc.s.bindValue(c.Kind, rec.Vals[j]))
-			}
-		}
-		sets[i] = rowSet{id: o.Str("id"), set: strings.Join(parts, ", "), args: args}
-		same = same && sets[i].set == sets[0].set && reflect.DeepEqual(sets[i].args, sets[0].args)
-		effects = append(effects, t.After(env, o, rec)...)
+		recs[i] = rec
 	}
-	if same {
-		ids := make([]string, len(sets))
-		for i, x := range sets {
-			ids[i] = x.id
-		}
-		for _, chunk := range chunks(ids, lookupChunk) {
-			a := append(append(append([]any{}, sets[0].args...), rc.ws.ID), anySlice(chunk)...)
-			if _, err := rc.s.exec(ctx, tx, "UPDATE "+t.Name+" SET "+sets[0].set+" WHERE workspace_id = ? AND id IN ("+inList(len(chunk))+")", a...); err != nil {
-				return err
-			}
-		}
-	} else {
-		for _, x := range sets {
-			if _, err := rc.s.exec(ctx, tx, "UPDATE "+t.Name+" SET "+x.set+" WHERE workspace_id = ? AND id = ?", append(x.args, rc.ws.ID, x.id)...); err != nil {
-				return err
-			}
-		}
-	}
-	return rc.s.applyEffects(ctx, tx, env, effects)
+	return rc.s.updateRecords(ctx, tx, env, old, recs)
 }
 
 // customFields is the record's custom_fields object, nil when the table has

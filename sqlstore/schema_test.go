@@ -21,23 +21,23 @@ func TestSchemaMatchesDescription(t *testing.T) {
 			}
 
 			// A column described but not migrated (a forgotten migration).
-			s.SetSchema(storetest.SchemaWithColumn("deals", crm.Column{Name: "lost_reason", Kind: crm.KindText, Nullable: true}, "created_at"))
+			s.SetSchema(storetest.SchemaWithColumn("deals", crm.Column{Name: "test_lost_reason", Kind: crm.KindText, Nullable: true}, "created_at"))
 			err := s.CheckSchema(ctx)
-			if err == nil || !strings.Contains(err.Error(), "deals.lost_reason: described but not migrated") {
+			if err == nil || !strings.Contains(err.Error(), "deals.test_lost_reason: described but not migrated") {
 				t.Errorf("CheckSchema with an unmigrated column = %v; want it named", err)
 			}
 			// Migrated, but with the wrong nullability.
-			if err := s.ExecForTest(ctx, `ALTER TABLE deals ADD COLUMN lost_reason TEXT NOT NULL DEFAULT ''`); err != nil {
+			if err := s.ExecForTest(ctx, `ALTER TABLE deals ADD COLUMN test_lost_reason TEXT NOT NULL DEFAULT ''`); err != nil {
 				t.Fatal(err)
 			}
 			err = s.CheckSchema(ctx)
-			if err == nil || !strings.Contains(err.Error(), "deals.lost_reason: NOT NULL is true") {
+			if err == nil || !strings.Contains(err.Error(), "deals.test_lost_reason: NOT NULL is true") {
 				t.Errorf("CheckSchema with a NOT NULL column described nullable = %v; want it named", err)
 			}
 			// Migrated but not described.
 			s.SetSchema(crm.DefaultSchema)
 			err = s.CheckSchema(ctx)
-			if err == nil || !strings.Contains(err.Error(), "deals.lost_reason: migrated but not described") {
+			if err == nil || !strings.Contains(err.Error(), "deals.test_lost_reason: migrated but not described") {
 				t.Errorf("CheckSchema with an undescribed column = %v; want it named", err)
 			}
 		})

@@ -69,21 +69,22 @@ type boardState struct {
 	total     int64
 }
 
+// maxRefreshCards bounds the cards per column a live refresh re-renders
+// (as many as the open board had loaded).
+const maxRefreshCards = 300
+
 // loadBoard computes the board of a view: per-column totals from the
-// database and each column's first page of cards.
-func (h *Handler) loadBoard(ctx context.Context, s *session, v *view, withCards bool) (*boardState, error) {
+// database and each column's first n cards.
+func (h *Handler) loadBoard(ctx context.Context, s *session, v *view, n int) (*boardState, error) {
 	b, err := h.boardColumns(ctx, s, v)
 	if err != nil {
 		return nil, err
-	}
-	if !withCards {
-		return b, nil
 	}
 	for _, c := range b.all() {
 		if c.Count == 0 {
 			continue
 		}
-		if c.Cards, c.More, err = h.cardPage(ctx, s, v, b.pipeline, c, 0); err != nil {
+		if c.Cards, c.More, err = h.cardPage(ctx, s, v, b.pipeline, c, 0, n); err != nil {
 			return nil, err
 		}
 	}
@@ -155,16 +156,15 @@ func (h *Handler) boardColumns(ctx context.Context, s *session, v *view) (*board
 	return b, nil
 }
 
-// cardPage loads one page of a column's cards from offset, and the URL
-// of the next page.
-func (h *Handler) cardPage(ctx context.Context, s *session, v *view, p *crm.Pipeline, c *column, offset int) ([]card, string, error) {
+// cardPage loads n of a column's cards from offset, and the URL of the
+// next page.
+func (h *Handler) cardPage(ctx context.Context, s *session, v *view, p *crm.Pipeline, c *column, offset, n int) ([]card, string, error) {
 	f := v.boardFilter(&s.p.Workspace, p)
 	if c.Attention {
 		f.NotStages = p.StageIDs()
 	} else {
 		f.Stages = []string{c.Stage.ID}
 	}
-	n := h.cfg.PageSize
 	rows, err := h.store.BoardCards(ctx, s.p.Workspace.ID, f, offset, n+1)
 	if err != nil {
 		return nil, "", err
@@ -189,7 +189,7 @@ func (h *Handler) cardPage(ctx context.Context, s *session, v *view, p *crm.Pipe
 
 // board is GET /: the pipeline board of the view in the URL.
 func (h *Handler) board(w http.ResponseWriter, r *http.Request) error {
-	page, err := h.boardData(r)
+	page, err := h.boardData(r, h.cfg.PageSize)
 	if err != nil {
 		return err
 	}
@@ -199,9 +199,11 @@ func (h *Handler) board(w http.ResponseWriter, r *http.Request) error {
 }
 
 // boardView is GET /board/view: the board's columns alone, which an open
-// board fetches when deals changed.
+// board fetches when deals changed, with n cards per column (as many as
+// it had loaded, so a refresh does not take scrolled-to cards away).
 func (h *Handler) boardView(w http.ResponseWriter, r *http.Request) error {
-	page, err := h.boardData(r)
+	n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+	page, err := h.boardData(r, min(max(n, h.cfg.PageSize), maxRefreshCards))
 	if err != nil {
 		return err
 	}
@@ -209,14 +211,14 @@ func (h *Handler) boardView(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (h *Handler) boardData(r *http.Request) (*boardPage, error) {
+func (h *Handler) boardData(r *http.Request, n int) (*boardPage, error) {
 	s := sessionFrom(r)
 	v := parseView(r.URL.Query())
 	version, err := h.store.BoardVersion(r.Context(), s.p.Workspace.ID)
 	if err != nil {
 		return nil, err
 	}
-	b, err := h.loadBoard(r.Context(), s, v, true)
+	b, err := h.loadBoard(r.Context(), s, v, n)
 	if err != nil {
 		return nil, err
 	}
@@ -255,7 +257,7 @@ func (h *Handler) boardCards(w http.ResponseWriter, r *http.Request) error {
 			return crm.Errorf(crm.CodeNotFound, "stage %q is not a column of this board", key).WithHint("reload the board")
 		}
 	}
-	if c.Cards, c.More, err = h.cardPage(r.Context(), s, v, p, c, max(offset, 0)); err != nil {
+	if c.Cards, c.More, err = h.cardPage(r.Context(), s, v, p, c, max(offset, 0), h.cfg.PageSize); err != nil {
 		return err
 	}
 	h.render(w, r, http.StatusOK, "cards", &cardsData{Column: c, CanWrite: s.p.Scope == crm.ScopeWrite, CSRF: s.csrf})

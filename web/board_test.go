@@ -162,6 +162,17 @@ func TestBrowserProgressive(t *testing.T) {
 	}
 	do(t, ctx, "scroll the column", chromedp.Evaluate[chromedp.Void](`(l => l.scrollTop = l.scrollHeight)(document.querySelector('.col[data-stage="new"] .cards'))`))
 	poll(t, ctx, "more cards", count+` >= 10`, 5*time.Second)
+	// A live refresh keeps what was loaded and where the column was scrolled.
+	loaded := eval[int](t, ctx, count)
+	do(t, ctx, "scroll", chromedp.Evaluate[chromedp.Void](`(l => l.scrollTop = 300)(document.querySelector('.col[data-stage="new"] .cards'))`))
+	e.bulk(`{"deals":[{"title":"Live one","value":1,"currency":"SAR","stage":"new","contact_phone":"+201020000001"}]}`)
+	poll(t, ctx, "the live refresh", `document.querySelector('.col[data-stage="new"]').textContent.includes('Live one')`, 10*time.Second)
+	if n := eval[int](t, ctx, count); n < loaded {
+		t.Errorf("after a live refresh New shows %d cards, had %d loaded", n, loaded)
+	}
+	if top := eval[float64](t, ctx, `document.querySelector('.col[data-stage="new"] .cards').scrollTop`); top < 250 {
+		t.Errorf("after a live refresh the column is scrolled to %v, was 300", top)
+	}
 	q := url.Values{"q": {"Customer 7"}}
 	do(t, ctx, "search", chromedp.Navigate(e.srv.URL+"/?"+q.Encode()), chromedp.WaitVisible(chromedp.CSS("#board")))
 	if v := eval[string](t, ctx, `document.querySelector('input[name=q]').value`); v != "Customer 7" {

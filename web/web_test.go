@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -49,6 +50,7 @@ func TestDashboardHTTP(t *testing.T) {
 			t.Run("board", func(t *testing.T) { testBoardHTML(t, e) })
 			t.Run("move", func(t *testing.T) { testMoveHTTP(t, e) })
 			t.Run("search", func(t *testing.T) { testSearchHTTP(t, e) })
+			t.Run("exact sums", func(t *testing.T) { testExactSums(t, e) })
 			t.Run("attention", func(t *testing.T) { testAttention(t, e) })
 		})
 	}
@@ -87,7 +89,7 @@ func testSignedOut(t *testing.T, e *env) {
 		t.Fatalf("a signed-out session still works: %d", res.StatusCode)
 	}
 	// API paths keep the JSON 404 (PostgREST's PGRST125 under the REST API).
-	for p, code := range map[string]string{"/functions/v1/nope": "not_found", "/rest/v1/nope/x": "PGRST125"} {
+	for p, code := range map[string]string{"/functions/v1/nope": "not_found", "/rest/v1/nope/x": "PGRST125", "/rest/v2/deals": "not_found"} {
 		if res, body := e.api("GET", p, e.write, ""); res.StatusCode != 404 || !strings.Contains(body2(body), `"code":"`+code+`"`) {
 			t.Errorf("GET %s: %d %s", p, res.StatusCode, body)
 		}
@@ -247,5 +249,28 @@ func testAttention(t *testing.T, e *env) {
 	_, body = br.do("GET", "/board.csv", nil, nil)
 	if !strings.Contains(body, "Orphan") {
 		t.Fatal("csv lacks the attention deal")
+	}
+}
+
+// testExactSums: column totals are exact decimals per currency (0.1 + 0.2
+// is 0.30; binary floats would give 1,234.8700000000001).
+func testExactSums(t *testing.T, e *env) {
+	e.bulk(`{"deals":[
+	 {"title":"x1","value":0.1,"currency":"USD","stage":"won","probability":33,"contact_email":"sara@example.com"},
+	 {"title":"x2","value":0.2,"currency":"USD","stage":"won","probability":33,"contact_email":"sara@example.com"},
+	 {"title":"x3","value":1234.5678,"currency":"USD","stage":"won","probability":33,"contact_email":"sara@example.com"},
+	 {"title":"x4","value":0.0022,"currency":"USD","stage":"won","probability":33,"contact_email":"sara@example.com"}]}`)
+	br := e.newBrowser()
+	br.signIn(e.write)
+	_, body := br.do("GET", "/board/totals", nil, map[string]string{"Accept": "application/json"})
+	var res struct{ Columns map[string]string }
+	if err := json.Unmarshal([]byte(body), &res); err != nil {
+		t.Fatal(err)
+	}
+	won := res.Columns["won"]
+	for _, want := range []string{">5<", "SAR 3,000.00", "USD 1,234.87", "weighted SAR 3,000.00", "weighted USD 407.51"} {
+		if !strings.Contains(won, want) {
+			t.Errorf("won column head lacks %q:\n%s", want, won)
+		}
 	}
 }

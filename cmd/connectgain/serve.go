@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"strconv"
@@ -14,7 +13,6 @@ import (
 	"time"
 
 	"github.com/connectgain/server/api"
-	"github.com/connectgain/server/sqlstore"
 	"github.com/connectgain/server/web"
 )
 
@@ -89,8 +87,7 @@ func serve(ctx context.Context, c *cli) error {
 
 	base := "http://" + ln.Addr().String()
 	log.Info("listening", "addr", base, "db", describeDB(cfg.db))
-	shown, wildcard := displayURL(ln.Addr())
-	printBanner(ctx, c.stderr, store, shown, wildcard, cfg.db, key)
+	newBanner(ln.Addr(), cfg.db, key).print(ctx, c.stderr, store)
 	return runServer(ctx, ln, handler, cfg.t, log)
 }
 
@@ -112,54 +109,6 @@ func listen(addr string) (net.Listener, error) {
 		return nil, usageError(fmt.Sprintf("--addr %s: %v", addr, err), "use HOST:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:8080")
 	}
 	return ln, nil
-}
-
-// displayURL is the base URL to show for a listener: a wildcard address
-// is reached through the loopback one.
-func displayURL(a net.Addr) (url string, wildcard bool) {
-	host, port, _ := net.SplitHostPort(a.String())
-	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
-		host, wildcard = "127.0.0.1", true
-	}
-	return "http://" + net.JoinHostPort(host, port), wildcard
-}
-
-// printBanner tells a newcomer where everything is, once the server
-// listens, and how to use the key made on a first start (or how to make
-// one).
-func printBanner(ctx context.Context, w io.Writer, store *sqlstore.Store, base string, wildcard bool, db, key string) {
-	rest := base + api.RestPrefix
-	fmt.Fprintf(w, "\nConnectGain %s is ready:\n", strings.TrimPrefix(versionString(), "connectgain "))
-	if wildcard {
-		fmt.Fprintf(w, "  (listening on every interface; from this machine:)\n")
-	}
-	for _, l := range [][2]string{
-		{"dashboard", base + "/"},
-		{"bulk API", "POST " + base + "/functions/v1/create-deals-bulk"},
-		{"REST API", rest + "/{deals,contacts,companies,pipelines,pipeline_stages,deal_stage_changes}"},
-		{"OpenAPI", rest + "/  (OpenAPI 3: " + rest + "/openapi.json)"},
-		{"health", base + "/healthz  (database: " + base + "/readyz)"},
-		{"metrics", base + "/metrics"},
-		{"database", describeDB(db)},
-	} {
-		fmt.Fprintf(w, "  %-10s %s\n", l[0], l[1])
-	}
-	dbArg := ""
-	if p, err := sqlitePath(db); err == nil && db != DefaultDB {
-		dbArg = " --db " + shellQuote("sqlite:"+p)
-	} else if err != nil {
-		dbArg = " --db " + shellQuote(redact(db))
-	}
-	if key == "" {
-		ws := "NAME"
-		if wss, err := store.Workspaces(ctx); err == nil && len(wss) > 0 {
-			ws = shellQuote(wss[0].Name)
-		}
-		fmt.Fprintf(w, "make an API key with: connectgain keys create --workspace %s%s\n\n", ws, dbArg)
-		return
-	}
-	fmt.Fprintf(w, "\ncreated workspace \"default\"; its API key (shown once, keep it):\n%s\n\n", key)
-	fmt.Fprintf(w, "try it (in another shell):\n  curl -s '%s/deals?select=id,title,value,stage&limit=5' -H 'X-API-Key: %s'\n\n", rest, key)
 }
 
 // envFlags reads flag defaults from the environment and remembers the

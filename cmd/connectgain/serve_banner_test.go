@@ -25,6 +25,7 @@ func TestServeBanner(t *testing.T) {
 		ts.URL + "/functions/v1/rest-api-proxy/{deals,contacts",
 		"OpenAPI    " + ts.URL + "/functions/v1/rest-api-proxy/ ",
 		ts.URL + "/functions/v1/rest-api-proxy/openapi.json",
+		"Supabase   " + ts.URL + "/rest/v1/",
 		ts.URL + "/healthz",
 		ts.URL + "/metrics",
 		"database   " + path + " (SQLite)",

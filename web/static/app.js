@@ -18,6 +18,7 @@
     statusEl.textContent = msg;
     statusEl.className = "status " + (isError ? "error" : "ok");
   }
+  function sentence(s) { return /[.!?]$/.test(s) ? s : s + "."; }
   function qs(extra) { return query ? "?" + query + (extra ? "&" + extra : "") : (extra ? "?" + extra : ""); }
   function getJSON(url) {
     return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" }).then(function (r) {
@@ -55,9 +56,8 @@
       });
     }).catch(function (err) {
       from.insertBefore(card, next);
-      var msg = (err && err.message) ? err.message : "The move failed: the server did not answer.";
-      if (err && err.hint) msg += " " + err.hint;
-      say("Not moved: " + msg, true);
+      say("Not moved: " + sentence(err && err.message ? err.message : "the server did not answer") +
+        (err && err.hint ? " " + sentence(err.hint.charAt(0).toUpperCase() + err.hint.slice(1)) : ""), true);
     }).finally(function () { busy--; });
   }
 
@@ -166,7 +166,12 @@
     if (document.hidden || drag || busy) return;
     getJSON("/board/version").then(function (v) {
       if (v.version === board.getAttribute("data-version") || drag || busy) return;
-      return fetch("/board/view" + qs(), { credentials: "same-origin" }).then(function (r) {
+      var shown = 0, scroll = {};
+      board.querySelectorAll(".col").forEach(function (c) {
+        shown = Math.max(shown, c.querySelectorAll(".card").length);
+        scroll[c.getAttribute("data-stage")] = listOf(c).scrollTop;
+      });
+      return fetch("/board/view" + qs("n=" + shown), { credentials: "same-origin" }).then(function (r) {
         if (!r.ok) throw new Error("HTTP " + r.status);
         return r.text();
       }).then(function (html) {
@@ -174,6 +179,10 @@
         var focused = document.activeElement && document.activeElement.id;
         board.innerHTML = html;
         board.setAttribute("data-version", v.version);
+        board.querySelectorAll(".col").forEach(function (c) {
+          var top = scroll[c.getAttribute("data-stage")];
+          if (top) listOf(c).scrollTop = top;
+        });
         if (focused) { var f = document.getElementById(focused); if (f) f.focus(); }
         watch();
       });

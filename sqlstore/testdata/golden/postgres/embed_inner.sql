@@ -9,7 +9,7 @@ SELECT t0.first_name, t0.id FROM contacts t0 WHERE t0.workspace_id = $1 AND EXIS
 -- $5 = int64 0
 
 -- embed deals
-SELECT t1.title, t1.contact_id FROM deals t1 WHERE t1.workspace_id = $1 AND (t1.stage = $2) AND t1.contact_id IN ($3);
+SELECT t1.title, t1.contact_id FROM deals t1 WHERE t1.workspace_id = $1 AND (t1.stage = $2) AND t1.contact_id IN ($3) ORDER BY t1.id;
 -- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
 -- $2 = "won"
 -- $3 = "<parent>"

@@ -7,7 +7,7 @@ SELECT t0.first_name, t0.id FROM contacts t0 WHERE t0.workspace_id = $1 LIMIT $2
 -- $3 = int64 0
 
 -- embed deals
-SELECT t1.title, t1.company_id, t1.contact_id FROM deals t1 WHERE t1.workspace_id = $1 AND t1.contact_id IN ($2);
+SELECT t1.title, t1.company_id, t1.contact_id FROM deals t1 WHERE t1.workspace_id = $1 AND t1.contact_id IN ($2) ORDER BY t1.id;
 -- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
 -- $2 = "<parent>"
 

@@ -163,15 +163,7 @@ func (p *diffPair) send(i int, c diffCase) diffResult {
 	if key == "" {
 		key = "A"
 	}
-	body := ""
-	if len(c.Body) > 0 {
-		var s string
-		if json.Unmarshal(c.Body, &s) == nil {
-			body = s
-		} else {
-			body = string(c.Body)
-		}
-	}
+	body := caseBody(c.Body)
 	hdr := map[string]string{}
 	for k, v := range c.Headers {
 		hdr[k] = e.expand(v)
@@ -203,6 +195,19 @@ func (p *diffPair) send(i int, c diffCase) diffResult {
 	b, _ := json.Marshal(v)
 	r.Body = string(b)
 	return r
+}
+
+// caseBody is a case's body: a JSON string is sent as its text (so that
+// malformed JSON can be written), anything else as the JSON it is.
+func caseBody(b json.RawMessage) string {
+	var s string
+	if len(b) == 0 {
+		return ""
+	}
+	if json.Unmarshal(b, &s) == nil {
+		return s
+	}
+	return string(b)
 }
 
 var uuidRE = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)

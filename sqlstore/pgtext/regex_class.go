@@ -63,20 +63,25 @@ func (p *reParser) bracket() error {
 	if neg && len(p.negated) > 0 {
 		return RegexError(`\D, \S and \W in a negated bracket expression are not supported`, "write the class as its positive form")
 	}
-	// [a\W] is [a] or [^word]: Go cannot complement inside brackets.
+	p.writeBracket(neg, items.String())
+	return nil
+}
+
+// writeBracket writes a bracket's items; [a\W] becomes (?:[a]|[^word]),
+// since Go cannot complement a class inside brackets.
+func (p *reParser) writeBracket(neg bool, items string) {
 	if len(p.negated) > 0 {
 		p.out.WriteString("(?:")
 	}
-	if items.Len() > 0 || len(p.negated) == 0 {
+	if items != "" || len(p.negated) == 0 {
 		p.out.WriteByte('[')
 		if neg {
 			p.out.WriteByte('^')
 		}
-		p.out.WriteString(items.String())
-		p.out.WriteByte(']')
+		p.out.WriteString(items + "]")
 	}
 	for i, n := range p.negated {
-		if i > 0 || items.Len() > 0 {
+		if i > 0 || items != "" {
 			p.out.WriteByte('|')
 		}
 		p.out.WriteString("[^" + n + "]")
@@ -84,7 +89,6 @@ func (p *reParser) bracket() error {
 	if len(p.negated) > 0 {
 		p.out.WriteString(")")
 	}
-	return nil
 }
 
 // bracketItem reads one character, range or class of a bracket.

@@ -280,47 +280,23 @@ func websearch(cfg, q string) *tsNode {
 	var groups []*tsNode // OR of ANDs
 	var cur *tsNode
 	afterOr := false
-	rest := q
-	for {
+	for rest := q; ; {
 		rest = strings.TrimLeft(rest, " \t\n\r")
 		if rest == "" {
 			break
 		}
-		neg := false
-		for rest != "" && rest[0] == '-' {
-			neg, rest = !neg, rest[1:]
-		}
 		var n *tsNode
-		if strings.HasPrefix(rest, `"`) {
-			end := strings.IndexByte(rest[1:], '"')
-			if end < 0 {
-				end = len(rest) - 1
-			}
-			n, rest = phraseOf(cfg, rest[1:1+end]), rest[min(len(rest), end+2):]
-		} else {
-			i := strings.IndexAny(rest, " \t\n\r\"")
-			if i < 0 {
-				i = len(rest)
-			}
-			var tok string
-			tok, rest = rest[:i], rest[i:]
-			// "or" is the operator between an operand and whatever
-			// follows; first, last or right after another, it is a word.
-			if strings.EqualFold(tok, "or") && !neg && cur != nil && !afterOr && strings.TrimSpace(rest) != "" {
-				groups = append(groups, cur)
-				cur, afterOr = nil, true
-				continue
-			}
-			n = phraseOf(cfg, tok)
-		}
-		afterOr = false
-		if n == nil {
+		var isOr bool
+		n, isOr, rest = websearchTerm(cfg, rest, cur != nil && !afterOr)
+		if isOr {
+			groups = append(groups, cur)
+			cur, afterOr = nil, true
 			continue
 		}
-		if neg {
-			n = &tsNode{op: "not", left: n}
+		afterOr = false
+		if n != nil {
+			cur = andAll([]*tsNode{cur, n}[boolInt(cur == nil):])
 		}
-		cur = andAll([]*tsNode{cur, n}[boolInt(cur == nil):])
 	}
 	if cur != nil {
 		groups = append(groups, cur)
@@ -334,6 +310,39 @@ func websearch(cfg, q string) *tsNode {
 		}
 	}
 	return out
+}
+
+// websearchTerm reads one term of a websearch query: a phrase, a word
+// (maybe negated) or, when orAllowed, the operator "or" (between an
+// operand and whatever follows; first, last or right after another it is
+// a word).
+func websearchTerm(cfg, rest string, orAllowed bool) (n *tsNode, isOr bool, tail string) {
+	neg := false
+	for rest != "" && rest[0] == '-' {
+		neg, rest = !neg, rest[1:]
+	}
+	if strings.HasPrefix(rest, `"`) {
+		end := strings.IndexByte(rest[1:], '"')
+		if end < 0 {
+			end = len(rest) - 1
+		}
+		n, rest = phraseOf(cfg, rest[1:1+end]), rest[min(len(rest), end+2):]
+	} else {
+		i := strings.IndexAny(rest, " \t\n\r\"")
+		if i < 0 {
+			i = len(rest)
+		}
+		tok := rest[:i]
+		rest = rest[i:]
+		if strings.EqualFold(tok, "or") && !neg && orAllowed && strings.TrimSpace(rest) != "" {
+			return nil, true, rest
+		}
+		n = phraseOf(cfg, tok)
+	}
+	if n != nil && neg {
+		n = &tsNode{op: "not", left: n}
+	}
+	return n, false, rest
 }
 
 func boolInt(b bool) int {

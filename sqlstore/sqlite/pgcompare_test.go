@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"math/rand"
 	"os"
+	"sort"
 	"strings"
 	"testing"
 
@@ -104,5 +105,33 @@ func TestTextArrayOrderMatchesPostgreSQL(t *testing.T) {
 		if got := collateTextArray(Dialect{}.Bind(crm.KindTextArray, a).(string), Dialect{}.Bind(crm.KindTextArray, b).(string)); got != cmp {
 			t.Errorf("compare %q with %q: %d, PostgreSQL %d", a, b, got, cmp)
 		}
+	}
+}
+
+// TestPostgresOrdersTextByCodePoint checks what SQLite's ordering relies
+// on: the PostgreSQL database sorts text by code point (a C or C.UTF-8
+// collation), as SQLite's BINARY collation does.
+func TestPostgresOrdersTextByCodePoint(t *testing.T) {
+	dsn := os.Getenv("CONNECTGAIN_TEST_POSTGRES")
+	if dsn == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI=true but CONNECTGAIN_TEST_POSTGRES is not set")
+		}
+		t.Skip("CONNECTGAIN_TEST_POSTGRES is not set")
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	words := []string{"zebra", "Zebra", "ábaco", "abaco", "Öl", "_x", "a b", "ab", "ß", "ss", "İ", "i", "σ", "Σ", "عقد", "🙂", "1", "A"}
+	var got, collate string
+	if err := db.QueryRowContext(context.Background(), `SELECT string_agg(w, '|' ORDER BY w), (SELECT datcollate FROM pg_database WHERE datname = current_database())
+		FROM unnest($1::text[]) AS w`, words).Scan(&got, &collate); err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(words) // byte order of UTF-8 is code-point order
+	if want := strings.Join(words, "|"); got != want {
+		t.Errorf("the database (LC_COLLATE %s) orders text\n %s\nnot by code point as SQLite does\n %s\ncreate it with LC_COLLATE 'C.UTF-8' (docs/backend-differences.md)", collate, got, want)
 	}
 }

@@ -87,18 +87,7 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 		}
 		return expr + " ~ ?", append(args, f.Pattern), nil
 	case pgrest.OpFts, pgrest.OpPlFts, pgrest.OpPhFts, pgrest.OpWFts:
-		// The configurations SQLite emulates, english by default whatever
-		// the server's default_text_search_config; a to_tsquery syntax
-		// error is refused before PostgreSQL sees it, as on SQLite.
-		cfg, err := pgtext.Config(f.Config)
-		if err != nil {
-			return "", nil, err
-		}
-		if _, err := pgtext.ParseTSQuery(string(f.Op), cfg, f.Pattern); err != nil {
-			return "", nil, err
-		}
-		lit := "'" + cfg + "'::regconfig" // one of pgtext.Configs
-		return "to_tsvector(" + lit + ", " + expr + ") @@ " + tsFuncs[f.Op] + "(" + lit + ", ?)", append(args, f.Pattern), nil
+		return ftsFilter(f, expr, args)
 	case pgrest.OpCs, pgrest.OpCd, pgrest.OpOv:
 		if f.Kind == crm.KindTextArray && len(f.Path) == 0 && f.JSON == nil {
 			return arrayFilter(f.Op, f.Col, f.Identifier, f.Elems)
@@ -119,6 +108,22 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 		return expr + " " + jsonCmpOps[f.Op] + " ?::jsonb", append(args, string(f.JSON)), nil
 	}
 	return "", nil, &crm.Error{Code: "42883", Message: fmt.Sprintf("operator does not exist: %s %s unknown", f.Kind, f.Op)}
+}
+
+// ftsFilter renders the text-search operators with the configurations
+// SQLite emulates, english by default whatever the server's
+// default_text_search_config; a to_tsquery syntax error is refused before
+// PostgreSQL sees it, as on SQLite.
+func ftsFilter(f sqlstore.RestFilter, expr string, args []any) (string, []any, error) {
+	cfg, err := pgtext.Config(f.Config)
+	if err != nil {
+		return "", nil, err
+	}
+	if _, err := pgtext.ParseTSQuery(string(f.Op), cfg, f.Pattern); err != nil {
+		return "", nil, err
+	}
+	lit := "'" + cfg + "'::regconfig" // one of pgtext.Configs
+	return "to_tsvector(" + lit + ", " + expr + ") @@ " + tsFuncs[f.Op] + "(" + lit + ", ?)", append(args, f.Pattern), nil
 }
 
 // arrayFilter renders @>, <@ and && on a text[] column. phones=cs. and

@@ -77,6 +77,20 @@ func collateJSONB(a, b string) int {
 	if decodeJSON(a, &x) != nil || decodeJSON(b, &y) != nil {
 		return strings.Compare(a, b)
 	}
+	return jsonbCmpTop(x, y)
+}
+
+// jsonbCmpTop compares two whole jsonb values: as jsonCmp, except that
+// PostgreSQL sorts a top-level empty array before every scalar.
+func jsonbCmpTop(x, y any) int {
+	emptyArr := func(v any) bool { a, ok := v.([]any); return ok && len(a) == 0 }
+	scalar := func(v any) bool { return jsonRank(v) < 4 }
+	switch {
+	case emptyArr(x) && scalar(y):
+		return -1
+	case scalar(x) && emptyArr(y):
+		return 1
+	}
 	return jsonCmp(x, y)
 }
 
@@ -148,16 +162,7 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 		}
 		return "cg_match(" + expr + ", ?, ?)", append(args, f.Pattern, icase), nil
 	case pgrest.OpFts, pgrest.OpPlFts, pgrest.OpPhFts, pgrest.OpWFts:
-		cfg, err := pgtext.Config(f.Config)
-		if err != nil {
-			return "", nil, err
-		}
-		if _, err := pgtext.ParseTSQuery(string(f.Op), cfg, f.Pattern); err != nil {
-			return "", nil, err
-		}
-		// A JSON value (not ->> text) is searched in its string values.
-		isJSON := f.Kind == crm.KindJSON && (len(f.Path) == 0 || !f.Path[len(f.Path)-1].Text)
-		return "cg_fts(" + expr + ", ?, ?, ?, ?)", append(args, string(f.Op), cfg, f.Pattern, isJSON), nil
+		return ftsFilter(f, expr, args)
 	case pgrest.OpCs, pgrest.OpCd, pgrest.OpOv:
 		if f.Kind == crm.KindTextArray && len(f.Path) == 0 && f.JSON == nil {
 			return arrayOp(f.Op, expr, f.Elems)
@@ -173,6 +178,21 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 		return "cg_jsonb_cmp(" + expr + ", ?) " + op + " 0", append(args, string(f.JSON)), nil
 	}
 	return "", nil, &crm.Error{Code: "42883", Message: fmt.Sprintf("operator does not exist: %s %s unknown", f.Kind, f.Op)}
+}
+
+// ftsFilter renders the text-search operators as cg_fts, which parses and
+// matches as PostgreSQL does (pgtext); a JSON value (not ->> text) is
+// searched in its string values.
+func ftsFilter(f sqlstore.RestFilter, expr string, args []any) (string, []any, error) {
+	cfg, err := pgtext.Config(f.Config)
+	if err != nil {
+		return "", nil, err
+	}
+	if _, err := pgtext.ParseTSQuery(string(f.Op), cfg, f.Pattern); err != nil {
+		return "", nil, err
+	}
+	isJSON := f.Kind == crm.KindJSON && (len(f.Path) == 0 || !f.Path[len(f.Path)-1].Text)
+	return "cg_fts(" + expr + ", ?, ?, ?, ?)", append(args, string(f.Op), cfg, f.Pattern, isJSON), nil
 }
 
 // arrayOp renders @>, <@ and && on a JSON-text array column.
@@ -400,7 +420,7 @@ func sqlJSONCmp(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, e
 	if decodeJSON(a, &x) != nil || decodeJSON(b, &y) != nil {
 		return nil, nil
 	}
-	return int64(jsonCmp(x, y)), nil
+	return int64(jsonbCmpTop(x, y)), nil
 }
 
 func decodeJSON(s string, v *any) error {

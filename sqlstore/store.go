@@ -25,11 +25,16 @@ type Store struct {
 	// Now is the clock; tests may replace it.
 	Now   func() time.Time
 	stats writeStats
+	stmts *stmtCache // prepared read statements; nil: none kept
 }
 
 // New returns a store over the two pools (they may be the same).
 func New(read, write *sql.DB, d Dialect) *Store {
-	return &Store{read: read, write: write, d: d, Now: time.Now, schema: crm.DefaultSchema}
+	s := &Store{read: read, write: write, d: d, Now: time.Now, schema: crm.DefaultSchema}
+	if c, ok := d.(StatementCacher); ok && c.CacheStatements() {
+		s.stmts = &stmtCache{}
+	}
+	return s
 }
 
 // Schema returns the description of the tables the store serves.
@@ -45,7 +50,11 @@ func (s *Store) Dialect() Dialect { return s.d }
 
 // Close closes both pools.
 func (s *Store) Close() error {
-	err := s.write.Close()
+	var err error
+	if s.stmts != nil {
+		err = s.stmts.close()
+	}
+	err = errors.Join(err, s.write.Close())
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())
 	}
@@ -77,7 +86,15 @@ func (s *Store) exec(ctx context.Context, q queryer, query string, args ...any) 
 }
 
 func (s *Store) query(ctx context.Context, q queryer, query string, args ...any) (*sql.Rows, error) {
-	r, err := q.QueryContext(ctx, s.d.Rebind(query), args...)
+	query = s.d.Rebind(query)
+	if st := s.readStmt(ctx, q, query); st != nil {
+		r, err := st.QueryContext(ctx, args...)
+		if err != nil {
+			return nil, s.d.Error(err)
+		}
+		return r, nil
+	}
+	r, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, s.d.Error(err)
 	}
@@ -85,7 +102,11 @@ func (s *Store) query(ctx context.Context, q queryer, query string, args ...any)
 }
 
 func (s *Store) queryRow(ctx context.Context, q queryer, query string, args ...any) *sql.Row {
-	return q.QueryRowContext(ctx, s.d.Rebind(query), args...)
+	query = s.d.Rebind(query)
+	if st := s.readStmt(ctx, q, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return q.QueryRowContext(ctx, query, args...)
 }
 
 // inWrite runs fn in a write transaction for the workspace and commits

@@ -268,7 +268,7 @@ func (s *Store) updateRecords(ctx context.Context, tx *sql.Tx, env *crm.WriteEnv
 func rowOf(rec *crm.Record) *Row {
 	vals := make([]any, len(rec.Vals))
 	for i, v := range rec.Vals {
-		vals[i] = outValue(v)
+		vals[i] = OutValue(v)
 	}
 	return &Row{Keys: rec.T.ColumnNames(), Vals: vals}
 }

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/connectgain/server/crm"
@@ -61,12 +62,14 @@ func (s *Store) Ping(ctx context.Context) error {
 // newID returns a time-ordered UUID (v7).
 func newID() string { return crm.NewID() }
 
-// queryer is what *sql.DB and *sql.Tx share.
-type queryer interface {
+// Queryer is what *sql.DB and *sql.Tx share.
+type Queryer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
+
+type queryer = Queryer
 
 func (s *Store) exec(ctx context.Context, q queryer, query string, args ...any) (sql.Result, error) {
 	r, err := q.ExecContext(ctx, s.d.Rebind(query), args...)
@@ -149,4 +152,15 @@ func (s *Store) CountForTest(ctx context.Context, query string, args ...any) (in
 // QueryRowForTest runs a query directly, for tests.
 func (s *Store) QueryRowForTest(ctx context.Context, query string, args ...any) *sql.Row {
 	return s.queryRow(ctx, s.read, query, args...)
+}
+
+// sqlb accumulates SQL text and its arguments in text order.
+type sqlb struct {
+	strings.Builder
+	args []any
+}
+
+func (b *sqlb) add(sql string, args ...any) {
+	b.WriteString(sql)
+	b.args = append(b.args, args...)
 }

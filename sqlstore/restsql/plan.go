@@ -1,4 +1,4 @@
-package sqlstore
+package restsql
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/pgrest"
@@ -17,7 +16,7 @@ import (
 
 // restCtx renders and runs one REST request.
 type restCtx struct {
-	s      *Store
+	s      *Engine
 	d      RestDialect
 	ws     *crm.Workspace
 	q      *pgrest.Query
@@ -535,19 +534,6 @@ func finalize(p *plan, cells []any) *Row {
 		r.Vals = append(r.Vals, cells[i])
 	}
 	return r
-}
-
-// outValue turns a decoded value into its response form.
-func outValue(v any) any {
-	switch x := v.(type) {
-	case time.Time:
-		return crm.FormatTime(x)
-	case decimal.Decimal:
-		return crm.Amount{Decimal: x}
-	case int:
-		return int64(x)
-	}
-	return v
 }
 
 // casts are the select casts supported (col::type), applied in Go so that

@@ -60,7 +60,7 @@ func (s *Server) restTable(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	req := &restsql.RestRequest{Method: r.Method, Table: table, Query: q, Prefer: pref, Singular: media == mimeSingular}
+	req := &restsql.Request{Method: r.Method, Table: table, Query: q, Prefer: pref, Singular: media == mimeSingular}
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		return s.restRead(w, r, req, media, stripNulls)
 	}
@@ -69,7 +69,7 @@ func (s *Server) restTable(w http.ResponseWriter, r *http.Request) error {
 
 // restRead serves GET and HEAD: Range and limit/offset intersected, the
 // row cap, counts, 206 and 416, singular and CSV.
-func (s *Server) restRead(w http.ResponseWriter, r *http.Request, req *restsql.RestRequest, media string, strip bool) error {
+func (s *Server) restRead(w http.ResponseWriter, r *http.Request, req *restsql.Request, media string, strip bool) error {
 	q := req.Query
 	lower, upper := q.Offset, int64(-1) // upper -1: open
 	if q.Limit != nil {
@@ -174,7 +174,7 @@ func setApplied(w http.ResponseWriter, p pgrest.Prefer) {
 }
 
 // restWrite serves POST, PATCH and DELETE.
-func (s *Server) restWrite(w http.ResponseWriter, r *http.Request, req *restsql.RestRequest, media string, strip bool) error {
+func (s *Server) restWrite(w http.ResponseWriter, r *http.Request, req *restsql.Request, media string, strip bool) error {
 	pref := req.Prefer
 	req.Return = pref.Return == "" || pref.Return == "representation"
 	if r.Method != http.MethodDelete {

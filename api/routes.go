@@ -45,7 +45,7 @@ type Store interface {
 
 // restRunner runs a REST proxy request; *restsql.Engine is one.
 type restRunner interface {
-	Rest(ctx context.Context, p *crm.Principal, req *restsql.RestRequest) (*restsql.RestResult, error)
+	Rest(ctx context.Context, p *crm.Principal, req *restsql.Request) (*restsql.Result, error)
 }
 
 // Server serves the API.

@@ -1,6 +1,8 @@
 // Package sqlstore keeps ConnectGain's data in a SQL database: workspaces,
-// keys, pipelines, the bulk deal ingest and the REST queries. Its SQL is
-// portable; what differs between engines sits behind Dialect.
+// keys, sessions, pipelines, the bulk deal ingest, the board, and the
+// record writes every path shares. Its SQL is portable; what differs
+// between engines sits behind Dialect. The REST engine that runs
+// PostgREST queries on it is sqlstore/restsql.
 package sqlstore
 
 import (

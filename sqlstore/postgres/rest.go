@@ -15,9 +15,9 @@ import (
 // PostgREST exposes, so this file only spells them, with operands as
 // bound parameters cast to the type the operator needs.
 
-var _ restsql.RestDialect = Dialect{}
+var _ restsql.Dialect = Dialect{}
 
-// PathExpr implements restsql.RestDialect: a chain of -> / ->> with each
+// PathExpr implements restsql.Dialect: a chain of -> / ->> with each
 // key bound as text and each array index as an integer (negative indexes
 // count from the end, as in PostgreSQL). A text[] column is read as jsonb
 // first, as SQLite stores it.
@@ -59,7 +59,7 @@ var jsonCmpOps = map[pgrest.Operator]string{
 	pgrest.OpEq: "=", pgrest.OpNeq: "<>", pgrest.OpGt: ">", pgrest.OpGte: ">=", pgrest.OpLt: "<", pgrest.OpLte: "<=",
 }
 
-// RestFilter implements restsql.RestDialect.
+// RestFilter implements restsql.Dialect.
 func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 	expr, args := f.Col, []any(nil)
 	if len(f.Path) > 0 {

@@ -6,10 +6,10 @@ import (
 	"github.com/connectgain/server/sqlstore"
 )
 
-// RestDialect is the capability the REST engine needs of a dialect, kept
+// Dialect is the capability the REST engine needs of a dialect, kept
 // as its own interface so a backend compiles before it has it; Engine.Rest
 // answers 501-like errors (code PGRST127) without it.
-type RestDialect interface {
+type Dialect interface {
 	sqlstore.Dialect
 	// Everything else the renderer writes is portable SQL: comparisons,
 	// IN lists, IS [NOT] NULL, IS DISTINCT FROM, NULLS FIRST/LAST,
@@ -25,7 +25,7 @@ type RestDialect interface {
 	sqlstore.FilterRenderer
 }
 
-// OrderCollator is an optional RestDialect capability: the COLLATE
+// OrderCollator is an optional Dialect capability: the COLLATE
 // clause (or "") that makes ORDER BY on a value of kind k sort as
 // PostgreSQL sorts it (text[] element by element, jsonb in jsonb order).
 type OrderCollator interface {

@@ -1,3 +1,9 @@
+// Package restsql is the PostgREST engine: a parsed query (pgrest's AST)
+// planned, rendered to SQL through a Dialect, run, and shaped into
+// response rows, with PostgREST's Prefer handling and error codes. It
+// knows no HTTP routing and no storage beyond Backend, the interface it
+// owns and *sqlstore.Store implements. Dependencies point one way:
+// restsql -> sqlstore -> crm.
 package restsql
 
 import (

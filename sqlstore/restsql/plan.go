@@ -17,10 +17,10 @@ import (
 // restCtx renders and runs one REST request.
 type restCtx struct {
 	s      *Engine
-	d      RestDialect
+	d      Dialect
 	ws     *crm.Workspace
 	q      *pgrest.Query
-	schema *crm.Schema // the tables (Store.Schema)
+	schema *crm.Schema // the tables (Backend.Schema)
 	// read is set for GET and HEAD, where a top-level select=count is
 	// PostgREST's legacy count of the matching rows.
 	read bool

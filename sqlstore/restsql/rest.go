@@ -17,9 +17,9 @@ import (
 // silently cut to it.
 const MaxRows = 1000
 
-// RestRequest is one request of the REST proxy, already parsed. The api
-// package fills it from the URL and headers; the store renders it to SQL.
-type RestRequest struct {
+// Request is one request of the REST proxy, already parsed. The api
+// package fills it from the URL and headers; the engine renders it to SQL.
+type Request struct {
 	Method string // GET, HEAD, POST, PATCH or DELETE
 	Table  string
 	Query  *pgrest.Query
@@ -39,8 +39,8 @@ type RestRequest struct {
 	Singular bool
 }
 
-// RestResult is what a REST request read or wrote.
-type RestResult struct {
+// Result is what a REST request read or wrote.
+type Result struct {
 	Rows []*Row
 	// Total is the count of matching rows, -1 when not counted.
 	Total int64
@@ -56,13 +56,13 @@ type RestResult struct {
 // are *crm.Error with PostgREST's codes (PGRST205 unknown table, 42703
 // unknown column, 22P02 bad literal, ...) or the bulk endpoint's
 // validation codes for written values.
-func (s *Engine) Rest(ctx context.Context, p *crm.Principal, req *RestRequest) (*RestResult, error) {
+func (s *Engine) Rest(ctx context.Context, p *crm.Principal, req *Request) (*Result, error) {
 	schema := s.b.Schema()
 	t, ok := schema.Table(req.Table)
 	if !ok {
 		return nil, unknownTable(schema, req.Table)
 	}
-	d, ok := s.b.Dialect().(RestDialect)
+	d, ok := s.b.Dialect().(Dialect)
 	if !ok {
 		return nil, &crm.Error{Code: crm.PGRSTNotImplemented, Message: "Feature not implemented",
 			Details: fmt.Sprintf("the %s backend does not serve the REST proxy yet", s.b.Dialect().Name())}
@@ -78,7 +78,7 @@ func (s *Engine) Rest(ctx context.Context, p *crm.Principal, req *RestRequest) (
 			Details: "rows are written by the server when a deal changes stage",
 			Hint:    "read it with GET; change a deal's stage with PATCH /functions/v1/rest-api-proxy/deals?id=eq.ID"}
 	}
-	var res *RestResult
+	var res *Result
 	err := s.b.InWrite(ctx, p.Workspace.ID, func(tx *sql.Tx) error {
 		var err error
 		switch req.Method {
@@ -134,7 +134,7 @@ func singularError(n int) *crm.Error {
 }
 
 // readRows serves GET and HEAD.
-func (rc *restCtx) readRows(ctx context.Context, q queryer, t *crm.Table, req *RestRequest) (*RestResult, error) {
+func (rc *restCtx) readRows(ctx context.Context, q queryer, t *crm.Table, req *Request) (*Result, error) {
 	p, err := rc.compileTop(t)
 	if err != nil {
 		return nil, err
@@ -142,7 +142,7 @@ func (rc *restCtx) readRows(ctx context.Context, q queryer, t *crm.Table, req *R
 	if hasCounts(p) {
 		return rc.readCount(ctx, q, p, req)
 	}
-	res := &RestResult{Total: -1}
+	res := &Result{Total: -1}
 	if req.Count {
 		b, err := rc.countSQL(p)
 		if err != nil {
@@ -180,7 +180,7 @@ func (rc *restCtx) countSQL(p *plan) (*sqlb, error) {
 
 // readSQL renders the top-level SELECT of a read: plan p's columns and
 // keys, filtered, ordered and cut to req's page (at most MaxRows rows).
-func (rc *restCtx) readSQL(p *plan, req *RestRequest) (*sqlb, error) {
+func (rc *restCtx) readSQL(p *plan, req *Request) (*sqlb, error) {
 	var b sqlb
 	rc.selectList(p, &b)
 	b.add(" WHERE ")

@@ -25,7 +25,7 @@ import (
 // before its first connection.
 var registerOnce sync.Once
 
-var _ restsql.RestDialect = Dialect{}
+var _ restsql.Dialect = Dialect{}
 
 func registerFunctions() bool {
 	must := func(err error) {

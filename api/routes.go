@@ -34,12 +34,13 @@ const (
 	DefaultMaxBodyBytes = 64 << 20
 )
 
-// Store is what the handlers need of the database.
+// Store is what the handlers need of the database: the bulk endpoint's
+// and the keys' calls, and the Backend a restsql.Engine (built by New)
+// runs the REST proxy's requests on. *sqlstore.Store is one.
 type Store interface {
 	Authenticate(ctx context.Context, key string) (*crm.Principal, error)
 	CreateDealsBulk(ctx context.Context, p *crm.Principal, req *crm.BulkRequest) (*sqlstore.BulkOutcome, error)
 	Ping(ctx context.Context) error
-	// Backend is what the REST proxy's engine runs on (rest.go).
 	restsql.Backend
 }
 

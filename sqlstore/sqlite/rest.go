@@ -14,6 +14,7 @@ import (
 	"github.com/connectgain/server/pgrest"
 	"github.com/connectgain/server/sqlstore"
 	"github.com/connectgain/server/sqlstore/pgtext"
+	"github.com/connectgain/server/sqlstore/restsql"
 	"modernc.org/sqlite"
 )
 
@@ -24,7 +25,7 @@ import (
 // before its first connection.
 var registerOnce sync.Once
 
-var _ sqlstore.RestDialect = Dialect{}
+var _ restsql.Dialect = Dialect{}
 
 func registerFunctions() bool {
 	must := func(err error) {
@@ -43,7 +44,7 @@ func registerFunctions() bool {
 	return true
 }
 
-// OrderCollate implements sqlstore.OrderCollator: text arrays (stored as
+// OrderCollate implements restsql.OrderCollator: text arrays (stored as
 // JSON text) sort element by element, JSON values in jsonb order.
 func (Dialect) OrderCollate(k crm.Kind) string {
 	switch k {

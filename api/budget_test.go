@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/connectgain/server/sqlstore"
+	"github.com/connectgain/server/sqlstore/restsql"
 	"github.com/connectgain/server/sqlstore/storetest"
 )
 
@@ -70,9 +70,9 @@ func TestEmbeddedRowBudget(t *testing.T) {
 			var body string
 			peak := peakHeap(func() { st, body = get("/contacts?select=id,deals(id,contacts(id,deals(id)))") })
 			t.Logf("nested embedding: %d, %d bytes, peak heap +%d MB", st, len(body), peak>>20)
-			if st != 400 || !strings.Contains(body, sqlstore.CodeResponseTooLarge) || !strings.Contains(body, "MaxResponseRows") ||
+			if st != 400 || !strings.Contains(body, restsql.CodeResponseTooLarge) || !strings.Contains(body, "MaxResponseRows") ||
 				!strings.Contains(body, `"hint":"`) {
-				t.Errorf("nested embedding: %d %.300s, want 400 %s", st, body, sqlstore.CodeResponseTooLarge)
+				t.Errorf("nested embedding: %d %.300s, want 400 %s", st, body, restsql.CodeResponseTooLarge)
 			}
 			if peak > 200<<20 {
 				t.Errorf("peak heap +%d MB for a refused read", peak>>20)
@@ -86,7 +86,7 @@ func TestEmbeddedRowBudget(t *testing.T) {
 			cid := cs[strings.Index(cs, `"id":"`)+6:][:36]
 			wst, wbody := e.send("POST", proxy+"/deals?select=id,contacts(id,deals(id,contacts(id,deals(id))))",
 				`{"title":"one more","value":1,"contact_id":"`+cid+`"}`)
-			if wst != 400 || !strings.Contains(wbody, sqlstore.CodeResponseTooLarge) {
+			if wst != 400 || !strings.Contains(wbody, restsql.CodeResponseTooLarge) {
 				t.Errorf("write with an exploding representation: %d %.300s", wst, wbody)
 			}
 			if n := e.count("SELECT COUNT(*) FROM deals"); n != 3002 {

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/connectgain/server/crm"
-	"github.com/connectgain/server/sqlstore"
+	"github.com/connectgain/server/sqlstore/restsql"
 )
 
 // statusOf is the one table from error code to HTTP status: our own codes,
@@ -49,7 +49,7 @@ var statusOf = map[string]int{
 	crm.SQLStateUndefinedFunction: 404, crm.SQLStateUndefinedTable: 404, crm.SQLStatePrivilege: 403,
 
 	CodeBusy: http.StatusServiceUnavailable, CodeRateLimited: http.StatusTooManyRequests,
-	CodeTimeout: http.StatusGatewayTimeout, sqlstore.CodeResponseTooLarge: http.StatusBadRequest,
+	CodeTimeout: http.StatusGatewayTimeout, restsql.CodeResponseTooLarge: http.StatusBadRequest,
 	CodeIdemInUse: http.StatusConflict, CodeIdemLost: http.StatusConflict,
 	CodeIdemReused: http.StatusUnprocessableEntity, CodeIdemInvalid: http.StatusBadRequest,
 }

@@ -13,12 +13,14 @@ import (
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/pgrest"
 	"github.com/connectgain/server/sqlstore"
+	"github.com/connectgain/server/sqlstore/restsql"
 	"github.com/connectgain/server/sqlstore/sqlite"
 )
 
 // searchEnv is a store with an empty workspace ("quiet") and a busy one.
 type searchEnv struct {
 	store       *sqlstore.Store
+	rest        *restsql.Engine
 	quiet, busy *crm.Principal
 }
 
@@ -30,7 +32,7 @@ func mustSearchEnv(tb testing.TB) *searchEnv {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { store.Close() })
-	e := &searchEnv{store: store}
+	e := &searchEnv{store: store, rest: restsql.New(store)}
 	for _, name := range []string{"quiet", "busy"} {
 		ws, err := store.CreateWorkspace(ctx, name, "SAR", "EG")
 		if err != nil {
@@ -75,7 +77,7 @@ func (e *searchEnv) search(tb testing.TB, p *crm.Principal, term string) []strin
 	if err != nil {
 		tb.Fatal(err)
 	}
-	res, err := e.store.Rest(context.Background(), p, &sqlstore.RestRequest{Method: http.MethodGet, Table: "deals", Query: q, Limit: 50})
+	res, err := e.rest.Rest(context.Background(), p, &restsql.Request{Method: http.MethodGet, Table: "deals", Query: q, Limit: 50})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -142,13 +144,13 @@ func TestTitleSearchIndexFollowsWrites(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		req := &sqlstore.RestRequest{Method: method, Table: "deals", Query: q}
+		req := &restsql.Request{Method: method, Table: "deals", Query: q}
 		if body != "" {
 			var m map[string]json.RawMessage
 			_ = json.Unmarshal([]byte(body), &m)
 			req.Body = []map[string]json.RawMessage{m}
 		}
-		if _, err := e.store.Rest(context.Background(), e.busy, req); err != nil {
+		if _, err := e.rest.Rest(context.Background(), e.busy, req); err != nil {
 			t.Fatal(err)
 		}
 	}

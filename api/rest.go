@@ -16,6 +16,7 @@ import (
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/pgrest"
 	"github.com/connectgain/server/sqlstore"
+	"github.com/connectgain/server/sqlstore/restsql"
 )
 
 // Media types the proxy serves.
@@ -34,14 +35,14 @@ func (s *Server) restTable(w http.ResponseWriter, r *http.Request) error {
 	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPatch, http.MethodDelete:
 	default:
 		w.Header().Set("Allow", "OPTIONS,GET,HEAD,POST,PATCH,DELETE")
-		return &crm.Error{Code: crm.PGRSTMethod, Message: "Unsupported HTTP method: " + r.Method}
+		return &crm.Error{Code: crm.PGRSTMethod, Message: "Unsupported HTTP method: " + clipString(r.Method)}
 	}
 	if err := checkProfile(w, r); err != nil {
 		return err
 	}
 	table := r.PathValue("table")
 	if _, ok := s.schema().Table(table); !ok {
-		return sqlstore.UnknownTable(table)
+		return restsql.UnknownTable(table)
 	}
 	params, err := pgrest.ParseQueryString(r.URL.RawQuery)
 	if err != nil {
@@ -59,7 +60,7 @@ func (s *Server) restTable(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	req := &sqlstore.RestRequest{Method: r.Method, Table: table, Query: q, Prefer: pref, Singular: media == mimeSingular}
+	req := &restsql.Request{Method: r.Method, Table: table, Query: q, Prefer: pref, Singular: media == mimeSingular}
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		return s.restRead(w, r, req, media, stripNulls)
 	}
@@ -68,7 +69,7 @@ func (s *Server) restTable(w http.ResponseWriter, r *http.Request) error {
 
 // restRead serves GET and HEAD: Range and limit/offset intersected, the
 // row cap, counts, 206 and 416, singular and CSV.
-func (s *Server) restRead(w http.ResponseWriter, r *http.Request, req *sqlstore.RestRequest, media string, strip bool) error {
+func (s *Server) restRead(w http.ResponseWriter, r *http.Request, req *restsql.Request, media string, strip bool) error {
 	q := req.Query
 	lower, upper := q.Offset, int64(-1) // upper -1: open
 	if q.Limit != nil {
@@ -90,11 +91,11 @@ func (s *Server) restRead(w http.ResponseWriter, r *http.Request, req *sqlstore.
 	if upper >= 0 || q.Limit != nil {
 		req.Limit = max(upper-lower+1, 0)
 	}
-	if req.Limit < 0 || req.Limit > sqlstore.MaxRows {
-		req.Limit = sqlstore.MaxRows
+	if req.Limit < 0 || req.Limit > restsql.MaxRows {
+		req.Limit = restsql.MaxRows
 	}
 	req.Count = req.Prefer.Count != ""
-	res, err := s.store.Rest(r.Context(), Principal(r), req)
+	res, err := s.rest.Rest(r.Context(), Principal(r), req)
 	if err != nil {
 		return err
 	}
@@ -173,7 +174,7 @@ func setApplied(w http.ResponseWriter, p pgrest.Prefer) {
 }
 
 // restWrite serves POST, PATCH and DELETE.
-func (s *Server) restWrite(w http.ResponseWriter, r *http.Request, req *sqlstore.RestRequest, media string, strip bool) error {
+func (s *Server) restWrite(w http.ResponseWriter, r *http.Request, req *restsql.Request, media string, strip bool) error {
 	pref := req.Prefer
 	req.Return = pref.Return == "" || pref.Return == "representation"
 	if r.Method != http.MethodDelete {
@@ -194,7 +195,7 @@ func (s *Server) restWrite(w http.ResponseWriter, r *http.Request, req *sqlstore
 	if r.Method == http.MethodPost {
 		pref.MaxAffected = nil
 	}
-	res, err := s.store.Rest(r.Context(), Principal(r), req)
+	res, err := s.rest.Rest(r.Context(), Principal(r), req)
 	if err != nil {
 		return err
 	}
@@ -252,6 +253,17 @@ func readBody(r *http.Request) ([]byte, error) {
 // CSV (a header line, then rows; NULL is null) or a form (one row).
 func parseRows(method, ctype string, body []byte) ([]map[string]json.RawMessage, error) {
 	mt := strings.ToLower(strings.TrimSpace(strings.Split(ctype, ";")[0]))
+	switch { // the pre-scan (jsonbody.go)
+	case mt == "" || mt == mimeJSON || mt == "application/vnd.pgrst.object+json" || mt == "application/vnd.pgrst.object" ||
+		mt == "*/*" || mt == "application/x-www-form-urlencoded" && looksJSON(body):
+		if bp := checkJSONBody(body); bp != nil {
+			return nil, bp.asError(true)
+		}
+	case mt == mimeCSV || mt == "application/x-www-form-urlencoded":
+		if bp := checkTextBody(body); bp != nil {
+			return nil, bp.asError(true)
+		}
+	}
 	switch mt {
 	case "", mimeJSON, "application/vnd.pgrst.object+json", "application/vnd.pgrst.object", "*/*":
 	case mimeCSV:
@@ -271,6 +283,10 @@ func parseRows(method, ctype string, body []byte) ([]map[string]json.RawMessage,
 		}
 		row := map[string]json.RawMessage{}
 		for k := range v {
+			if bp := checkTextBody([]byte(k + v.Get(k))); bp != nil {
+				bp.Path = "form field " + strconv.Quote(clipString(k))
+				return nil, bp.asError(true)
+			}
 			b, _ := json.Marshal(v.Get(k))
 			row[k] = b
 		}
@@ -495,7 +511,7 @@ func csvRows(rows []*sqlstore.Row) []byte {
 				j, _ := json.Marshal(x)
 				s = string(j)
 			default:
-				s = sqlstore.TextOf(v)
+				s = restsql.TextOf(v)
 			}
 			b.WriteString(csvField(s, true))
 		}

@@ -175,7 +175,7 @@ func ParseDealItem(index int, raw json.RawMessage, t *Table, env *WriteEnv) (Dea
 		if err != nil {
 			return in, err
 		}
-		in.Deal.Vals[i], in.Deal.Has[i] = v, true
+		in.Deal.SetAt(i, v)
 	}
 	in.ContactID = in.Deal.Str("contact_id")
 	if err := in.parseContact(m, env); err != nil {

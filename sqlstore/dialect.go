@@ -47,47 +47,16 @@ type Dialect interface {
 	Error(err error) error
 }
 
-// ---- REST proxy (sqlstore/rest*.go) ----
-
-// RestDialect is the capability the REST proxy needs of a dialect, kept
-// as its own interface so a backend compiles before it has it; Store.Rest
-// answers 501-like errors (code PGRST127) without it.
-type RestDialect interface {
-	Dialect
-	// Everything else the renderer writes is portable SQL: comparisons,
-	// IN lists, IS [NOT] NULL, IS DISTINCT FROM, NULLS FIRST/LAST,
-	// LIMIT/OFFSET, EXISTS and IN subqueries.
-
-	// PathExpr is the SQL reading a JSON path from col (a qualified
-	// column of kind k, KindJSON or KindTextArray). A path whose last step
-	// is ->> (Text) yields text, read back with Decode(KindText); else
-	// JSON, read back with Decode(KindJSON). A missing key yields NULL.
-	PathExpr(col string, k crm.Kind, path []pgrest.JSONStep) (sql string, args []any)
+// FilterRenderer is the Dialect capability of rendering a RestFilter:
+// the REST engine (sqlstore/restsql) and the board search both use it.
+type FilterRenderer interface {
 	// RestFilter renders the one filter leaf whose SQL differs between
 	// engines (see RestFilter for which) as a boolean SQL expression.
 	// Errors are *crm.Error (22P02 for an operand the engine rejects).
 	RestFilter(f RestFilter) (sql string, args []any, err error)
 }
 
-// OrderCollator is an optional RestDialect capability: the COLLATE
-// clause (or "") that makes ORDER BY on a value of kind k sort as
-// PostgreSQL sorts it (text[] element by element, jsonb in jsonb order).
-type OrderCollator interface {
-	OrderCollate(k crm.Kind) string
-}
-
-// SelectivityHinter is implemented by dialects whose planner needs to be
-// told that an IN list is selective: SQLite's statistics cannot tell a
-// stage no deal is in from one every deal is in, and it walked the whole
-// created_at index for stage=in.(won,qualified)&order=created_at.desc
-// rather than reading each stage's newest rows from (stage, created_at).
-type SelectivityHinter interface {
-	// Selective wraps a boolean expression the planner should take as
-	// matching few rows.
-	Selective(expr string) string
-}
-
-// RestFilter is a filter leaf that Dialect.RestFilter renders:
+// RestFilter is a filter leaf that FilterRenderer.RestFilter renders:
 //   - like, ilike on text (Pattern is a LIKE pattern: % and _ are
 //     wildcards, backslash escapes; PostgreSQL LIKE semantics, so like is
 //     case-sensitive);
@@ -103,16 +72,19 @@ type SelectivityHinter interface {
 // Col is the qualified column; Path, when set, applies to it first (the
 // like/match/fts operators then get a path ending in ->>).
 type RestFilter struct {
-	Op      pgrest.Operator
-	Table   string // the table Col belongs to, so a dialect can use a search index
-	Alias   string // its alias in the query
-	Col     string
-	Kind    crm.Kind
-	Path    []pgrest.JSONStep
-	Pattern string
-	Config  string
-	Elems   []string
-	JSON    json.RawMessage
+	Op    pgrest.Operator
+	Table string // the table Col belongs to, so a dialect can use a search index
+	// Workspace is the id of the request's workspace, for a search index
+	// kept per workspace (SQLite's title trigrams).
+	Workspace string
+	Alias     string // its alias in the query
+	Col       string
+	Kind      crm.Kind
+	Path      []pgrest.JSONStep
+	Pattern   string
+	Config    string
+	Elems     []string
+	JSON      json.RawMessage
 	// Identifier is the contact_identifiers kind mirroring Col, when it
 	// has one (crm.Column.Identifier): cs on it may use that index.
 	Identifier string

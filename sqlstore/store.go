@@ -1,6 +1,8 @@
 // Package sqlstore keeps ConnectGain's data in a SQL database: workspaces,
-// keys, pipelines, the bulk deal ingest and the REST queries. Its SQL is
-// portable; what differs between engines sits behind Dialect.
+// keys, sessions, pipelines, the bulk deal ingest, the board, and the
+// record writes every path shares. Its SQL is portable; what differs
+// between engines sits behind Dialect. The REST engine that runs
+// PostgREST queries on it is sqlstore/restsql.
 package sqlstore
 
 import (
@@ -8,6 +10,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/connectgain/server/crm"
@@ -70,12 +73,14 @@ func (s *Store) Ping(ctx context.Context) error {
 // newID returns a time-ordered UUID (v7).
 func newID() string { return crm.NewID() }
 
-// queryer is what *sql.DB and *sql.Tx share.
-type queryer interface {
+// Queryer is what *sql.DB and *sql.Tx share.
+type Queryer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
+
+type queryer = Queryer
 
 func (s *Store) exec(ctx context.Context, q queryer, query string, args ...any) (sql.Result, error) {
 	r, err := q.ExecContext(ctx, s.d.Rebind(query), args...)
@@ -117,6 +122,10 @@ func (s *Store) inWrite(ctx context.Context, workspaceID string, fn func(tx *sql
 		return fmt.Errorf("begin: %w", s.d.Error(err))
 	}
 	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := s.markCommitted(ctx, tx); err != nil { // Idempotency-Key (idempotency.go)
 		_ = tx.Rollback()
 		return err
 	}
@@ -170,4 +179,15 @@ func (s *Store) CountForTest(ctx context.Context, query string, args ...any) (in
 // QueryRowForTest runs a query directly, for tests.
 func (s *Store) QueryRowForTest(ctx context.Context, query string, args ...any) *sql.Row {
 	return s.queryRow(ctx, s.read, query, args...)
+}
+
+// sqlb accumulates SQL text and its arguments in text order.
+type sqlb struct {
+	strings.Builder
+	args []any
+}
+
+func (b *sqlb) add(sql string, args ...any) {
+	b.WriteString(sql)
+	b.args = append(b.args, args...)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/connectgain/server/pgrest"
 	"github.com/connectgain/server/sqlstore"
 	"github.com/connectgain/server/sqlstore/pgtext"
+	"github.com/connectgain/server/sqlstore/restsql"
 	"modernc.org/sqlite"
 )
 
@@ -24,7 +25,7 @@ import (
 // before its first connection.
 var registerOnce sync.Once
 
-var _ sqlstore.RestDialect = Dialect{}
+var _ restsql.Dialect = Dialect{}
 
 func registerFunctions() bool {
 	must := func(err error) {
@@ -38,12 +39,13 @@ func registerFunctions() bool {
 	must(sqlite.RegisterDeterministicScalarFunction("cg_jsonb_contains", 2, sqlJSONContains))
 	must(sqlite.RegisterDeterministicScalarFunction("cg_jsonb_cmp", 2, sqlJSONCmp))
 	must(sqlite.RegisterDeterministicScalarFunction("cg_jsonb_text", 1, sqlJSONText))
+	must(sqlite.RegisterDeterministicScalarFunction("cg_title_grams", 2, sqlTitleGrams)) // title_search.go
 	must(sqlite.RegisterCollationUtf8("cg_textarray", collateTextArray))
 	must(sqlite.RegisterCollationUtf8("cg_jsonb", collateJSONB))
 	return true
 }
 
-// OrderCollate implements sqlstore.OrderCollator: text arrays (stored as
+// OrderCollate implements restsql.OrderCollator: text arrays (stored as
 // JSON text) sort element by element, JSON values in jsonb order.
 func (Dialect) OrderCollate(k crm.Kind) string {
 	switch k {
@@ -76,6 +78,20 @@ func collateJSONB(a, b string) int {
 	var x, y any
 	if decodeJSON(a, &x) != nil || decodeJSON(b, &y) != nil {
 		return strings.Compare(a, b)
+	}
+	return jsonbCmpTop(x, y)
+}
+
+// jsonbCmpTop compares two whole jsonb values: as jsonCmp, except that
+// PostgreSQL sorts a top-level empty array before every scalar.
+func jsonbCmpTop(x, y any) int {
+	emptyArr := func(v any) bool { a, ok := v.([]any); return ok && len(a) == 0 }
+	scalar := func(v any) bool { return jsonRank(v) < 4 }
+	switch {
+	case emptyArr(x) && scalar(y):
+		return -1
+	case scalar(x) && emptyArr(y):
+		return 1
 	}
 	return jsonCmp(x, y)
 }
@@ -134,11 +150,12 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 	case pgrest.OpLike:
 		return expr + " GLOB ?", append(args, likeToGlob(f.Pattern)), nil
 	case pgrest.OpILike:
-		if term, ok := trigramTerm(f.Pattern); ok && f.Table == "deals" && f.Col == f.Alias+".title" && len(f.Path) == 0 {
-			// The trigram index finds the candidates; cg_ilike keeps the
-			// answer exact (and the outer workspace condition keeps it isolated).
-			return "(" + f.Alias + ".rid IN (SELECT rowid FROM deals_title_fts WHERE deals_title_fts MATCH ?) AND cg_ilike(" + expr + ", ?))",
-				append(args, term, f.Pattern), nil
+		if grams, ok := titleTrigrams(f.Pattern); ok && f.Table == "deals" && f.Col == f.Alias+".title" && len(f.Path) == 0 && f.Workspace != "" {
+			// The workspace's trigram rows find the candidates; cg_ilike
+			// keeps the answer exact.
+			match, margs := trigramMatch(f.Workspace, grams)
+			return "(" + f.Alias + ".rid IN (SELECT rowid FROM deal_title_grams WHERE deal_title_grams MATCH " + match + ") AND cg_ilike(" + expr + ", ?))",
+				append(append(args, margs...), f.Pattern), nil
 		}
 		return "cg_ilike(" + expr + ", ?)", append(args, f.Pattern), nil
 	case pgrest.OpMatch, pgrest.OpIMatch:
@@ -148,16 +165,7 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 		}
 		return "cg_match(" + expr + ", ?, ?)", append(args, f.Pattern, icase), nil
 	case pgrest.OpFts, pgrest.OpPlFts, pgrest.OpPhFts, pgrest.OpWFts:
-		cfg, err := pgtext.Config(f.Config)
-		if err != nil {
-			return "", nil, err
-		}
-		if _, err := pgtext.ParseTSQuery(string(f.Op), cfg, f.Pattern); err != nil {
-			return "", nil, err
-		}
-		// A JSON value (not ->> text) is searched in its string values.
-		isJSON := f.Kind == crm.KindJSON && (len(f.Path) == 0 || !f.Path[len(f.Path)-1].Text)
-		return "cg_fts(" + expr + ", ?, ?, ?, ?)", append(args, string(f.Op), cfg, f.Pattern, isJSON), nil
+		return ftsFilter(f, expr, args)
 	case pgrest.OpCs, pgrest.OpCd, pgrest.OpOv:
 		if f.Kind == crm.KindTextArray && len(f.Path) == 0 && f.JSON == nil {
 			return arrayOp(f.Op, expr, f.Elems)
@@ -173,6 +181,21 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 		return "cg_jsonb_cmp(" + expr + ", ?) " + op + " 0", append(args, string(f.JSON)), nil
 	}
 	return "", nil, &crm.Error{Code: "42883", Message: fmt.Sprintf("operator does not exist: %s %s unknown", f.Kind, f.Op)}
+}
+
+// ftsFilter renders the text-search operators as cg_fts, which parses and
+// matches as PostgreSQL does (pgtext); a JSON value (not ->> text) is
+// searched in its string values.
+func ftsFilter(f sqlstore.RestFilter, expr string, args []any) (string, []any, error) {
+	cfg, err := pgtext.Config(f.Config)
+	if err != nil {
+		return "", nil, err
+	}
+	if _, err := pgtext.ParseTSQuery(string(f.Op), cfg, f.Pattern); err != nil {
+		return "", nil, err
+	}
+	isJSON := f.Kind == crm.KindJSON && (len(f.Path) == 0 || !f.Path[len(f.Path)-1].Text)
+	return "cg_fts(" + expr + ", ?, ?, ?, ?)", append(args, string(f.Op), cfg, f.Pattern, isJSON), nil
 }
 
 // arrayOp renders @>, <@ and && on a JSON-text array column.
@@ -214,7 +237,7 @@ func arrayOp(op pgrest.Operator, col string, elems []string) (string, []any, err
 	}
 }
 
-// Selective implements sqlstore.SelectivityHinter.
+// Selective implements restsql.SelectivityHinter.
 func (Dialect) Selective(expr string) string { return "unlikely(" + expr + ")" }
 
 // plainElement reports whether an array element is written the same by
@@ -229,12 +252,13 @@ func plainElement(e string) bool {
 	return true
 }
 
-// trigramTerm picks the FTS5 phrase that finds the candidates of a LIKE
-// pattern: a literal substring of at least three characters every match
-// must contain. Order titles all share "Order ", whose trigrams match every
-// row, so a run of digits is preferred (it is far rarer); else the longest
-// literal run. ok is false when no run is long enough, or the pattern uses
-// '_' or an escape (then LIKE scans).
+// trigramTerm picks the literal substring of a LIKE pattern whose
+// trigrams find the candidates: one of at least three characters that
+// every match must contain. Order titles all share "Order ", whose
+// trigrams match every row, so a run of digits is preferred (it is far
+// rarer); else the longest literal run. ok is false when no run is long
+// enough, the term folds unlike the index (foldsLikeIndex), or the
+// pattern uses '_' or an escape (then cg_ilike scans).
 func trigramTerm(pattern string) (string, bool) {
 	if strings.ContainsAny(pattern, "\\_") {
 		return "", false
@@ -256,7 +280,7 @@ func trigramTerm(pattern string) (string, bool) {
 	if utf8.RuneCountInString(best) < 3 || !foldsLikeIndex(best) {
 		return "", false
 	}
-	return `"` + strings.ReplaceAll(best, `"`, `""`) + `"`, true
+	return best, true
 }
 
 // foldsLikeIndex reports whether the trigram index's case folding finds
@@ -424,7 +448,7 @@ func sqlJSONCmp(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, e
 	if decodeJSON(a, &x) != nil || decodeJSON(b, &y) != nil {
 		return nil, nil
 	}
-	return int64(jsonCmp(x, y)), nil
+	return int64(jsonbCmpTop(x, y)), nil
 }
 
 func decodeJSON(s string, v *any) error {

@@ -1,4 +1,4 @@
-package sqlstore
+package restsql
 
 import (
 	"encoding/json"
@@ -154,7 +154,7 @@ func (rc *restCtx) single(p *plan, t *term, f *pgrest.Filter, v string, b *sqlb)
 				return err
 			}
 		}
-		return rc.dialect(b, RestFilter{Op: f.Op, Table: p.table.Name, Alias: p.alias, Col: t.qcol, Kind: t.col.Kind, Path: t.path, Pattern: pat})
+		return rc.dialect(b, RestFilter{Op: f.Op, Table: p.table.Name, Alias: p.alias, Workspace: rc.ws.ID, Col: t.qcol, Kind: t.col.Kind, Path: t.path, Pattern: pat})
 	case pgrest.OpFts, pgrest.OpPlFts, pgrest.OpPhFts, pgrest.OpWFts:
 		if t.kind != crm.KindText && t.kind != crm.KindJSON {
 			return noOperator(t.kind, "@@")
@@ -422,7 +422,7 @@ func (rc *restCtx) operand(t *term, v string) (any, error) {
 			return nil, bad(crm.SQLStateDatetimeFormat, "date")
 		}
 		if d.Year() < 1 { // PostgreSQL has no year 0
-			return nil, &crm.Error{Code: "22008", Message: fmt.Sprintf("date/time field value out of range: %q", v)}
+			return nil, &crm.Error{Code: crm.SQLStateDatetimeOverflow, Message: fmt.Sprintf("date/time field value out of range: %q", v)}
 		}
 		return rc.d.Bind(k, d.Format(time.DateOnly)), nil
 	case crm.KindTime:

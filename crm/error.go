@@ -136,6 +136,7 @@ const (
 	PGRSTOpenAPIOff     = "PGRST126" // OpenAPI disabled
 	PGRSTNotImplemented = "PGRST127" // feature not implemented
 	PGRSTNoRelation     = "PGRST200" // no relationship for an embedding
+	PGRSTNoFunction     = "PGRST202" // no such function (rpc)
 	PGRSTAmbiguous      = "PGRST201" // several relationships match an embedding
 	PGRSTUnknownColumn  = "PGRST204" // a written column that does not exist
 	PGRSTUnknownTable   = "PGRST205" // a table that does not exist
@@ -144,9 +145,11 @@ const (
 // PostgreSQL SQLSTATEs that PostgREST passes through and this server
 // reproduces, by their PostgreSQL condition names.
 const (
+	SQLStateNotSupported      = "0A000" // feature_not_supported
 	SQLStateConnectionFailure = "08006" // connection_failure
 	SQLStateCardinality       = "21000" // cardinality_violation (PATCH/DELETE without a filter)
 	SQLStateDatetimeFormat    = "22007" // invalid_datetime_format
+	SQLStateDatetimeOverflow  = "22008" // datetime_field_overflow
 	SQLStateInvalidRegex      = "2201B" // invalid_regular_expression
 	SQLStateUntranslatable    = "22021" // character_not_in_repertoire (NUL in text)
 	SQLStateInvalidEscape     = "22025" // invalid_escape_sequence
@@ -156,8 +159,12 @@ const (
 	SQLStateUnique            = "23505" // unique_violation
 	SQLStateCheck             = "23514" // check_violation
 	SQLStateReadOnly          = "25006" // read_only_sql_transaction
+	SQLStateInvalidAuth       = "28000" // invalid_authorization_specification
+	SQLStateInvalidPassword   = "28P01" // invalid_password
+	SQLStateNoDatabase        = "3D000" // invalid_catalog_name (no such database)
 	SQLStatePrivilege         = "42501" // insufficient_privilege
 	SQLStateSyntax            = "42601" // syntax_error
+	SQLStateGrouping          = "42803" // grouping_error
 	SQLStateUndefinedColumn   = "42703" // undefined_column
 	SQLStateUndefinedObject   = "42704" // undefined_object (text search configuration)
 	SQLStateDatatypeMismatch  = "42804" // datatype_mismatch

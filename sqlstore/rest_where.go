@@ -418,7 +418,7 @@ func (rc *restCtx) operand(t *term, v string) (any, error) {
 			return nil, bad(crm.SQLStateDatetimeFormat, "date")
 		}
 		if d.Year() < 1 { // PostgreSQL has no year 0
-			return nil, &crm.Error{Code: "22008", Message: fmt.Sprintf("date/time field value out of range: %q", v)}
+			return nil, &crm.Error{Code: crm.SQLStateDatetimeOverflow, Message: fmt.Sprintf("date/time field value out of range: %q", v)}
 		}
 		return rc.d.Bind(k, d.Format(time.DateOnly)), nil
 	case crm.KindTime:

@@ -25,7 +25,7 @@ const (
 
 // RegexError is PostgreSQL's 2201B for a pattern this package refuses.
 func RegexError(msg, hint string) *crm.Error {
-	return &crm.Error{Code: "2201B", Message: "invalid regular expression: " + msg, Hint: hint}
+	return &crm.Error{Code: crm.SQLStateInvalidRegex, Message: "invalid regular expression: " + msg, Hint: hint}
 }
 
 // TranslateRegex turns a PostgreSQL advanced regular expression into Go

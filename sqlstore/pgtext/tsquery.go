@@ -42,7 +42,7 @@ func ParseTSQuery(op, cfg, q string) (*TSQuery, error) {
 			}
 		}
 		if err != nil {
-			return nil, &crm.Error{Code: "42601", Message: fmt.Sprintf("syntax error in tsquery: %q", q)}
+			return nil, &crm.Error{Code: crm.SQLStateSyntax, Message: fmt.Sprintf("syntax error in tsquery: %q", q)}
 		}
 		n, _ = clean(n)
 	}

@@ -25,7 +25,7 @@ func Config(name string) (string, error) {
 		return "english", nil
 	}
 	if !Configs[n] {
-		return "", &crm.Error{Code: "0A000", Message: fmt.Sprintf("text search configuration %q is not supported", name),
+		return "", &crm.Error{Code: crm.SQLStateNotSupported, Message: fmt.Sprintf("text search configuration %q is not supported", name),
 			Hint: "use fts(simple) or fts(english); simple matches words exactly in any language"}
 	}
 	return n, nil

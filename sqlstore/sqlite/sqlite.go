@@ -235,13 +235,13 @@ func (Dialect) Error(err error) error {
 	}
 	switch se.Code() {
 	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-		return &crm.Error{Code: "23505", Message: "duplicate key value violates unique constraint", Details: msg, Err: err}
+		return &crm.Error{Code: crm.SQLStateUnique, Message: "duplicate key value violates unique constraint", Details: msg, Err: err}
 	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-		return &crm.Error{Code: "23503", Message: "insert or update violates foreign key constraint, or the row is still referenced", Details: msg, Err: err}
+		return &crm.Error{Code: crm.SQLStateForeignKey, Message: "insert or update violates foreign key constraint, or the row is still referenced", Details: msg, Err: err}
 	case sqlite3.SQLITE_CONSTRAINT_CHECK:
-		return &crm.Error{Code: "23514", Message: "new row violates check constraint", Details: msg, Err: err}
+		return &crm.Error{Code: crm.SQLStateCheck, Message: "new row violates check constraint", Details: msg, Err: err}
 	case sqlite3.SQLITE_CONSTRAINT_NOTNULL:
-		return &crm.Error{Code: "23502", Message: "null value violates not-null constraint", Details: msg, Err: err}
+		return &crm.Error{Code: crm.SQLStateNotNull, Message: "null value violates not-null constraint", Details: msg, Err: err}
 	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 		return &crm.Error{Code: crm.CodeUnavailable, Message: "the database is busy, try again", Err: err}
 	}

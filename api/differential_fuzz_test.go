@@ -47,53 +47,90 @@ func (in *fuzzInput) of(xs []string) string { return xs[in.pick(len(xs))] }
 
 type fuzzTable struct {
 	name, sel, tiebreak string
-	cols                map[string][]string // column -> operators that apply
+	cols                map[string]string // column -> value class
 }
 
 var (
-	textOps  = []string{"eq", "neq", "gt", "gte", "lt", "lte", "like", "ilike", "match", "imatch", "fts", "plfts", "phfts", "wfts", "fts(simple)", "in", "is", "isdistinct"}
-	numOps   = []string{"eq", "neq", "gt", "gte", "lt", "lte", "in", "is", "isdistinct"}
-	arrOps   = []string{"cs", "cd", "ov", "eq", "is"}
-	jsonOps  = []string{"eq", "gt", "lt", "cs", "cd", "is", "in"}
-	fuzzVals = []string{"a", "A", "é", "É", "ß", "SS", "ẞ", "İ", "i", "ı", "I", "σοφία", "ΣΟΦΙΑ", "ع", "عقد", "zebra", "Zebra", "contract",
-		"contracts", "Contract*", "*ontract*", "*a*", "*É*", "^C", "[[:upper:]]", `\w+`, "caf(é|e)", "s$", "^.{5}$", "(", "the",
-		"running orders", "0", "1", "1.5", "100", "-1", "0.0001", "99999999999999.9999", "2024-02-29", "0001-01-01", "9999-12-31",
-		"null", "true", "not_null", `"1"`, "{a}", "{a,b}", "{}", "{é,Ω}", `{"n":1}`, `{}`, "(a,b,zebra)", "(1,100)", "x:*", "-zebra", "ab%", "_"}
+	fuzzOps = map[string][]string{
+		"text": {"eq", "neq", "gt", "gte", "lt", "lte", "like", "ilike", "match", "imatch", "fts", "plfts", "phfts", "wfts", "fts(simple)", "in", "is", "isdistinct"},
+		"num":  {"eq", "neq", "gt", "gte", "lt", "lte", "in", "is", "isdistinct"},
+		"date": {"eq", "neq", "gt", "gte", "lt", "lte", "in", "is"},
+		"arr":  {"cs", "cd", "ov", "eq", "is"},
+		"json": {"eq", "neq", "gt", "lt", "cs", "cd", "is", "in"},
+	}
+	fuzzWords = []string{"a", "A", "é", "É", "ß", "SS", "ẞ", "İ", "i", "ı", "I", "σοφία", "ΣΟΦΙΑ", "ع", "عقد", "zebra", "Zebra", "contract",
+		"contracts", "the", "running orders", "café", "Straße", "istanbul", "1.5", "web", "z", "Abc", "fr", "de"}
+	fuzzVals = map[string][]string{
+		"like":  {"Contract*", "*ontract*", "*a*", "*É*", "*ß*", "*İ*", "*ı*", "_ebra", "*%5C%25*", "*", "z*"},
+		"match": {"^C", "[[:upper:]]", `\w+`, "caf(é|e)", "s$", "^.{5}$", "(", "ß", "[a-c]", "^[^a-z]", `\d`, "İ", "ı", "σ", "Σ", "(?i)zebra", `\1`},
+		"fts":   {"contract", "contracts", "contract:*", "run", "the", "café", "zebra | contract", "!contract", "running <-> orders", "cat & run", "(", "straße", "σοφία", "-zebra", `"the cats"`},
+		"num":   {"0", "1", "1.5", "100", "-1", "0.0001", "50", "99999999999999.9999", "1e3", "abc"},
+		"date":  {"2024-02-29", "0001-01-01", "9999-12-31", "1970-01-01", "2025-01-01", "0000-01-01", "2024-02-30"},
+		"is":    {"null", "not.null", "true", "false", "unknown"},
+		"arr":   {"{a}", "{a,b}", "{}", "{é,Ω}", "{A}", "{\"a,b\"}", "{VIP}", "{fr,de}"},
+		"json":  {"1", "1.5", "100", "1e2", `"1"`, `"a"`, "true", "null", "[1,2]", `{"x":1}`, "{}", "-3", `{"n":1}`, `["a"]`},
+	}
 	fuzzTables = []fuzzTable{
-		{name: "deals", sel: "title,value,probability,expected_close_date,tags,custom_fields", tiebreak: "title", cols: map[string][]string{
-			"title": textOps, "source": textOps, "stage": textOps, "value": numOps, "probability": numOps, "expected_close_date": numOps,
-			"tags": arrOps, "custom_fields": jsonOps, "custom_fields->n": jsonOps, "custom_fields->>n": textOps, "custom_fields->>s": textOps}},
-		{name: "contacts", sel: "first_name,last_name,tags,custom_fields", tiebreak: "first_name.nullsfirst,last_name.nullsfirst", cols: map[string][]string{
-			"first_name": textOps, "last_name": textOps, "tags": arrOps, "custom_fields->score": jsonOps, "custom_fields->>lang": textOps}},
+		{name: "deals", sel: "title,value,probability,expected_close_date,tags,custom_fields", tiebreak: "title", cols: map[string]string{
+			"title": "text", "source": "text", "stage": "text", "value": "num", "probability": "num", "expected_close_date": "date",
+			"tags": "arr", "custom_fields": "json", "custom_fields->n": "json", "custom_fields->>n": "text", "custom_fields->>s": "text"}},
+		{name: "contacts", sel: "first_name,last_name,tags,custom_fields", tiebreak: "first_name.nullsfirst,last_name.nullsfirst", cols: map[string]string{
+			"first_name": "text", "last_name": "text", "tags": "arr", "custom_fields->score": "json", "custom_fields->>lang": "text"}},
 	}
 	orderCols = map[string][]string{
-		"deals":    {"value", "probability", "expected_close_date", "stage", "source", "title", "custom_fields->>n"},
-		"contacts": {"first_name", "last_name", "custom_fields->>lang"},
+		"deals":    {"value", "probability", "expected_close_date", "stage", "source", "title", "custom_fields->>n", "custom_fields->n", "tags", "custom_fields"},
+		"contacts": {"first_name", "last_name", "custom_fields->>lang", "custom_fields->score", "tags"},
 	}
 )
+
+// fuzzFilter makes col.op.value (sep is "=" for a parameter, "." in or=).
+func fuzzFilter(in *fuzzInput, class, col, sep string) string {
+	op := in.of(fuzzOps[class])
+	not := ""
+	if in.pick(4) == 0 {
+		not = "not."
+	}
+	var v string
+	switch {
+	case op == "is":
+		v = in.of(fuzzVals["is"])
+	case op == "like" || op == "ilike":
+		v = in.of(fuzzVals["like"])
+	case op == "match" || op == "imatch":
+		v = in.of(fuzzVals["match"])
+	case strings.Contains(op, "fts"):
+		v = in.of(fuzzVals["fts"])
+	case class == "text":
+		v = in.of(fuzzWords)
+	default:
+		v = in.of(fuzzVals[class])
+	}
+	if op == "in" {
+		pool := fuzzVals[class]
+		if class == "text" {
+			pool = fuzzWords
+		}
+		v = "(" + orEscape(in.of(pool)) + "," + orEscape(in.of(pool)) + ")"
+	} else if sep == "." {
+		v = orEscape(v)
+	}
+	return col + sep + not + op + "." + v
+}
 
 // fuzzQuery makes one GET path from the input.
 func fuzzQuery(in *fuzzInput) string {
 	tb := fuzzTables[in.pick(len(fuzzTables))]
-	cols := make([]string, 0, len(tb.cols))
-	for _, c := range sortedKeys(tb.cols) {
-		cols = append(cols, c)
-	}
+	cols := sortedKeys(tb.cols)
 	q := url.Values{}
 	q.Set("select", tb.sel)
 	var filters []string
 	for n := in.pick(4); n > 0; n-- {
 		col := in.of(cols)
-		op := in.of(tb.cols[col])
-		if in.pick(4) == 0 {
-			op = "not." + op
-		}
-		filters = append(filters, col+"="+op+"."+in.of(fuzzVals))
+		filters = append(filters, fuzzFilter(in, tb.cols[col], col, "="))
 	}
 	if in.pick(3) == 0 {
 		a, b := in.of(cols), in.of(cols)
-		filters = append(filters, fmt.Sprintf("or=(%s.%s.%s,%s.%s.%s)", a, in.of(tb.cols[a]), orEscape(in.of(fuzzVals)),
-			b, in.of(tb.cols[b]), orEscape(in.of(fuzzVals))))
+		filters = append(filters, "or=("+fuzzFilter(in, tb.cols[a], a, ".")+","+fuzzFilter(in, tb.cols[b], b, ".")+")")
 	}
 	order := ""
 	if in.pick(2) == 0 {
@@ -117,7 +154,7 @@ func orEscape(v string) string {
 	return v
 }
 
-func sortedKeys(m map[string][]string) []string {
+func sortedKeys(m map[string]string) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)

@@ -145,11 +145,11 @@ const (
 // PostgreSQL SQLSTATEs that PostgREST passes through and this server
 // reproduces, by their PostgreSQL condition names.
 const (
-	SQLStateNotSupported      = "0A000" // feature_not_supported
 	SQLStateConnectionFailure = "08006" // connection_failure
 	SQLStateCardinality       = "21000" // cardinality_violation (PATCH/DELETE without a filter)
+	SQLStateNotSupported      = "0A000" // feature_not_supported (a text search configuration not emulated)
 	SQLStateDatetimeFormat    = "22007" // invalid_datetime_format
-	SQLStateDatetimeOverflow  = "22008" // datetime_field_overflow
+	SQLStateDatetimeOverflow  = "22008" // datetime_field_overflow (year 0000)
 	SQLStateInvalidRegex      = "2201B" // invalid_regular_expression
 	SQLStateUntranslatable    = "22021" // character_not_in_repertoire (NUL in text)
 	SQLStateInvalidEscape     = "22025" // invalid_escape_sequence

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 
 	"github.com/connectgain/server/crm"
 )
@@ -119,7 +120,7 @@ func (lk *contactLinks) noteChange(id string, cols []string) {
 		lk.updated = append(lk.updated, id)
 	}
 	for _, c := range cols {
-		if !contains(lk.changed[id], c) {
+		if !slices.Contains(lk.changed[id], c) {
 			lk.changed[id] = append(lk.changed[id], c)
 		}
 	}

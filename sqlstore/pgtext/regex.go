@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"regexp/syntax"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -16,9 +17,14 @@ import (
 const (
 	// MaxRegexLen is the longest pattern accepted, in bytes.
 	MaxRegexLen = 1000
-	// maxRegexInsts bounds the compiled program (a{255}{255} is short
-	// but large); about 40 bytes an instruction.
-	maxRegexInsts = 20000
+	// maxRegexInsts bounds the compiled program, so that a short
+	// pattern such as (abcdefghij|klmnopqrst){255} cannot take megabytes:
+	// a program of this size takes about 250 KB once used, so the cache
+	// (regexCacheSize patterns) stays under about 25 MB.
+	maxRegexInsts = 5000
+	// maxRegexCost bounds one compiled pattern's estimated size in bytes
+	// (a pattern of 40 \w classes, or \w{255}, fits).
+	maxRegexCost = 1 << 20
 	// maxRepeat is PostgreSQL's largest repetition count (RE_DUP_MAX).
 	maxRepeat = 255
 )
@@ -54,10 +60,12 @@ func TranslateRegex(pat string, icase bool) (string, error) {
 }
 
 type reParser struct {
-	src   []rune
-	i     int
-	icase bool
-	out   strings.Builder
+	src     []rune
+	i       int
+	icase   bool
+	out     strings.Builder
+	negated []string // \D \S \W classes of the bracket being read
+	groups  int      // capturing groups opened so far
 }
 
 func (p *reParser) more() bool        { return p.i < len(p.src) }
@@ -140,7 +148,7 @@ func (p *reParser) piece() error {
 	if err != nil {
 		return err
 	}
-	if !p.more() || !strings.ContainsRune("*+?{", p.peek()) {
+	if !p.quantifierNext() {
 		return nil
 	}
 	if !quantifiable {
@@ -153,10 +161,22 @@ func (p *reParser) piece() error {
 		p.i++
 		p.out.WriteByte('?')
 	}
-	if p.more() && strings.ContainsRune("*+?{", p.peek()) {
+	if p.quantifierNext() {
 		return errQuantifier
 	}
 	return nil
+}
+
+// quantifierNext reports whether a quantifier follows: * + ? or a '{'
+// before a digit (any other '{' is a literal, as in PostgreSQL).
+func (p *reParser) quantifierNext() bool {
+	if !p.more() {
+		return false
+	}
+	if r := p.peek(); r == '{' {
+		return p.i+1 < len(p.src) && p.src[p.i+1] >= '0' && p.src[p.i+1] <= '9'
+	}
+	return strings.ContainsRune("*+?", p.peek())
 }
 
 func (p *reParser) quantifier() error {
@@ -221,7 +241,12 @@ func (p *reParser) atom() (quantifiable bool, err error) {
 		return false, nil
 	case '\\':
 		return p.escape()
-	case '*', '+', '?', '{':
+	case '{':
+		if p.more() && p.peek() >= '0' && p.peek() <= '9' {
+			return false, errQuantifier
+		}
+		p.literal(r)
+	case '*', '+', '?':
 		return false, errQuantifier
 	default:
 		p.literal(r)
@@ -230,15 +255,20 @@ func (p *reParser) atom() (quantifiable bool, err error) {
 }
 
 func (p *reParser) group() error {
+	capturing := true
 	if p.more() && p.peek() == '?' {
 		switch {
 		case p.has("?:"):
 			p.i += 2
+			capturing = false
 		case p.has("?=") || p.has("?!") || p.has("?<=") || p.has("?<!"):
 			return RegexError("lookahead and lookbehind constraints are not supported", "match without them, or combine two filters with and=(...)")
 		default:
 			return errQuantifier
 		}
+	}
+	if capturing {
+		p.groups++
 	}
 	p.out.WriteString("(?:")
 	if err := p.alt(); err != nil {
@@ -277,7 +307,7 @@ func (p *reParser) escape() (bool, error) {
 	case 'm', 'M', 'y', 'Y':
 		return false, RegexError(fmt.Sprintf(`the word-boundary constraint \%c is not supported`, r), `match the surrounding characters instead, e.g. (^|\W)word`)
 	}
-	if r >= '1' && r <= '9' {
+	if r >= '1' && r <= '9' && p.backref() {
 		return false, RegexError("back references are not supported", "repeat the group's pattern instead")
 	}
 	c, err := p.charEscape(r)
@@ -286,6 +316,18 @@ func (p *reParser) escape() (bool, error) {
 	}
 	p.literal(c)
 	return true, nil
+}
+
+// backref reports whether the digits from p.i-1 (after a backslash) are
+// a back reference as PostgreSQL reads them: one digit, or a number no
+// larger than the groups opened so far. Otherwise they are octal.
+func (p *reParser) backref() bool {
+	j := p.i
+	for j < len(p.src) && p.src[j] >= '0' && p.src[j] <= '9' {
+		j++
+	}
+	n, _ := strconv.Atoi(string(p.src[p.i-1 : j]))
+	return j == p.i || n <= p.groups
 }
 
 // charEscape reads a character-entry escape whose letter r was read.
@@ -307,18 +349,22 @@ func (p *reParser) charEscape(r rune) (rune, error) {
 		return p.hex(8, 8)
 	case 'x':
 		return p.hex(1, 8)
-	case '0':
-		c := rune(0)
+	case '0', '1', '2', '3', '4', '5', '6', '7':
+		// Up to three octal digits, no more than 0377.
+		c := r - '0'
 		for k := 0; k < 2 && p.more() && p.peek() >= '0' && p.peek() <= '7'; k++ {
+			if c*8+p.peek()-'0' > 0xFF {
+				break
+			}
 			c = c*8 + p.peek() - '0'
 			p.i++
 		}
 		return c, nil
 	}
-	if r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) || r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsNumber(r)) {
+	if r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
 		return 0, errEscape
 	}
-	return r, nil
+	return r, nil // a backslash before punctuation or a non-ASCII letter: the character
 }
 
 var simpleEscapes = map[rune]rune{'a': 7, 'b': 8, 'B': '\\', 'e': 27, 'f': 12, 'n': 10, 'r': 13, 't': 9, 'v': 11}
@@ -381,17 +427,38 @@ func quoteRune(r rune) string {
 	return fmt.Sprintf(`\x{%X}`, r)
 }
 
-// Compile checks a pattern's size once translated and compiles it.
-func compile(goPat string) (*regexp.Regexp, error) {
+// compile checks the size of a translated pattern and compiles it. The
+// size is estimated from the program: its instructions and the distinct
+// character-class tables they hold (\w alone is about 1,400 code-point
+// bounds); a compiled Regexp takes about four times its tables.
+func compile(goPat string) (*regexp.Regexp, int, error) {
 	re, err := syntax.Parse(goPat, syntax.Perl)
+	cost := 0
 	if err == nil {
 		var prog *syntax.Prog
-		if prog, err = syntax.Compile(re.Simplify()); err == nil && len(prog.Inst) > maxRegexInsts {
-			err = fmt.Errorf("too large")
+		if prog, err = syntax.Compile(re.Simplify()); err == nil {
+			cost = progCost(prog)
+			if len(prog.Inst) > maxRegexInsts || cost > maxRegexCost {
+				err = fmt.Errorf("too large")
+			}
 		}
 	}
 	if err != nil {
-		return nil, RegexError("regular expression is too complex", "use smaller repetition counts or a shorter pattern")
+		return nil, 0, RegexError("regular expression is too complex", "use fewer character classes, smaller repetition counts or a shorter pattern")
 	}
-	return regexp.Compile(goPat)
+	r, err := regexp.Compile(goPat)
+	return r, cost, err
+}
+
+// progCost estimates the bytes a compiled program takes.
+func progCost(prog *syntax.Prog) int {
+	seen := map[*rune]bool{}
+	runes := 0
+	for _, in := range prog.Inst {
+		if len(in.Rune) > 0 && !seen[&in.Rune[0]] {
+			seen[&in.Rune[0]] = true
+			runes += len(in.Rune)
+		}
+	}
+	return len(prog.Inst)*40 + runes*16
 }

@@ -2,7 +2,6 @@ package pgtext
 
 import (
 	"container/list"
-	"fmt"
 	"regexp"
 	"strings"
 	"sync"
@@ -11,60 +10,27 @@ import (
 )
 
 // PostgreSQL's character classes on a UTF-8 database with a libc locale
-// (glibc's tables), as Go class contents: letters and other scripts'
-// digits are alpha, marks, symbols and No (²) are punct, only 0-9 is a
-// digit.
+// (glibc's C.UTF-8), as Go class contents: the large ones are
+// pgClassTables (regex_tables.go, generated from PostgreSQL itself);
+// digit, space, cntrl and xdigit are short enough to write here.
 var (
 	classes   map[string]string
 	shorthand map[rune]string
 )
 
 func init() {
-	alnum := `\p{L}\p{Nl}\p{Nd}`
 	classes = map[string]string{
-		"alpha":  `\p{L}\p{Nl}` + rangesOf(unicode.Nd, func(r rune) bool { return r > '9' }),
 		"digit":  `0-9`,
-		"alnum":  alnum,
-		"word":   alnum + `_`,
-		"upper":  `\p{Lu}\p{Lt}` + rangesOf(unicode.Other_Uppercase, nil),
-		"lower":  `\p{Ll}\p{Lt}` + rangesOf(unicode.Other_Lowercase, nil),
 		"space":  `\t\n\v\f\r \x{1680}\x{2000}-\x{2006}\x{2008}-\x{200A}\x{2028}\x{2029}\x{205F}\x{3000}`,
-		"blank":  `\t \x{2000}-\x{2006}\x{2008}-\x{200A}\x{205F}\x{3000}`,
 		"cntrl":  `\x00-\x1F\x7F-\x9F`,
-		"punct":  `\p{M}\p{P}\p{S}\p{Cf}\p{No}`,
-		"graph":  `\p{L}\p{M}\p{N}\p{P}\p{S}\p{Cf}`,
-		"print":  `\p{L}\p{M}\p{N}\p{P}\p{S}\p{Cf}\p{Zs}`,
 		"xdigit": `0-9A-Fa-f`,
 		"ascii":  `\x00-\x7F`,
 	}
+	for name, set := range pgClassTables {
+		classes[name] = set
+	}
+	classes["word"] = classes["alnum"] + `_`
 	shorthand = map[rune]string{'d': classes["digit"], 's': classes["space"], 'w': classes["word"]}
-}
-
-// rangesOf writes the ranges of t (those whose runes keep passes) as
-// class contents.
-func rangesOf(t *unicode.RangeTable, keep func(rune) bool) string {
-	var b strings.Builder
-	add := func(lo, hi, stride rune) {
-		if stride == 1 && (keep == nil || keep(lo) && keep(hi)) {
-			fmt.Fprintf(&b, `\x{%X}-\x{%X}`, lo, hi)
-			return
-		}
-		for r := lo; r <= hi; r += stride {
-			if keep == nil || keep(r) {
-				fmt.Fprintf(&b, `\x{%X}`, r)
-			}
-			if stride == 0 {
-				break
-			}
-		}
-	}
-	for _, r := range t.R16 {
-		add(rune(r.Lo), rune(r.Hi), rune(r.Stride))
-	}
-	for _, r := range t.R32 {
-		add(rune(r.Lo), rune(r.Hi), rune(r.Stride))
-	}
-	return b.String()
 }
 
 // maxCaseRange is the widest range whose characters get their case
@@ -81,6 +47,7 @@ func (p *reParser) bracket() error {
 	if neg {
 		p.i++
 	}
+	p.negated = nil
 	for first := true; ; first = false {
 		if !p.more() {
 			return RegexError("brackets [] not balanced", "")
@@ -93,13 +60,35 @@ func (p *reParser) bracket() error {
 			return err
 		}
 	}
-	p.out.WriteByte('[')
-	if neg {
-		p.out.WriteByte('^')
+	if neg && len(p.negated) > 0 {
+		return RegexError(`\D, \S and \W in a negated bracket expression are not supported`, "write the class as its positive form")
 	}
-	p.out.WriteString(items.String())
-	p.out.WriteByte(']')
+	p.writeBracket(neg, items.String())
 	return nil
+}
+
+// writeBracket writes a bracket's items; [a\W] becomes (?:[a]|[^word]),
+// since Go cannot complement a class inside brackets.
+func (p *reParser) writeBracket(neg bool, items string) {
+	if len(p.negated) > 0 {
+		p.out.WriteString("(?:")
+	}
+	if items != "" || len(p.negated) == 0 {
+		p.out.WriteByte('[')
+		if neg {
+			p.out.WriteByte('^')
+		}
+		p.out.WriteString(items + "]")
+	}
+	for i, n := range p.negated {
+		if i > 0 || items != "" {
+			p.out.WriteByte('|')
+		}
+		p.out.WriteString("[^" + n + "]")
+	}
+	if len(p.negated) > 0 {
+		p.out.WriteString(")")
+	}
 }
 
 // bracketItem reads one character, range or class of a bracket.
@@ -125,8 +114,12 @@ func (p *reParser) bracketItem(items *strings.Builder) error {
 	case p.has("[.") || p.has("[="):
 		return RegexError("collating elements and equivalence classes are not supported", "list the characters instead")
 	}
+	n := len(p.negated)
 	lo, class, err := p.bracketChar()
-	if err != nil || class != "" {
+	if err != nil || class != "" || len(p.negated) > n {
+		if err == nil && p.i+1 < len(p.src) && p.peek() == '-' && p.src[p.i+1] != ']' {
+			return RegexError("invalid character range", "a class cannot start a range")
+		}
 		items.WriteString(class)
 		return err
 	}
@@ -160,7 +153,12 @@ func (p *reParser) bracketChar() (rune, string, error) {
 	case 'd', 's', 'w':
 		return 0, shorthand[e], nil
 	case 'D', 'S', 'W':
-		return 0, "", errEscape
+		p.negated = append(p.negated, shorthand[unicode.ToLower(e)])
+		return 0, "", nil
+	case '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		if p.backref() {
+			return 0, "", errEscape // no back references in brackets
+		}
 	}
 	c, err := p.charEscape(e)
 	return c, "", err
@@ -184,9 +182,13 @@ func (p *reParser) rangeItem(items *strings.Builder, lo, hi rune) {
 	}
 }
 
-// regexCache holds the most recently used compiled patterns, at most
-// regexCacheSize of them (each at most maxRegexInsts instructions).
-const regexCacheSize = 100
+// regexCache holds the most recently used compiled patterns: at most
+// regexCacheSize of them and regexCacheBytes of estimated size (each is
+// at most maxRegexCost), so distinct large patterns cannot grow memory.
+const (
+	regexCacheSize  = 100
+	regexCacheBytes = 16 << 20
+)
 
 type regexKey struct {
 	pat   string
@@ -194,15 +196,17 @@ type regexKey struct {
 }
 
 type regexEntry struct {
-	key regexKey
-	re  *regexp.Regexp
-	err error
+	key  regexKey
+	re   *regexp.Regexp
+	err  error
+	cost int
 }
 
 var regexCache = struct {
 	sync.Mutex
 	order *list.List // front: most recent
 	byKey map[regexKey]*list.Element
+	bytes int
 }{order: list.New(), byKey: map[regexKey]*list.Element{}}
 
 // CompileRegex translates and compiles a PostgreSQL pattern (see
@@ -222,15 +226,17 @@ func CompileRegex(pat string, icase bool) (*regexp.Regexp, error) {
 	e := &regexEntry{key: k}
 	var goPat string
 	if goPat, e.err = TranslateRegex(pat, icase); e.err == nil {
-		e.re, e.err = compile(goPat)
+		e.re, e.cost, e.err = compile(goPat)
 	}
 	c.Lock()
 	defer c.Unlock()
 	if _, ok := c.byKey[k]; !ok {
 		c.byKey[k] = c.order.PushFront(e)
-		for c.order.Len() > regexCacheSize {
+		c.bytes += e.cost
+		for c.order.Len() > regexCacheSize || c.bytes > regexCacheBytes {
 			old := c.order.Remove(c.order.Back()).(*regexEntry)
 			delete(c.byKey, old.key)
+			c.bytes -= old.cost
 		}
 	}
 	return e.re, e.err

@@ -1,6 +1,11 @@
 package pgtext
 
-import "testing"
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+)
 
 // TestRegex checks matches PostgreSQL 15 gives on a C.UTF-8 database
 // (each row was run there: SELECT s ~ pat, or ~* with icase).
@@ -25,7 +30,8 @@ func TestRegex(t *testing.T) {
 		{"ǅ", "ǆ", true, false}, {"ǆ", "ǅ", true, true}, {"é", "[[:upper:]]", true, true},
 		{"É", "[a-zé]", true, true}, {"x", "[^X]", true, false}, {"]", "[]a]", false, true},
 		{"é", `\u00e9`, false, true}, {"A", `\x41`, false, true}, {"-", "[a-]", false, true},
-		{"***", "***=***", false, true}, {"ab", "***:ab", false, true},
+		{"***", "***=***", false, true}, {"a{", "a{", false, true}, {"x{y}", "x{y}", false, true},
+		{"é", `[a\W]`, false, false}, {"-", `[a\W]`, false, true}, {"é", `\é`, false, true}, {"ab", "***:ab", false, true},
 	} {
 		re, err := CompileRegex(c.pat, c.icase)
 		if err != nil {
@@ -42,7 +48,7 @@ func TestRegex(t *testing.T) {
 // PostgreSQL refuses, and those Go cannot run as PostgreSQL does.
 func TestRegexRefused(t *testing.T) {
 	for _, pat := range []string{"(", "[", ")", "a{2,1}", `\1`, "(a)\\1", "(?=a)", "(?!a)", "(?<=a)b", "a**", "*a", "+", "?",
-		"a{", "a{1", "a{300}", `\`, "[z-a]", "[[:nope:]]", `\q`, "(?", `\m`, `\y`, "[[.a.]]", "[[=a=]]", "[[:<:]]a", "^*",
+		"a{1", "a{300}", `\`, "[z-a]", "[[:nope:]]", `\q`, "(?", `\m`, `\y`, "[[.a.]]", "[[=a=]]", "[[:<:]]a", "^*",
 		"(?x)a", "(x{255}){255}", string(make([]byte, MaxRegexLen+1))} {
 		_, err := CompileRegex(pat, false)
 		if err == nil {
@@ -73,4 +79,37 @@ func itoa(i int) string {
 		return string(rune('0' + i))
 	}
 	return itoa(i/10) + string(rune('0'+i%10))
+}
+
+// TestRegexCacheMemory compiles and uses 300 distinct patterns just
+// under the size limits: the cache keeps what fits its budget, in under
+// 40 MB (unbounded, 20 large patterns took 141 MB, and 100 patterns of
+// 480 \w nearly 1 GB).
+func TestRegexCacheMemory(t *testing.T) {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	text := strings.Repeat("abcdefghij ", 500)
+	for i := range 300 {
+		pat := fmt.Sprintf(`(abcdefghij|klmnopqrst|uvwxyzabcd){%d}(bcdefghijk|lmnopqrstu){80}q%d`, 50+i%40, i)
+		if i%2 == 1 {
+			pat = strings.Repeat(`\w[[:punct:]]`, 19) + fmt.Sprint(i) // large class tables
+		}
+		re, err := CompileRegex(pat, i%2 == 0)
+		if err != nil {
+			t.Fatalf("%s: %v", pat, err)
+		}
+		re.MatchString(text)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	if grew := int64(after.HeapAlloc) - int64(before.HeapAlloc); grew > 40<<20 {
+		t.Errorf("the regex cache grew the heap by %d MB, want under 40", grew>>20)
+	}
+	if _, err := CompileRegex(`(abcdefghij|klmnopqrst|uvwxyzabcd){255}`, false); err == nil {
+		t.Error("a pattern past maxRegexInsts was accepted")
+	}
+	if _, err := CompileRegex(strings.Repeat(`\w`, 60), false); err == nil {
+		t.Error("a pattern past maxRegexCost was accepted")
+	}
 }

@@ -3,6 +3,7 @@ package pgtext
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/connectgain/server/crm"
 )
@@ -25,6 +26,25 @@ type tsNode struct {
 // phraseto_tsquery and wfts websearch_to_tsquery. A to_tsquery syntax
 // error is 42601.
 func ParseTSQuery(op, cfg, q string) (*TSQuery, error) {
+	if c := lastQuery.Load(); c != nil && c.op == op && c.cfg == cfg && c.q == q {
+		return c.parsed, nil // SQLite asks once a row
+	}
+	parsed, err := parseTSQuery(op, cfg, q)
+	if err == nil {
+		lastQuery.Store(&cachedQuery{op: op, cfg: cfg, q: q, parsed: parsed})
+	}
+	return parsed, err
+}
+
+// lastQuery is the query parsed last (a TSQuery is never modified).
+var lastQuery atomic.Pointer[cachedQuery]
+
+type cachedQuery struct {
+	op, cfg, q string
+	parsed     *TSQuery
+}
+
+func parseTSQuery(op, cfg, q string) (*TSQuery, error) {
 	var n *tsNode
 	switch op {
 	case "plfts":
@@ -44,7 +64,7 @@ func ParseTSQuery(op, cfg, q string) (*TSQuery, error) {
 		if err != nil {
 			return nil, &crm.Error{Code: crm.SQLStateSyntax, Message: fmt.Sprintf("syntax error in tsquery: %q", q)}
 		}
-		n, _ = clean(n)
+		n, _, _ = clean(n)
 	}
 	return &TSQuery{root: n}, nil
 }
@@ -66,104 +86,149 @@ func (n *tsNode) match(v TSVector) bool {
 	case "not":
 		return !n.left.match(v)
 	}
-	return len(n.positions(v)) > 0
+	ps := n.positions(v)
+	return ps.neg || len(ps.set) > 0
 }
 
-// positions is where n ends in v (for a phrase, its last word).
-func (n *tsNode) positions(v TSVector) map[int]bool {
-	out := map[int]bool{}
+// posSet is where a phrase operand ends: the positions in set, or with
+// neg every position but those (a negated operand).
+type posSet struct {
+	set map[int]bool
+	neg bool
+}
+
+func (s posSet) has(p int) bool { return s.set[p] != s.neg }
+
+// width is how many positions n spans after its first word.
+func (n *tsNode) width() int {
+	switch n.op {
+	case "phrase":
+		return n.left.width() + n.dist + n.right.width()
+	case "not":
+		return n.left.width()
+	case "and", "or":
+		return max(n.left.width(), n.right.width())
+	}
+	return 0
+}
+
+// positions is where n ends in v, as PostgreSQL's phrase search reads
+// its operands: & and | combine positions, ! complements them.
+func (n *tsNode) positions(v TSVector) posSet {
 	switch n.op {
 	case "lex":
+		out := posSet{set: map[int]bool{}}
 		if n.none {
 			return out
 		}
 		for w, ps := range v {
 			if w == n.word || n.prefix && strings.HasPrefix(w, n.word) {
 				for _, p := range ps {
-					out[p] = true
+					out.set[p] = true
 				}
 			}
 		}
+		return out
+	case "not":
+		p := n.left.positions(v)
+		return posSet{set: p.set, neg: !p.neg}
 	case "and", "or":
-		l, r := n.left.positions(v), n.right.positions(v)
-		for p := range l {
-			if n.op == "or" || r[p] {
-				out[p] = true
+		return combine(n.op, n.left.positions(v), n.right.positions(v))
+	}
+	return n.phrasePositions(v)
+}
+
+// combine is & (both) or | (either) of two position sets.
+func combine(op string, l, r posSet) posSet {
+	out := posSet{set: map[int]bool{}}
+	and := op == "and"
+	// With neg, a set lists the positions excluded; De Morgan's laws
+	// give the result's own negation and members.
+	out.neg = and && l.neg && r.neg || !and && (l.neg || r.neg)
+	for _, s := range []map[int]bool{l.set, r.set} {
+		for p := range s {
+			if l.has(p) && r.has(p) == and || !and && (l.has(p) || r.has(p)) {
+				if !out.neg {
+					out.set[p] = true
+				}
+			} else if out.neg {
+				out.set[p] = true
 			}
 		}
-		if n.op == "or" {
-			for p := range r {
-				out[p] = true
-			}
-		}
-	case "phrase":
-		return n.phrasePositions(v)
 	}
 	return out
 }
 
-func (n *tsNode) phrasePositions(v TSVector) map[int]bool {
-	out := map[int]bool{}
+// phrasePositions is l <dist> r: r ends at p and l ends dist positions
+// before r starts.
+func (n *tsNode) phrasePositions(v TSVector) posSet {
+	l, r := n.left.positions(v), n.right.positions(v)
+	gap := n.dist + n.right.width()
+	out := posSet{set: map[int]bool{}}
 	switch {
-	case n.right.op == "not":
-		excl := n.right.left.positions(v)
-		for p := range n.left.positions(v) {
-			if !excl[p+n.dist] {
-				out[p+n.dist] = true
+	case !r.neg:
+		for p := range r.set {
+			if l.has(p - gap) {
+				out.set[p] = true
 			}
 		}
-	case n.left.op == "not":
-		excl := n.left.left.positions(v)
-		for p := range n.right.positions(v) {
-			if !excl[p-n.dist] {
-				out[p] = true
+	case !l.neg:
+		for p := range l.set {
+			if r.has(p + gap) {
+				out.set[p+gap] = true
 			}
 		}
-	default:
-		l := n.left.positions(v)
-		for p := range n.right.positions(v) {
-			if l[p-n.dist] {
-				out[p] = true
-			}
+	default: // both negated: every position but those either excludes
+		out.neg = true
+		for p := range r.set {
+			out.set[p] = true
+		}
+		for p := range l.set {
+			out.set[p+gap] = true
 		}
 	}
 	return out
 }
 
 // clean drops the operands that became empty (stop words) as PostgreSQL
-// does; extra is the distance a dropped right-hand phrase operand took.
-func clean(n *tsNode) (*tsNode, int) {
+// does. A phrase keeps the distance its dropped words took: left and
+// right are the positions dropped before and after what remains, which
+// the phrase above adds to its own distance.
+func clean(n *tsNode) (out *tsNode, left, right int) {
 	if n == nil || n.op == "empty" {
-		return nil, 0
+		return nil, 0, 0
 	}
 	switch n.op {
 	case "not":
-		l, _ := clean(n.left)
+		l, _, _ := clean(n.left)
 		if l == nil {
-			return nil, 0
+			return nil, 0, 0
 		}
-		return &tsNode{op: "not", left: l}, 0
-	case "and", "or", "phrase":
-		l, le := clean(n.left)
-		r, re := clean(n.right)
+		return &tsNode{op: "not", left: l}, 0, 0
+	case "and", "or":
+		l, _, _ := clean(n.left)
+		r, _, _ := clean(n.right)
+		switch {
+		case l == nil:
+			return r, 0, 0
+		case r == nil:
+			return l, 0, 0
+		}
+		return &tsNode{op: n.op, left: l, right: r}, 0, 0
+	case "phrase":
+		l, ll, lr := clean(n.left)
+		r, rl, rr := clean(n.right)
 		switch {
 		case l == nil && r == nil:
-			return nil, 0
+			return nil, 0, 0
 		case l == nil:
-			return r, re
+			return r, ll + lr + n.dist + rl, rr
 		case r == nil:
-			if n.op == "phrase" {
-				return l, le + n.dist
-			}
-			return l, le
+			return l, ll, lr + n.dist + rl + rr
 		}
-		c := &tsNode{op: n.op, left: l, right: r, dist: n.dist}
-		if n.op == "phrase" {
-			c.dist += le
-		}
-		return c, re
+		return &tsNode{op: "phrase", left: l, right: r, dist: lr + n.dist + rl}, ll, rr
 	}
-	return n, 0
+	return n, 0, 0
 }
 
 func andAll(ns []*tsNode) *tsNode {
@@ -214,46 +279,24 @@ func phraseOf(cfg, text string) *tsNode {
 func websearch(cfg, q string) *tsNode {
 	var groups []*tsNode // OR of ANDs
 	var cur *tsNode
-	rest := q
-	for {
+	afterOr := false
+	for rest := q; ; {
 		rest = strings.TrimLeft(rest, " \t\n\r")
 		if rest == "" {
 			break
 		}
-		neg := false
-		if rest[0] == '-' {
-			neg, rest = true, rest[1:]
-		}
 		var n *tsNode
-		if strings.HasPrefix(rest, `"`) {
-			end := strings.IndexByte(rest[1:], '"')
-			if end < 0 {
-				end = len(rest) - 1
-			}
-			n, rest = phraseOf(cfg, rest[1:1+end]), rest[min(len(rest), end+2):]
-		} else {
-			i := strings.IndexAny(rest, " \t\n\r\"")
-			if i < 0 {
-				i = len(rest)
-			}
-			var tok string
-			tok, rest = rest[:i], rest[i:]
-			if strings.EqualFold(tok, "or") && !neg {
-				if cur != nil {
-					groups = append(groups, cur)
-				}
-				cur = nil
-				continue
-			}
-			n = phraseOf(cfg, tok)
-		}
-		if n == nil {
+		var isOr bool
+		n, isOr, rest = websearchTerm(cfg, rest, cur != nil && !afterOr)
+		if isOr {
+			groups = append(groups, cur)
+			cur, afterOr = nil, true
 			continue
 		}
-		if neg {
-			n = &tsNode{op: "not", left: n}
+		afterOr = false
+		if n != nil {
+			cur = andAll([]*tsNode{cur, n}[boolInt(cur == nil):])
 		}
-		cur = andAll([]*tsNode{cur, n}[boolInt(cur == nil):])
 	}
 	if cur != nil {
 		groups = append(groups, cur)
@@ -267,6 +310,39 @@ func websearch(cfg, q string) *tsNode {
 		}
 	}
 	return out
+}
+
+// websearchTerm reads one term of a websearch query: a phrase, a word
+// (maybe negated) or, when orAllowed, the operator "or" (between an
+// operand and whatever follows; first, last or right after another it is
+// a word).
+func websearchTerm(cfg, rest string, orAllowed bool) (n *tsNode, isOr bool, tail string) {
+	neg := false
+	for rest != "" && rest[0] == '-' {
+		neg, rest = !neg, rest[1:]
+	}
+	if strings.HasPrefix(rest, `"`) {
+		end := strings.IndexByte(rest[1:], '"')
+		if end < 0 {
+			end = len(rest) - 1
+		}
+		n, rest = phraseOf(cfg, rest[1:1+end]), rest[min(len(rest), end+2):]
+	} else {
+		i := strings.IndexAny(rest, " \t\n\r\"")
+		if i < 0 {
+			i = len(rest)
+		}
+		tok := rest[:i]
+		rest = rest[i:]
+		if strings.EqualFold(tok, "or") && !neg && orAllowed && strings.TrimSpace(rest) != "" {
+			return nil, true, rest
+		}
+		n = phraseOf(cfg, tok)
+	}
+	if n != nil && neg {
+		n = &tsNode{op: "not", left: n}
+	}
+	return n, false, rest
 }
 
 func boolInt(b bool) int {

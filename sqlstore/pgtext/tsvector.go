@@ -2,8 +2,11 @@ package pgtext
 
 import (
 	"fmt"
+	"sort"
+	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/connectgain/server/crm"
 )
@@ -46,7 +49,37 @@ type token struct {
 	part bool // a part of the compound before it
 }
 
-func isAlnum(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+// isAlnum is the parser's letter-or-digit: glibc's alpha (which holds
+// Ⅻ and other scripts' digits) or 0-9.
+func isAlnum(r rune) bool { return isDigitASCII(r) || isAlpha(r) }
+
+var alphaRanges = parseRanges(pgClassTables["alpha"])
+
+// isAlpha reports whether r is in PostgreSQL's [[:alpha:]].
+func isAlpha(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+	}
+	i := sort.Search(len(alphaRanges), func(i int) bool { return alphaRanges[i][1] >= r })
+	return i < len(alphaRanges) && alphaRanges[i][0] <= r
+}
+
+// parseRanges reads Go class contents made of \x{..} and \x{..}-\x{..}.
+func parseRanges(set string) [][2]rune {
+	var out [][2]rune
+	open := false // the last part began a range
+	for _, part := range strings.Split(set, `\x{`)[1:] {
+		hex, rest, _ := strings.Cut(part, "}")
+		n, _ := strconv.ParseInt(hex, 16, 32)
+		if open {
+			out[len(out)-1][1] = rune(n)
+		} else {
+			out = append(out, [2]rune{rune(n), rune(n)})
+		}
+		open = rest == "-"
+	}
+	return out
+}
 
 // tokenize splits text as PostgreSQL's default parser does for the
 // common token types: words, words with digits, hyphenated words (the
@@ -62,7 +95,14 @@ func tokenize(s string) []token {
 			var toks []token
 			toks, i = scanWord(rs, i)
 			out = append(out, toks...)
-		case (r == '-' || r == '+') && i+1 < len(rs) && isDigitASCII(rs[i+1]) && (i == 0 || !isAlnum(rs[i-1])):
+		case r == '/' && i+1 < len(rs) && isAlnum(rs[i+1]):
+			j := i + 1
+			for j < len(rs) && (isAlnum(rs[j]) || strings.ContainsRune("./-_", rs[j])) {
+				j++
+			}
+			out = append(out, token{text: Lower(string(rs[i:j])), kind: tkOther})
+			i = j
+		case (r == '-' || r == '+') && i+1 < len(rs) && isDigitASCII(rs[i+1]):
 			j := i + 1
 			for j < len(rs) && isDigitASCII(rs[j]) {
 				j++
@@ -99,9 +139,17 @@ func scanWord(rs []rune, i int) ([]token, int) {
 		}
 	}
 	end := span(rs, i, ".-")
+	if strings.HasPrefix(string(rs[end:min(end+3, len(rs))]), "://") {
+		if toks, j, ok := scanURL(rs, end+3); ok {
+			return toks, j // the protocol itself is no lexeme
+		}
+	}
 	whole := string(rs[i:end])
 	switch {
 	case strings.ContainsRune(whole, '.'):
+		if toks, j, ok := scanURL(rs, i); ok && j > end {
+			return toks, j
+		}
 		return []token{{text: Lower(whole), kind: tkOther}}, end
 	case strings.ContainsRune(whole, '-') && unicode.IsLetter(rs[i]):
 		toks := []token{{text: Lower(whole), kind: tkCompound}}
@@ -117,6 +165,21 @@ func scanWord(rs []rune, i int) ([]token, int) {
 		j++
 	}
 	return []token{simpleToken(string(rs[i:j]))}, j
+}
+
+// scanURL reads host/path at i: the URL, then its host, then its path,
+// each a lexeme.
+func scanURL(rs []rune, i int) ([]token, int, bool) {
+	host := span(rs, i, ".-")
+	if host == i || !strings.ContainsRune(string(rs[i:host]), '.') || host >= len(rs) || rs[host] != '/' {
+		return nil, i, false
+	}
+	j := host
+	for j < len(rs) && !unicode.IsSpace(rs[j]) && !strings.ContainsRune(`"<>`, rs[j]) {
+		j++
+	}
+	h, path := Lower(string(rs[i:host])), string(rs[host:j])
+	return []token{{text: h + path, kind: tkOther}, {text: h, kind: tkOther, part: true}, {text: path, kind: tkOther, part: true}}, j, true
 }
 
 func simpleToken(w string) token {

@@ -8,15 +8,16 @@ import (
 	"github.com/connectgain/server/pgrest"
 	"github.com/connectgain/server/sqlstore"
 	"github.com/connectgain/server/sqlstore/pgtext"
+	"github.com/connectgain/server/sqlstore/restsql"
 )
 
 // The REST proxy's PostgreSQL half: PostgreSQL has every operator
 // PostgREST exposes, so this file only spells them, with operands as
 // bound parameters cast to the type the operator needs.
 
-var _ sqlstore.RestDialect = Dialect{}
+var _ restsql.Dialect = Dialect{}
 
-// PathExpr implements sqlstore.RestDialect: a chain of -> / ->> with each
+// PathExpr implements restsql.Dialect: a chain of -> / ->> with each
 // key bound as text and each array index as an integer (negative indexes
 // count from the end, as in PostgreSQL). A text[] column is read as jsonb
 // first, as SQLite stores it.
@@ -58,7 +59,7 @@ var jsonCmpOps = map[pgrest.Operator]string{
 	pgrest.OpEq: "=", pgrest.OpNeq: "<>", pgrest.OpGt: ">", pgrest.OpGte: ">=", pgrest.OpLt: "<", pgrest.OpLte: "<=",
 }
 
-// RestFilter implements sqlstore.RestDialect.
+// RestFilter implements restsql.Dialect.
 func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 	expr, args := f.Col, []any(nil)
 	if len(f.Path) > 0 {
@@ -87,18 +88,7 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 		}
 		return expr + " ~ ?", append(args, f.Pattern), nil
 	case pgrest.OpFts, pgrest.OpPlFts, pgrest.OpPhFts, pgrest.OpWFts:
-		// The configurations SQLite emulates, english by default whatever
-		// the server's default_text_search_config; a to_tsquery syntax
-		// error is refused before PostgreSQL sees it, as on SQLite.
-		cfg, err := pgtext.Config(f.Config)
-		if err != nil {
-			return "", nil, err
-		}
-		if _, err := pgtext.ParseTSQuery(string(f.Op), cfg, f.Pattern); err != nil {
-			return "", nil, err
-		}
-		lit := "'" + cfg + "'::regconfig" // one of pgtext.Configs
-		return "to_tsvector(" + lit + ", " + expr + ") @@ " + tsFuncs[f.Op] + "(" + lit + ", ?)", append(args, f.Pattern), nil
+		return ftsFilter(f, expr, args)
 	case pgrest.OpCs, pgrest.OpCd, pgrest.OpOv:
 		if f.Kind == crm.KindTextArray && len(f.Path) == 0 && f.JSON == nil {
 			return arrayFilter(f.Op, f.Col, f.Identifier, f.Elems)
@@ -119,6 +109,22 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 		return expr + " " + jsonCmpOps[f.Op] + " ?::jsonb", append(args, string(f.JSON)), nil
 	}
 	return "", nil, &crm.Error{Code: crm.SQLStateUndefinedFunction, Message: fmt.Sprintf("operator does not exist: %s %s unknown", f.Kind, f.Op)}
+}
+
+// ftsFilter renders the text-search operators with the configurations
+// SQLite emulates, english by default whatever the server's
+// default_text_search_config; a to_tsquery syntax error is refused before
+// PostgreSQL sees it, as on SQLite.
+func ftsFilter(f sqlstore.RestFilter, expr string, args []any) (string, []any, error) {
+	cfg, err := pgtext.Config(f.Config)
+	if err != nil {
+		return "", nil, err
+	}
+	if _, err := pgtext.ParseTSQuery(string(f.Op), cfg, f.Pattern); err != nil {
+		return "", nil, err
+	}
+	lit := "'" + cfg + "'::regconfig" // one of pgtext.Configs
+	return "to_tsvector(" + lit + ", " + expr + ") @@ " + tsFuncs[f.Op] + "(" + lit + ", ?)", append(args, f.Pattern), nil
 }
 
 // arrayFilter renders @>, <@ and && on a text[] column. phones=cs. and

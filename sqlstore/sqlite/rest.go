@@ -14,6 +14,7 @@ import (
 	"github.com/connectgain/server/pgrest"
 	"github.com/connectgain/server/sqlstore"
 	"github.com/connectgain/server/sqlstore/pgtext"
+	"github.com/connectgain/server/sqlstore/restsql"
 	"modernc.org/sqlite"
 )
 
@@ -24,7 +25,7 @@ import (
 // before its first connection.
 var registerOnce sync.Once
 
-var _ sqlstore.RestDialect = Dialect{}
+var _ restsql.Dialect = Dialect{}
 
 func registerFunctions() bool {
 	must := func(err error) {
@@ -43,7 +44,7 @@ func registerFunctions() bool {
 	return true
 }
 
-// OrderCollate implements sqlstore.OrderCollator: text arrays (stored as
+// OrderCollate implements restsql.OrderCollator: text arrays (stored as
 // JSON text) sort element by element, JSON values in jsonb order.
 func (Dialect) OrderCollate(k crm.Kind) string {
 	switch k {
@@ -76,6 +77,20 @@ func collateJSONB(a, b string) int {
 	var x, y any
 	if decodeJSON(a, &x) != nil || decodeJSON(b, &y) != nil {
 		return strings.Compare(a, b)
+	}
+	return jsonbCmpTop(x, y)
+}
+
+// jsonbCmpTop compares two whole jsonb values: as jsonCmp, except that
+// PostgreSQL sorts a top-level empty array before every scalar.
+func jsonbCmpTop(x, y any) int {
+	emptyArr := func(v any) bool { a, ok := v.([]any); return ok && len(a) == 0 }
+	scalar := func(v any) bool { return jsonRank(v) < 4 }
+	switch {
+	case emptyArr(x) && scalar(y):
+		return -1
+	case scalar(x) && emptyArr(y):
+		return 1
 	}
 	return jsonCmp(x, y)
 }
@@ -148,16 +163,7 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 		}
 		return "cg_match(" + expr + ", ?, ?)", append(args, f.Pattern, icase), nil
 	case pgrest.OpFts, pgrest.OpPlFts, pgrest.OpPhFts, pgrest.OpWFts:
-		cfg, err := pgtext.Config(f.Config)
-		if err != nil {
-			return "", nil, err
-		}
-		if _, err := pgtext.ParseTSQuery(string(f.Op), cfg, f.Pattern); err != nil {
-			return "", nil, err
-		}
-		// A JSON value (not ->> text) is searched in its string values.
-		isJSON := f.Kind == crm.KindJSON && (len(f.Path) == 0 || !f.Path[len(f.Path)-1].Text)
-		return "cg_fts(" + expr + ", ?, ?, ?, ?)", append(args, string(f.Op), cfg, f.Pattern, isJSON), nil
+		return ftsFilter(f, expr, args)
 	case pgrest.OpCs, pgrest.OpCd, pgrest.OpOv:
 		if f.Kind == crm.KindTextArray && len(f.Path) == 0 && f.JSON == nil {
 			return arrayOp(f.Op, expr, f.Elems)
@@ -175,6 +181,21 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 	return "", nil, &crm.Error{Code: crm.SQLStateUndefinedFunction, Message: fmt.Sprintf("operator does not exist: %s %s unknown", f.Kind, f.Op)}
 }
 
+// ftsFilter renders the text-search operators as cg_fts, which parses and
+// matches as PostgreSQL does (pgtext); a JSON value (not ->> text) is
+// searched in its string values.
+func ftsFilter(f sqlstore.RestFilter, expr string, args []any) (string, []any, error) {
+	cfg, err := pgtext.Config(f.Config)
+	if err != nil {
+		return "", nil, err
+	}
+	if _, err := pgtext.ParseTSQuery(string(f.Op), cfg, f.Pattern); err != nil {
+		return "", nil, err
+	}
+	isJSON := f.Kind == crm.KindJSON && (len(f.Path) == 0 || !f.Path[len(f.Path)-1].Text)
+	return "cg_fts(" + expr + ", ?, ?, ?, ?)", append(args, string(f.Op), cfg, f.Pattern, isJSON), nil
+}
+
 // arrayOp renders @>, <@ and && on a JSON-text array column.
 func arrayOp(op pgrest.Operator, col string, elems []string) (string, []any, error) {
 	args := make([]any, len(elems))
@@ -188,8 +209,17 @@ func arrayOp(op pgrest.Operator, col string, elems []string) (string, []any, err
 			return "TRUE", nil, nil
 		}
 		parts := make([]string, len(elems))
-		for i := range elems {
+		args = args[:0]
+		for i, e := range elems {
 			parts[i] = "EXISTS (SELECT 1 FROM json_each(" + col + ") WHERE value = ?)"
+			if plainElement(e) {
+				// The stored text holds "e" wherever the array does: a
+				// substring test skips json_each on the other rows
+				// (a rare tag, newest first, read 5,000 rows at 100 req/s).
+				parts[i] = "(instr(" + col + ", ?) > 0 AND " + parts[i] + ")"
+				args = append(args, `"`+e+`"`)
+			}
+			args = append(args, e)
 		}
 		return "(" + strings.Join(parts, " AND ") + ")", args, nil
 	case pgrest.OpCd:
@@ -203,6 +233,18 @@ func arrayOp(op pgrest.Operator, col string, elems []string) (string, []any, err
 		}
 		return "EXISTS (SELECT 1 FROM json_each(" + col + ") WHERE value IN (" + in + "))", args, nil
 	}
+}
+
+// plainElement reports whether an array element is written the same by
+// every JSON encoder (printable ASCII that none escapes), so that its
+// quoted form is a substring of any stored array that holds it.
+func plainElement(e string) bool {
+	for i := 0; i < len(e); i++ {
+		if c := e[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }
 
 // trigramTerm picks the FTS5 phrase that finds the candidates of a LIKE
@@ -400,7 +442,7 @@ func sqlJSONCmp(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, e
 	if decodeJSON(a, &x) != nil || decodeJSON(b, &y) != nil {
 		return nil, nil
 	}
-	return int64(jsonCmp(x, y)), nil
+	return int64(jsonbCmpTop(x, y)), nil
 }
 
 func decodeJSON(s string, v *any) error {

@@ -106,8 +106,21 @@ func (s *Store) CreateDealsBulk(ctx context.Context, p *crm.Principal, req *crm.
 }
 
 // hideDryRunIDs blanks the ids a dry run made up: the deals' and the new
-// contacts'.
+// contacts' (also where a conflict names one).
 func hideDryRunIDs(results []BulkResult) {
+	madeUp := map[string]bool{}
+	for _, r := range results {
+		if r.MatchedBy == crm.MatchedByCreated && r.ContactID != nil {
+			madeUp[*r.ContactID] = true
+		}
+	}
+	for i := range results {
+		for j, c := range results[i].ContactConflicts {
+			if madeUp[c.ContactID] { // a contact this dry run would create
+				results[i].ContactConflicts[j].ContactID = ""
+			}
+		}
+	}
 	for i := range results {
 		r := &results[i]
 		if r.Status != StatusCreated {

@@ -154,6 +154,7 @@ const (
 	SQLStateUntranslatable    = "22021" // character_not_in_repertoire (NUL in text)
 	SQLStateInvalidEscape     = "22025" // invalid_escape_sequence
 	SQLStateInvalidText       = "22P02" // invalid_text_representation
+	SQLStateUnicodeNUL        = "22P05" // untranslatable_character (\u0000 in jsonb)
 	SQLStateNotNull           = "23502" // not_null_violation
 	SQLStateForeignKey        = "23503" // foreign_key_violation
 	SQLStateUnique            = "23505" // unique_violation
@@ -173,6 +174,7 @@ const (
 	SQLStateUndefinedTable    = "42P01" // undefined_table
 	SQLStateNoConflictTarget  = "42P10" // invalid_column_reference (on_conflict)
 	SQLStateTooManyConns      = "53300" // too_many_connections
+	SQLStateQueryCanceled     = "57014" // query_canceled (statement timeout)
 	SQLStateAdminShutdown     = "57P01" // admin_shutdown
 	SQLStateCrashShutdown     = "57P02" // crash_shutdown
 	SQLStateCannotConnectNow  = "57P03" // cannot_connect_now

@@ -34,9 +34,9 @@ var DefaultMaxHeavyRequests = max(2, 2*runtime.NumCPU())
 
 // Codes of the limits (statuses in error.go).
 const (
-	CodeBusy        = "server_busy"  // 503 + Retry-After
-	CodeRateLimited = "rate_limited" // 429 + Retry-After
-	CodeTimeout     = "57014"        // PostgreSQL's query_canceled
+	CodeBusy        = "server_busy"             // 503 + Retry-After
+	CodeRateLimited = "rate_limited"            // 429 + Retry-After
+	CodeTimeout     = crm.SQLStateQueryCanceled // PostgreSQL's query_canceled
 	timeoutMessage  = "canceling statement due to statement timeout"
 	busyRetryAfter  = "1"
 	heavyMetricName = "heavy"

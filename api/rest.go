@@ -16,6 +16,7 @@ import (
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/pgrest"
 	"github.com/connectgain/server/sqlstore"
+	"github.com/connectgain/server/sqlstore/restsql"
 )
 
 // Media types the proxy serves.
@@ -41,7 +42,7 @@ func (s *Server) restTable(w http.ResponseWriter, r *http.Request) error {
 	}
 	table := r.PathValue("table")
 	if _, ok := s.schema().Table(table); !ok {
-		return sqlstore.UnknownTable(table)
+		return restsql.UnknownTable(table)
 	}
 	params, err := pgrest.ParseQueryString(r.URL.RawQuery)
 	if err != nil {
@@ -59,7 +60,7 @@ func (s *Server) restTable(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	req := &sqlstore.RestRequest{Method: r.Method, Table: table, Query: q, Prefer: pref, Singular: media == mimeSingular}
+	req := &restsql.Request{Method: r.Method, Table: table, Query: q, Prefer: pref, Singular: media == mimeSingular}
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		return s.restRead(w, r, req, media, stripNulls)
 	}
@@ -68,7 +69,7 @@ func (s *Server) restTable(w http.ResponseWriter, r *http.Request) error {
 
 // restRead serves GET and HEAD: Range and limit/offset intersected, the
 // row cap, counts, 206 and 416, singular and CSV.
-func (s *Server) restRead(w http.ResponseWriter, r *http.Request, req *sqlstore.RestRequest, media string, strip bool) error {
+func (s *Server) restRead(w http.ResponseWriter, r *http.Request, req *restsql.Request, media string, strip bool) error {
 	q := req.Query
 	lower, upper := q.Offset, int64(-1) // upper -1: open
 	if q.Limit != nil {
@@ -90,11 +91,11 @@ func (s *Server) restRead(w http.ResponseWriter, r *http.Request, req *sqlstore.
 	if upper >= 0 || q.Limit != nil {
 		req.Limit = max(upper-lower+1, 0)
 	}
-	if req.Limit < 0 || req.Limit > sqlstore.MaxRows {
-		req.Limit = sqlstore.MaxRows
+	if req.Limit < 0 || req.Limit > restsql.MaxRows {
+		req.Limit = restsql.MaxRows
 	}
 	req.Count = req.Prefer.Count != ""
-	res, err := s.store.Rest(r.Context(), Principal(r), req)
+	res, err := s.rest.Rest(r.Context(), Principal(r), req)
 	if err != nil {
 		return err
 	}
@@ -173,7 +174,7 @@ func setApplied(w http.ResponseWriter, p pgrest.Prefer) {
 }
 
 // restWrite serves POST, PATCH and DELETE.
-func (s *Server) restWrite(w http.ResponseWriter, r *http.Request, req *sqlstore.RestRequest, media string, strip bool) error {
+func (s *Server) restWrite(w http.ResponseWriter, r *http.Request, req *restsql.Request, media string, strip bool) error {
 	pref := req.Prefer
 	req.Return = pref.Return == "" || pref.Return == "representation"
 	if r.Method != http.MethodDelete {
@@ -194,7 +195,7 @@ func (s *Server) restWrite(w http.ResponseWriter, r *http.Request, req *sqlstore
 	if r.Method == http.MethodPost {
 		pref.MaxAffected = nil
 	}
-	res, err := s.store.Rest(r.Context(), Principal(r), req)
+	res, err := s.rest.Rest(r.Context(), Principal(r), req)
 	if err != nil {
 		return err
 	}
@@ -495,7 +496,7 @@ func csvRows(rows []*sqlstore.Row) []byte {
 				j, _ := json.Marshal(x)
 				s = string(j)
 			default:
-				s = sqlstore.TextOf(v)
+				s = restsql.TextOf(v)
 			}
 			b.WriteString(csvField(s, true))
 		}

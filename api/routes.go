@@ -13,6 +13,7 @@ import (
 
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/sqlstore"
+	"github.com/connectgain/server/sqlstore/restsql"
 )
 
 // Config holds the server's limits and options.
@@ -33,18 +34,25 @@ const (
 	DefaultMaxBodyBytes = 64 << 20
 )
 
-// Store is what the handlers need of the database.
+// Store is what the handlers need of the database: the bulk endpoint's
+// and the keys' calls, and the Backend a restsql.Engine (built by New)
+// runs the REST proxy's requests on. *sqlstore.Store is one.
 type Store interface {
 	Authenticate(ctx context.Context, key string) (*crm.Principal, error)
 	CreateDealsBulk(ctx context.Context, p *crm.Principal, req *crm.BulkRequest) (*sqlstore.BulkOutcome, error)
 	Ping(ctx context.Context) error
-	// Rest runs a REST proxy request (rest.go).
-	Rest(ctx context.Context, p *crm.Principal, req *sqlstore.RestRequest) (*sqlstore.RestResult, error)
+	restsql.Backend
+}
+
+// restRunner runs a REST proxy request; *restsql.Engine is one.
+type restRunner interface {
+	Rest(ctx context.Context, p *crm.Principal, req *restsql.Request) (*restsql.Result, error)
 }
 
 // Server serves the API.
 type Server struct {
 	store   Store
+	rest    restRunner
 	cfg     Config
 	log     *slog.Logger
 	metrics *metrics
@@ -63,7 +71,7 @@ func New(store Store, cfg Config, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{store: store, cfg: cfg, log: log, metrics: newMetrics(), mux: http.NewServeMux()}
+	s := &Server{store: store, rest: restsql.New(store), cfg: cfg, log: log, metrics: newMetrics(), mux: http.NewServeMux()}
 	s.routes()
 	return s
 }

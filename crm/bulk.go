@@ -57,7 +57,9 @@ func ParseBulkRequest(body []byte, maxDeals int) (*BulkRequest, error) {
 				return nil, Errorf(CodeInvalidRequest, "deals must be an array of deal objects, got %s", clip(v)).
 					WithHint(`send "deals": [{...}, {...}]`)
 			}
-			if e := json.Unmarshal(v, &req.Deals); e != nil {
+			if elems, ok := splitArray(v); ok {
+				req.Deals = elems
+			} else if e := json.Unmarshal(v, &req.Deals); e != nil {
 				return nil, Errorf(CodeInvalidRequest, "deals must be an array of deal objects").WithDetails("%v", e)
 			}
 		case "default_currency":
@@ -136,8 +138,14 @@ func DealFields(t *Table) []string { return append(t.WriteColumns(), contactFiel
 // field, what was received and the fix.
 func ParseDealItem(index int, raw json.RawMessage, t *Table, env *WriteEnv) (DealInput, *Error) {
 	in := DealInput{Index: index}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
+	m, ok := splitObject(raw)
+	if !ok {
+		m = nil
+		if err := json.Unmarshal(raw, &m); err != nil {
+			m = nil
+		}
+	}
+	if m == nil {
 		return in, Errorf(CodeInvalidRequest, "deal must be a JSON object, got %s", clip(raw)).
 			WithHint(`send {"title": "Order 1", "value": 100, "contact_phone": "+201017177777"}`)
 	}
@@ -167,7 +175,7 @@ func ParseDealItem(index int, raw json.RawMessage, t *Table, env *WriteEnv) (Dea
 		if err != nil {
 			return in, err
 		}
-		in.Deal.Vals[i], in.Deal.Has[i] = v, true
+		in.Deal.SetAt(i, v)
 	}
 	in.ContactID = in.Deal.Str("contact_id")
 	if err := in.parseContact(m, env); err != nil {

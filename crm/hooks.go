@@ -121,7 +121,7 @@ func afterContact(_ *WriteEnv, old, row *Record) []Effect {
 	id := row.Str("id")
 	for i := range row.T.Columns {
 		c := &row.T.Columns[i]
-		if c.Identifier == "" || !row.Has[i] {
+		if c.Identifier == "" || !row.HasAt(i) {
 			continue
 		}
 		e := Effect{Table: idents}

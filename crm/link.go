@@ -79,7 +79,8 @@ type IdentifierConflict struct {
 // contact found by phone, its phone for one found by email, and first
 // and last names the contact has not got. It returns the columns it
 // changed, in table order. An identifier another contact has (by the
-// lookup) is not added: it is returned as a conflict.
+// lookup) is not added: it is returned as a conflict. A column the record
+// does not hold (not loaded) is left alone.
 func Enrich(in *DealInput, by MatchedBy, contact *Record, l ContactLookup) ([]string, []IdentifierConflict) {
 	if by != MatchedByPhone && by != MatchedByEmail {
 		return nil, nil
@@ -91,12 +92,13 @@ func Enrich(in *DealInput, by MatchedBy, contact *Record, l ContactLookup) ([]st
 		if v == "" {
 			return
 		}
-		cur, _ := contact.Get(col)
+		other, owned := owner(v)
+		cur, loaded := contact.Get(col)
 		list, _ := cur.([]string)
-		if contains(list, v) {
-			return
+		if (owned && other == id) || !loaded || contains(list, v) {
+			return // it has it, or what it has is not known (not loaded)
 		}
-		if other, ok := owner(v); ok && other != id {
+		if owned {
 			conflicts = append(conflicts, IdentifierConflict{Field: col, Value: v, ContactID: other})
 			return
 		}
@@ -109,7 +111,7 @@ func Enrich(in *DealInput, by MatchedBy, contact *Record, l ContactLookup) ([]st
 		col string
 		v   *string
 	}{{"first_name", in.FirstName}, {"last_name", in.LastName}} {
-		if f.v == nil || strings.TrimSpace(*f.v) == "" || strings.TrimSpace(contact.Str(f.col)) != "" {
+		if f.v == nil || strings.TrimSpace(*f.v) == "" || !contact.IsSet(f.col) || strings.TrimSpace(contact.Str(f.col)) != "" {
 			continue
 		}
 		contact.Set(f.col, *f.v)

@@ -169,6 +169,9 @@ type Schema struct {
 func NewSchema(tables ...*Table) *Schema {
 	s := &Schema{Tables: map[string]*Table{}}
 	for _, t := range tables {
+		if len(t.Columns) > MaxColumns {
+			panic(fmt.Sprintf("crm: table %s has %d columns, at most %d are supported", t.Name, len(t.Columns), MaxColumns))
+		}
 		t.index = make(map[string]int, len(t.Columns))
 		t.names = make([]string, len(t.Columns))
 		for i, c := range t.Columns {
@@ -208,13 +211,24 @@ func (s *Schema) MustTable(name string) *Table {
 // the positions behind the names are computed once per table.
 type Record struct {
 	T    *Table
-	Vals []any
-	Has  []bool
+	Vals []any  // by column position; nil when unset or NULL
+	set  uint64 // bit i: column i is set (NewSchema allows 64 columns)
 }
 
+// MaxColumns bounds the columns of a table (a record's set columns are
+// one bit each).
+const MaxColumns = 64
+
 // NewRecord returns an empty record of t.
-func (t *Table) NewRecord() *Record {
-	return &Record{T: t, Vals: make([]any, len(t.Columns)), Has: make([]bool, len(t.Columns))}
+func (t *Table) NewRecord() *Record { return &Record{T: t, Vals: make([]any, len(t.Columns))} }
+
+// HasAt reports whether the column at position i is set.
+func (r *Record) HasAt(i int) bool { return r.set&(1<<uint(i)) != 0 }
+
+// SetAt sets the column at position i.
+func (r *Record) SetAt(i int, v any) {
+	r.Vals[i] = v
+	r.set |= 1 << uint(i)
 }
 
 func (r *Record) pos(name string) int {
@@ -228,7 +242,7 @@ func (r *Record) pos(name string) int {
 // Get returns the value of the named column and whether it is set.
 func (r *Record) Get(name string) (any, bool) {
 	i := r.pos(name)
-	return r.Vals[i], r.Has[i]
+	return r.Vals[i], r.HasAt(i)
 }
 
 // Str returns the named column's value when it is a set string, else "".
@@ -238,31 +252,24 @@ func (r *Record) Str(name string) string {
 }
 
 // IsSet reports whether the named column is set.
-func (r *Record) IsSet(name string) bool { return r.Has[r.pos(name)] }
+func (r *Record) IsSet(name string) bool { return r.HasAt(r.pos(name)) }
 
 // Set sets the named column.
 func (r *Record) Set(name string, v any) {
-	i := r.pos(name)
-	r.Vals[i], r.Has[i] = v, true
+	r.SetAt(r.pos(name), v)
 }
 
 // Unset clears the named column.
 func (r *Record) Unset(name string) {
 	i := r.pos(name)
-	r.Vals[i], r.Has[i] = nil, false
+	r.Vals[i] = nil
+	r.set &^= 1 << uint(i)
 }
 
 // Empty reports whether no column is set.
-func (r *Record) Empty() bool {
-	for _, h := range r.Has {
-		if h {
-			return false
-		}
-	}
-	return true
-}
+func (r *Record) Empty() bool { return r.set == 0 }
 
 // Clone returns a copy of r (the values themselves are shared).
 func (r *Record) Clone() *Record {
-	return &Record{T: r.T, Vals: append([]any(nil), r.Vals...), Has: append([]bool(nil), r.Has...)}
+	return &Record{T: r.T, Vals: append([]any(nil), r.Vals...), set: r.set}
 }

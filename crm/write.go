@@ -17,6 +17,17 @@ type WriteEnv struct {
 	// Defaults are a bulk request's defaults by column name (currency,
 	// stage, pipeline_id): they apply before the workspace's.
 	Defaults map[string]string
+
+	nowAny any // Now, boxed once for the many rows of a request
+}
+
+// now returns Now as a value for a record: one allocation per request,
+// not one per timestamp.
+func (e *WriteEnv) now() any {
+	if e.nowAny == nil || e.nowAny.(string) != e.Now {
+		e.nowAny = e.Now
+	}
+	return e.nowAny
 }
 
 // Hooks are a table's write-time behaviour beyond its columns. Every write
@@ -131,23 +142,21 @@ func typeError(name string, raw json.RawMessage, want, example string) *Error {
 func (t *Table) PrepareInsert(env *WriteEnv, row *Record) *Error {
 	for i := range t.Columns {
 		c := &t.Columns[i]
-		if row.Has[i] {
+		if row.HasAt(i) {
 			continue
 		}
 		switch {
 		case c.Generated:
-			row.Vals[i] = NewID()
+			row.SetAt(i, NewID())
 		case c.ReadOnly && c.Kind == KindTime:
-			row.Vals[i] = env.Now
+			row.SetAt(i, env.now())
 		case c.Default != nil:
-			row.Vals[i] = c.Default
+			row.SetAt(i, c.Default)
 		case c.Nullable:
+			row.SetAt(i, nil)
 		case c.Required:
 			return c.MissingError(t.Name)
-		default:
-			continue // the hook fills it
 		}
-		row.Has[i] = true
 	}
 	if t.Hooks.Prepare != nil {
 		if err := t.Hooks.Prepare(env, nil, row); err != nil {
@@ -168,7 +177,7 @@ func (t *Table) PrepareInsert(env *WriteEnv, row *Record) *Error {
 func (t *Table) PrepareUpdate(env *WriteEnv, old, row *Record) *Error {
 	for i := range t.Columns {
 		if t.Columns[i].Touched {
-			row.Vals[i], row.Has[i] = env.Now, true
+			row.SetAt(i, env.now())
 		}
 	}
 	if t.Hooks.Prepare != nil {

@@ -289,7 +289,7 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // restFilter renders one engine-specific filter leaf through the dialect.
 func (s *Store) restFilter(b *sqlb, join string, f RestFilter) error {
-	d, ok := s.d.(RestDialect)
+	d, ok := s.d.(FilterRenderer)
 	if !ok {
 		return fmt.Errorf("the %s backend cannot filter the board", s.d.Name())
 	}

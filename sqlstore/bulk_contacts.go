@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 
 	"github.com/connectgain/server/crm"
 )
@@ -61,9 +62,6 @@ type contactLinks struct {
 	conflicts [][]crm.IdentifierConflict
 }
 
-// enrichable lists the columns a bulk item may add to a contact it finds.
-var enrichable = []string{"id", "first_name", "last_name", "phones", "emails"}
-
 // linkContacts links every item in input order; contacts created or
 // completed for earlier items are visible to later ones.
 func (s *Store) linkContacts(ctx context.Context, tx *sql.Tx, env *crm.WriteEnv, inputs []crm.DealInput, ok []bool,
@@ -73,7 +71,8 @@ func (s *Store) linkContacts(ctx context.Context, tx *sql.Tx, env *crm.WriteEnv,
 		added: make([][]string, len(inputs)), conflicts: make([][]crm.IdentifierConflict, len(inputs)),
 		changed: map[string][]string{}}
 	var err error
-	if lk.old, err = s.loadRecords(ctx, tx, env.Workspace.ID, contacts, enrichable, enrichCandidates(inputs, ok, idx)); err != nil {
+	ids, cols := enrichCandidates(inputs, ok, idx)
+	if lk.old, err = s.loadRecords(ctx, tx, env.Workspace.ID, contacts, cols, ids); err != nil {
 		return nil, fmt.Errorf("load contacts: %w", err)
 	}
 	lk.cur = make(map[string]*crm.Record, len(lk.old))
@@ -121,31 +120,61 @@ func (lk *contactLinks) noteChange(id string, cols []string) {
 		lk.updated = append(lk.updated, id)
 	}
 	for _, c := range cols {
-		if !contains(lk.changed[id], c) {
+		if !slices.Contains(lk.changed[id], c) {
 			lk.changed[id] = append(lk.changed[id], c)
 		}
 	}
 }
 
-// enrichCandidates lists the stored contacts that items may add to: those
-// an item's phone or email finds, when the item names more (both, or a
-// name).
-func enrichCandidates(inputs []crm.DealInput, ok []bool, idx *contactIndex) []string {
+// enrichCandidates lists the stored contacts that items may add to, and
+// the columns to load of them: a contact an item's phone finds, when the
+// item names an email the index does not give that contact (its emails
+// are needed), one an item's email finds, when it names a phone (its
+// phones), and either, when the item names a first or last name. What the
+// index shows a contact has needs no look-up: a request of returning
+// customers loads only their names, or nothing.
+func enrichCandidates(inputs []crm.DealInput, ok []bool, idx *contactIndex) ([]string, []string) {
 	var ids []string
 	seen := map[string]bool{}
-	for i := range inputs {
-		in := &inputs[i]
-		if !ok[i] || in.ContactID != "" || !(in.ContactPhone != "" && in.ContactEmail != "" || in.FirstName != nil || in.LastName != nil) {
-			continue
+	need := map[string]bool{}
+	add := func(id string, cols ...string) {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
 		}
-		for _, id := range []string{idx.phones[in.ContactPhone], idx.emails[in.ContactEmail]} {
-			if id != "" && !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
-			}
+		for _, c := range cols {
+			need[c] = true
 		}
 	}
-	return ids
+	for i := range inputs {
+		in := &inputs[i]
+		if !ok[i] || in.ContactID != "" {
+			continue
+		}
+		id, byPhone := idx.phones[in.ContactPhone]
+		if !byPhone {
+			var byEmail bool
+			if id, byEmail = idx.emails[in.ContactEmail]; !byEmail {
+				continue
+			}
+		}
+		if byPhone && in.ContactEmail != "" && idx.emails[in.ContactEmail] != id {
+			add(id, "emails")
+		}
+		if !byPhone && in.ContactPhone != "" && idx.phones[in.ContactPhone] != id {
+			add(id, "phones")
+		}
+		if in.FirstName != nil || in.LastName != nil {
+			add(id, "first_name", "last_name")
+		}
+	}
+	cols := []string{"id"}
+	for _, c := range []string{"first_name", "last_name", "phones", "emails"} {
+		if need[c] {
+			cols = append(cols, c)
+		}
+	}
+	return ids, cols
 }
 
 // writeContactUpdates stores what items added to stored contacts, through

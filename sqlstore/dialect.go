@@ -47,36 +47,16 @@ type Dialect interface {
 	Error(err error) error
 }
 
-// ---- REST proxy (sqlstore/rest*.go) ----
-
-// RestDialect is the capability the REST proxy needs of a dialect, kept
-// as its own interface so a backend compiles before it has it; Store.Rest
-// answers 501-like errors (code PGRST127) without it.
-type RestDialect interface {
-	Dialect
-	// Everything else the renderer writes is portable SQL: comparisons,
-	// IN lists, IS [NOT] NULL, IS DISTINCT FROM, NULLS FIRST/LAST,
-	// LIMIT/OFFSET, EXISTS and IN subqueries.
-
-	// PathExpr is the SQL reading a JSON path from col (a qualified
-	// column of kind k, KindJSON or KindTextArray). A path whose last step
-	// is ->> (Text) yields text, read back with Decode(KindText); else
-	// JSON, read back with Decode(KindJSON). A missing key yields NULL.
-	PathExpr(col string, k crm.Kind, path []pgrest.JSONStep) (sql string, args []any)
+// FilterRenderer is the Dialect capability of rendering a RestFilter:
+// the REST engine (sqlstore/restsql) and the board search both use it.
+type FilterRenderer interface {
 	// RestFilter renders the one filter leaf whose SQL differs between
 	// engines (see RestFilter for which) as a boolean SQL expression.
 	// Errors are *crm.Error (22P02 for an operand the engine rejects).
 	RestFilter(f RestFilter) (sql string, args []any, err error)
 }
 
-// OrderCollator is an optional RestDialect capability: the COLLATE
-// clause (or "") that makes ORDER BY on a value of kind k sort as
-// PostgreSQL sorts it (text[] element by element, jsonb in jsonb order).
-type OrderCollator interface {
-	OrderCollate(k crm.Kind) string
-}
-
-// RestFilter is a filter leaf that Dialect.RestFilter renders:
+// RestFilter is a filter leaf that FilterRenderer.RestFilter renders:
 //   - like, ilike on text (Pattern is a LIKE pattern: % and _ are
 //     wildcards, backslash escapes; PostgreSQL LIKE semantics, so like is
 //     case-sensitive);

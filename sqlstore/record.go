@@ -64,7 +64,7 @@ func (s *Store) scanRecord(t *crm.Table, rows *sql.Rows) (*crm.Record, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read %s.%s: %w", t.Name, c.Name, err)
 		}
-		rec.Vals[i], rec.Has[i] = v, true
+		rec.SetAt(i, v)
 	}
 	return rec, nil
 }
@@ -152,7 +152,7 @@ func (s *Store) clearRows(ctx context.Context, tx *sql.Tx, wsID string, cond *cr
 	var b sqlb
 	b.add("DELETE FROM "+cond.T.Name+" WHERE workspace_id = ?", wsID)
 	for i, c := range cond.T.Columns {
-		if cond.Has[i] {
+		if cond.HasAt(i) {
 			b.add(" AND "+c.Name+" = ?", s.bindValue(c.Kind, cond.Vals[i]))
 		}
 	}
@@ -233,7 +233,7 @@ func (s *Store) updateRecords(ctx context.Context, tx *sql.Tx, env *crm.WriteEnv
 		var parts []string
 		var args []any
 		for j, c := range t.Columns {
-			if rec.Has[j] && !c.Generated {
+			if rec.HasAt(j) && !c.Generated {
 				parts = append(parts, c.Name+" = ?")
 				args = append(args, s.bindValue(c.Kind, rec.Vals[j]))
 			}
@@ -264,14 +264,10 @@ func (s *Store) updateRecords(ctx context.Context, tx *sql.Tx, env *crm.WriteEnv
 	return s.applyEffects(ctx, tx, env, effects)
 }
 
-// rowOf renders a record as a response row: every column, in order.
-func rowOf(rec *crm.Record) *Row {
-	vals := make([]any, len(rec.Vals))
-	for i, v := range rec.Vals {
-		vals[i] = outValue(v)
-	}
-	return &Row{Keys: rec.T.ColumnNames(), Vals: vals}
-}
+// rowOf renders a record as a response row: every column, in order. The
+// row shares the record's values (a record holds only kinds the row
+// renders), so a bulk request does not copy each deal.
+func rowOf(rec *crm.Record) *Row { return &Row{Keys: rec.T.ColumnNames(), Vals: rec.Vals} }
 
 // Set sets the value of key k, when the row has it.
 func (r *Row) Set(k string, v any) {

@@ -1,6 +1,8 @@
 // Package sqlstore keeps ConnectGain's data in a SQL database: workspaces,
-// keys, pipelines, the bulk deal ingest and the REST queries. Its SQL is
-// portable; what differs between engines sits behind Dialect.
+// keys, sessions, pipelines, the bulk deal ingest, the board, and the
+// record writes every path shares. Its SQL is portable; what differs
+// between engines sits behind Dialect. The REST engine that runs
+// PostgREST queries on it is sqlstore/restsql.
 package sqlstore
 
 import (
@@ -8,6 +10,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/connectgain/server/crm"
@@ -25,11 +28,16 @@ type Store struct {
 	// Now is the clock; tests may replace it.
 	Now   func() time.Time
 	stats writeStats
+	stmts *stmtCache // prepared read statements; nil: none kept
 }
 
 // New returns a store over the two pools (they may be the same).
 func New(read, write *sql.DB, d Dialect) *Store {
-	return &Store{read: read, write: write, d: d, Now: time.Now, schema: crm.DefaultSchema}
+	s := &Store{read: read, write: write, d: d, Now: time.Now, schema: crm.DefaultSchema}
+	if c, ok := d.(StatementCacher); ok && c.CacheStatements() {
+		s.stmts = &stmtCache{}
+	}
+	return s
 }
 
 // Schema returns the description of the tables the store serves.
@@ -45,7 +53,11 @@ func (s *Store) Dialect() Dialect { return s.d }
 
 // Close closes both pools.
 func (s *Store) Close() error {
-	err := s.write.Close()
+	var err error
+	if s.stmts != nil {
+		err = s.stmts.close()
+	}
+	err = errors.Join(err, s.write.Close())
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())
 	}
@@ -61,12 +73,14 @@ func (s *Store) Ping(ctx context.Context) error {
 // newID returns a time-ordered UUID (v7).
 func newID() string { return crm.NewID() }
 
-// queryer is what *sql.DB and *sql.Tx share.
-type queryer interface {
+// Queryer is what *sql.DB and *sql.Tx share.
+type Queryer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
+
+type queryer = Queryer
 
 func (s *Store) exec(ctx context.Context, q queryer, query string, args ...any) (sql.Result, error) {
 	r, err := q.ExecContext(ctx, s.d.Rebind(query), args...)
@@ -77,7 +91,15 @@ func (s *Store) exec(ctx context.Context, q queryer, query string, args ...any) 
 }
 
 func (s *Store) query(ctx context.Context, q queryer, query string, args ...any) (*sql.Rows, error) {
-	r, err := q.QueryContext(ctx, s.d.Rebind(query), args...)
+	query = s.d.Rebind(query)
+	if st := s.readStmt(ctx, q, query); st != nil {
+		r, err := st.QueryContext(ctx, args...)
+		if err != nil {
+			return nil, s.d.Error(err)
+		}
+		return r, nil
+	}
+	r, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, s.d.Error(err)
 	}
@@ -85,7 +107,11 @@ func (s *Store) query(ctx context.Context, q queryer, query string, args ...any)
 }
 
 func (s *Store) queryRow(ctx context.Context, q queryer, query string, args ...any) *sql.Row {
-	return q.QueryRowContext(ctx, s.d.Rebind(query), args...)
+	query = s.d.Rebind(query)
+	if st := s.readStmt(ctx, q, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return q.QueryRowContext(ctx, query, args...)
 }
 
 // inWrite runs fn in a write transaction for the workspace and commits
@@ -149,4 +175,15 @@ func (s *Store) CountForTest(ctx context.Context, query string, args ...any) (in
 // QueryRowForTest runs a query directly, for tests.
 func (s *Store) QueryRowForTest(ctx context.Context, query string, args ...any) *sql.Row {
 	return s.queryRow(ctx, s.read, query, args...)
+}
+
+// sqlb accumulates SQL text and its arguments in text order.
+type sqlb struct {
+	strings.Builder
+	args []any
+}
+
+func (b *sqlb) add(sql string, args ...any) {
+	b.WriteString(sql)
+	b.args = append(b.args, args...)
 }

@@ -13,7 +13,7 @@ import (
 
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/pgrest"
-	"github.com/connectgain/server/sqlstore"
+	"github.com/connectgain/server/sqlstore/restsql"
 	"github.com/google/uuid"
 )
 
@@ -62,7 +62,7 @@ func (h *Handler) moveDeal(w http.ResponseWriter, r *http.Request) error {
 
 // rest runs one request through the store's REST engine, the API's own
 // read and write path. body, when set, is the one object of a PATCH.
-func (h *Handler) rest(ctx context.Context, p *crm.Principal, method, table string, q url.Values, body map[string]any) (*sqlstore.RestResult, error) {
+func (h *Handler) rest(ctx context.Context, p *crm.Principal, method, table string, q url.Values, body map[string]any) (*restsql.Result, error) {
 	params, err := pgrest.ParseQueryString(q.Encode())
 	if err != nil {
 		return nil, err
@@ -71,7 +71,7 @@ func (h *Handler) rest(ctx context.Context, p *crm.Principal, method, table stri
 	if err != nil {
 		return nil, err
 	}
-	req := &sqlstore.RestRequest{Method: method, Table: table, Query: pq, Limit: sqlstore.MaxRows}
+	req := &restsql.Request{Method: method, Table: table, Query: pq, Limit: restsql.MaxRows}
 	if pq.Limit != nil {
 		req.Limit = *pq.Limit
 	}
@@ -87,7 +87,7 @@ func (h *Handler) rest(ctx context.Context, p *crm.Principal, method, table stri
 		}
 		req.Body, req.Return = []map[string]json.RawMessage{row}, true
 	}
-	return h.store.Rest(ctx, p, req)
+	return h.engine.Rest(ctx, p, req)
 }
 
 // boardCSV is GET /board.csv: every deal of the current view (all

@@ -18,6 +18,7 @@ import (
 
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/sqlstore"
+	"github.com/connectgain/server/sqlstore/restsql"
 )
 
 //go:embed templates/*.html
@@ -36,7 +37,8 @@ type Store interface {
 	BoardTotals(ctx context.Context, workspaceID string, f *sqlstore.BoardFilter) ([]sqlstore.StageTotal, error)
 	BoardCards(ctx context.Context, workspaceID string, f *sqlstore.BoardFilter, offset, limit int) ([]sqlstore.BoardCard, error)
 	BoardVersion(ctx context.Context, workspaceID string) (string, error)
-	Rest(ctx context.Context, p *crm.Principal, req *sqlstore.RestRequest) (*sqlstore.RestResult, error)
+	// Backend is what the REST engine that moves cards runs on (move.go).
+	restsql.Backend
 }
 
 // Config holds the dashboard's options.
@@ -63,11 +65,12 @@ const (
 
 // Handler serves the dashboard.
 type Handler struct {
-	store Store
-	cfg   Config
-	log   *slog.Logger
-	tmpl  *template.Template
-	mux   *http.ServeMux
+	store  Store
+	engine *restsql.Engine
+	cfg    Config
+	log    *slog.Logger
+	tmpl   *template.Template
+	mux    *http.ServeMux
 }
 
 // New returns the dashboard handler.
@@ -88,7 +91,7 @@ func New(store Store, cfg Config, log *slog.Logger) *Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	h := &Handler{store: store, cfg: cfg, log: log, mux: http.NewServeMux()}
+	h := &Handler{store: store, engine: restsql.New(store), cfg: cfg, log: log, mux: http.NewServeMux()}
 	h.tmpl = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
 	h.routes()
 	return h

@@ -13,6 +13,9 @@ import (
 // duplicate key wins), numbers as numeric prints them (1e2 is 100, 1.50
 // stays 1.50), strings escaped as PostgreSQL escapes them.
 func CanonicalJSON(doc []byte) (string, error) {
+	if c, ok := canonicalFlat(doc); ok {
+		return c, nil
+	}
 	v, err := decode(doc)
 	if err != nil {
 		return "", err

@@ -8,15 +8,16 @@ import (
 	"github.com/connectgain/server/pgrest"
 	"github.com/connectgain/server/sqlstore"
 	"github.com/connectgain/server/sqlstore/pgtext"
+	"github.com/connectgain/server/sqlstore/restsql"
 )
 
 // The REST proxy's PostgreSQL half: PostgreSQL has every operator
 // PostgREST exposes, so this file only spells them, with operands as
 // bound parameters cast to the type the operator needs.
 
-var _ sqlstore.RestDialect = Dialect{}
+var _ restsql.Dialect = Dialect{}
 
-// PathExpr implements sqlstore.RestDialect: a chain of -> / ->> with each
+// PathExpr implements restsql.Dialect: a chain of -> / ->> with each
 // key bound as text and each array index as an integer (negative indexes
 // count from the end, as in PostgreSQL). A text[] column is read as jsonb
 // first, as SQLite stores it.
@@ -58,7 +59,7 @@ var jsonCmpOps = map[pgrest.Operator]string{
 	pgrest.OpEq: "=", pgrest.OpNeq: "<>", pgrest.OpGt: ">", pgrest.OpGte: ">=", pgrest.OpLt: "<", pgrest.OpLte: "<=",
 }
 
-// RestFilter implements sqlstore.RestDialect.
+// RestFilter implements restsql.Dialect.
 func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 	expr, args := f.Col, []any(nil)
 	if len(f.Path) > 0 {

@@ -43,6 +43,7 @@ type capturedSQL struct {
 type restBenchEnv struct {
 	srv  *httptest.Server
 	key  string
+	ws   string
 	bare *sql.DB                // a second pool with the store's settings, for the bare SQL
 	sql  map[string]capturedSQL // the statement each query ran, captured from the driver
 }
@@ -152,7 +153,7 @@ func mustRestBench(b *testing.B) *restBenchEnv {
 			captured[q.name] = rest[0]
 			b.Logf("%s: %s %v", q.name, rest[0].sql, rest[0].args)
 		}
-		restBench = &restBenchEnv{srv: httptest.NewServer(api.New(store, api.Config{}, nil).Handler()), key: key, bare: bare, sql: captured}
+		restBench = &restBenchEnv{srv: httptest.NewServer(api.New(store, api.Config{}, nil).Handler()), key: key, ws: ws.ID, bare: bare, sql: captured}
 	})
 	if restBench == nil {
 		b.Fatal("bench setup failed")

@@ -14,6 +14,7 @@ import (
 	"github.com/connectgain/server/pgrest"
 	"github.com/connectgain/server/sqlstore"
 	"github.com/connectgain/server/sqlstore/pgtext"
+	"github.com/connectgain/server/sqlstore/restsql"
 	"modernc.org/sqlite"
 )
 
@@ -24,7 +25,7 @@ import (
 // before its first connection.
 var registerOnce sync.Once
 
-var _ sqlstore.RestDialect = Dialect{}
+var _ restsql.Dialect = Dialect{}
 
 func registerFunctions() bool {
 	must := func(err error) {
@@ -43,7 +44,7 @@ func registerFunctions() bool {
 	return true
 }
 
-// OrderCollate implements sqlstore.OrderCollator: text arrays (stored as
+// OrderCollate implements restsql.OrderCollator: text arrays (stored as
 // JSON text) sort element by element, JSON values in jsonb order.
 func (Dialect) OrderCollate(k crm.Kind) string {
 	switch k {
@@ -208,8 +209,17 @@ func arrayOp(op pgrest.Operator, col string, elems []string) (string, []any, err
 			return "TRUE", nil, nil
 		}
 		parts := make([]string, len(elems))
-		for i := range elems {
+		args = args[:0]
+		for i, e := range elems {
 			parts[i] = "EXISTS (SELECT 1 FROM json_each(" + col + ") WHERE value = ?)"
+			if plainElement(e) {
+				// The stored text holds "e" wherever the array does: a
+				// substring test skips json_each on the other rows
+				// (a rare tag, newest first, read 5,000 rows at 100 req/s).
+				parts[i] = "(instr(" + col + ", ?) > 0 AND " + parts[i] + ")"
+				args = append(args, `"`+e+`"`)
+			}
+			args = append(args, e)
 		}
 		return "(" + strings.Join(parts, " AND ") + ")", args, nil
 	case pgrest.OpCd:
@@ -223,6 +233,18 @@ func arrayOp(op pgrest.Operator, col string, elems []string) (string, []any, err
 		}
 		return "EXISTS (SELECT 1 FROM json_each(" + col + ") WHERE value IN (" + in + "))", args, nil
 	}
+}
+
+// plainElement reports whether an array element is written the same by
+// every JSON encoder (printable ASCII that none escapes), so that its
+// quoted form is a substring of any stored array that holds it.
+func plainElement(e string) bool {
+	for i := 0; i < len(e); i++ {
+		if c := e[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }
 
 // trigramTerm picks the FTS5 phrase that finds the candidates of a LIKE

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -30,6 +31,7 @@ type benchEnv struct {
 var (
 	benchOnce sync.Once
 	benchE    *benchEnv
+	benchPath string // the database file
 )
 
 // mustBenchEnv seeds 100,000 deals (1,000 contacts) once per test binary.
@@ -42,6 +44,7 @@ func mustBenchEnv(b *testing.B) *benchEnv {
 			b.Fatal(err)
 		}
 		path := filepath.Join(dir, "bench.db") // left for the OS: shared by every sub-benchmark
+		benchPath = path
 		store, err := sqlite.Open(ctx, path)
 		if err != nil {
 			b.Fatal(err)
@@ -59,7 +62,7 @@ func mustBenchEnv(b *testing.B) *benchEnv {
 				n := chunk*10000 + i
 				d, _ := json.Marshal(map[string]any{"title": fmt.Sprintf("Order %d", 1000000+n), "value": n % 5000,
 					"stage": stages[n%len(stages)], "contact_phone": fmt.Sprintf("+2010%08d", n%1000),
-					"create_contact_if_missing": true, "contact_first_name": fmt.Sprintf("C%d", n%1000)})
+					"create_contact_if_missing": true, "contact_first_name": fmt.Sprintf("C%d", n%1000), "tags": benchTags(n)})
 				req.Deals = append(req.Deals, d)
 			}
 			if _, err := store.CreateDealsBulk(ctx, p, req); err != nil {
@@ -149,4 +152,38 @@ func btoi(x bool) int {
 		return 1
 	}
 	return 0
+}
+
+// benchTags tags one deal in a hundred "vip", the others "shopify".
+func benchTags(n int) []string {
+	if n%100 == 0 {
+		return []string{"vip"}
+	}
+	return []string{"shopify"}
+}
+
+// listQueries are the filtered lists of issue 11, each newest first with
+// a limit, beside the title search they should keep up with.
+var listQueries = []struct{ name, url string }{
+	{"title_ilike", benchQueries[0].url},
+	{"stage_in", "/deals?select=id,title,value,stage&stage=in.(won,qualified)&order=created_at.desc&limit=50"},
+	{"tags_cs_common", "/deals?select=id,title,value,stage&tags=cs.%7Bshopify%7D&order=created_at.desc&limit=50"},
+	{"tags_cs_rare", "/deals?select=id,title,value,stage&tags=cs.%7Bvip%7D&order=created_at.desc&limit=50"},
+	{"contact_id_eq", "/deals?select=id,title,value,stage&contact_id=eq.CONTACT&order=created_at.desc&limit=50"},
+}
+
+// BenchmarkFilteredList runs each filtered list from 16 connections:
+//
+//	go test ./sqlstore/sqlite -run '^$' -bench FilteredList -benchtime 4000x
+func BenchmarkFilteredList(b *testing.B) {
+	e := mustBenchEnv(b)
+	var contact string
+	if err := e.bare.QueryRow(`SELECT id FROM contacts WHERE workspace_id = ? ORDER BY id LIMIT 1 OFFSET 424`, e.ws).Scan(&contact); err != nil {
+		b.Fatal(err)
+	}
+	for _, q := range listQueries {
+		b.Run(q.name, func(b *testing.B) {
+			storetest.BenchLoad(b, e.srv.URL+api.RestPrefix+strings.Replace(q.url, "CONTACT", contact, 1), e.key, 16)
+		})
+	}
 }

@@ -1,14 +1,12 @@
-package sqlstore
+package restsql
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/pgrest"
@@ -19,9 +17,9 @@ import (
 // silently cut to it.
 const MaxRows = 1000
 
-// RestRequest is one request of the REST proxy, already parsed. The api
-// package fills it from the URL and headers; the store renders it to SQL.
-type RestRequest struct {
+// Request is one request of the REST proxy, already parsed. The api
+// package fills it from the URL and headers; the engine renders it to SQL.
+type Request struct {
 	Method string // GET, HEAD, POST, PATCH or DELETE
 	Table  string
 	Query  *pgrest.Query
@@ -41,8 +39,8 @@ type RestRequest struct {
 	Singular bool
 }
 
-// RestResult is what a REST request read or wrote.
-type RestResult struct {
+// Result is what a REST request read or wrote.
+type Result struct {
 	Rows []*Row
 	// Total is the count of matching rows, -1 when not counted.
 	Total int64
@@ -54,136 +52,34 @@ type RestResult struct {
 	IDs []string
 }
 
-// Row is one row of a REST response: its keys in output order and their
-// values (nil, string, int64, bool, crm.Amount, []string,
-// json.RawMessage, *Row or []*Row), rendered identically by every backend.
-type Row struct {
-	Keys []string
-	Vals []any
-}
-
-// MarshalJSON writes the row as a JSON object with its keys in order.
-func (r *Row) MarshalJSON() ([]byte, error) { return r.appendJSON(nil) }
-
-// AppendJSON appends the row as a JSON object (the bulk endpoint's deal).
-func (r *Row) AppendJSON(b []byte) ([]byte, error) { return r.appendJSON(b) }
-
-// appendJSON appends the row as a JSON object. Written by hand: a GET of
-// 50 rows spent a third of its time in reflection.
-func (r *Row) appendJSON(b []byte) ([]byte, error) {
-	if r == nil {
-		return append(b, "null"...), nil
-	}
-	b = append(b, '{')
-	for i, k := range r.Keys {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = crm.AppendJSONString(b, k)
-		b = append(b, ':')
-		var err error
-		if b, err = appendValue(b, r.Vals[i]); err != nil {
-			return nil, fmt.Errorf("column %s: %w", k, err)
-		}
-	}
-	return append(b, '}'), nil
-}
-
-// appendValue appends one value of a Row. PostgreSQL does not escape <, >
-// and &, and neither does this.
-func appendValue(b []byte, v any) ([]byte, error) {
-	switch x := v.(type) {
-	case nil:
-		return append(b, "null"...), nil
-	case string:
-		return crm.AppendJSONString(b, x), nil
-	case int64:
-		return strconv.AppendInt(b, x, 10), nil
-	case int:
-		return strconv.AppendInt(b, int64(x), 10), nil
-	case bool:
-		return strconv.AppendBool(b, x), nil
-	case crm.Amount:
-		return append(b, x.Decimal.String()...), nil
-	case json.RawMessage:
-		if len(x) == 0 {
-			return append(b, "null"...), nil
-		}
-		return append(b, x...), nil
-	case []string:
-		b = append(b, '[')
-		for i, s := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = crm.AppendJSONString(b, s)
-		}
-		return append(b, ']'), nil
-	case *Row:
-		return x.appendJSON(b)
-	case []*Row:
-		b = append(b, '[')
-		for i, r := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var err error
-			if b, err = r.appendJSON(b); err != nil {
-				return nil, err
-			}
-		}
-		return append(b, ']'), nil
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...), nil
-}
-
-// MarshalRows renders rows (a *Row or []*Row) as JSON the way the API
-// shows them.
-func MarshalRows(v any) ([]byte, error) { return appendValue(make([]byte, 0, 4096), v) }
-
-// Get returns the value of key k.
-func (r *Row) Get(k string) (any, bool) {
-	for i, x := range r.Keys {
-		if x == k {
-			return r.Vals[i], true
-		}
-	}
-	return nil, false
-}
-
 // Rest runs a REST proxy request for the principal's workspace. Errors
 // are *crm.Error with PostgREST's codes (PGRST205 unknown table, 42703
 // unknown column, 22P02 bad literal, ...) or the bulk endpoint's
 // validation codes for written values.
-func (s *Store) Rest(ctx context.Context, p *crm.Principal, req *RestRequest) (*RestResult, error) {
-	t, ok := s.schema.Table(req.Table)
+func (s *Engine) Rest(ctx context.Context, p *crm.Principal, req *Request) (*Result, error) {
+	schema := s.b.Schema()
+	t, ok := schema.Table(req.Table)
 	if !ok {
-		return nil, unknownTable(s.schema, req.Table)
+		return nil, unknownTable(schema, req.Table)
 	}
-	d, ok := s.d.(RestDialect)
+	d, ok := s.b.Dialect().(Dialect)
 	if !ok {
 		return nil, &crm.Error{Code: crm.PGRSTNotImplemented, Message: "Feature not implemented",
-			Details: fmt.Sprintf("the %s backend does not serve the REST proxy yet", s.d.Name())}
+			Details: fmt.Sprintf("the %s backend does not serve the REST proxy yet", s.b.Dialect().Name())}
 	}
-	rc := &restCtx{s: s, d: d, ws: &p.Workspace, q: req.Query, schema: s.schema}
+	rc := &restCtx{s: s, d: d, ws: &p.Workspace, q: req.Query, schema: schema}
 	switch req.Method {
 	case http.MethodGet, http.MethodHead:
 		rc.read = true
-		return rc.readRows(ctx, s.read, t, req)
+		return rc.readRows(ctx, s.b.Reader(), t, req)
 	}
 	if t.ReadOnly {
 		return nil, &crm.Error{Code: crm.CodeMethodNotAllowed, Message: fmt.Sprintf("table %s is read-only", t.Name),
 			Details: "rows are written by the server when a deal changes stage",
 			Hint:    "read it with GET; change a deal's stage with PATCH /functions/v1/rest-api-proxy/deals?id=eq.ID"}
 	}
-	var res *RestResult
-	err := s.inWrite(ctx, p.Workspace.ID, func(tx *sql.Tx) error {
+	var res *Result
+	err := s.b.InWrite(ctx, p.Workspace.ID, func(tx *sql.Tx) error {
 		var err error
 		switch req.Method {
 		case http.MethodPost:
@@ -215,7 +111,7 @@ func (s *Store) Rest(ctx context.Context, p *crm.Principal, req *RestRequest) (*
 		return nil, err
 	}
 	if err == nil && res != nil {
-		s.noteWrites(ctx, res.Affected)
+		s.b.NoteWrites(ctx, res.Affected)
 	}
 	return res, nil
 }
@@ -238,7 +134,7 @@ func singularError(n int) *crm.Error {
 }
 
 // readRows serves GET and HEAD.
-func (rc *restCtx) readRows(ctx context.Context, q queryer, t *crm.Table, req *RestRequest) (*RestResult, error) {
+func (rc *restCtx) readRows(ctx context.Context, q queryer, t *crm.Table, req *Request) (*Result, error) {
 	p, err := rc.compileTop(t)
 	if err != nil {
 		return nil, err
@@ -246,7 +142,7 @@ func (rc *restCtx) readRows(ctx context.Context, q queryer, t *crm.Table, req *R
 	if hasCounts(p) {
 		return rc.readCount(ctx, q, p, req)
 	}
-	res := &RestResult{Total: -1}
+	res := &Result{Total: -1}
 	if req.Count {
 		b, err := rc.countSQL(p)
 		if err != nil {
@@ -284,7 +180,7 @@ func (rc *restCtx) countSQL(p *plan) (*sqlb, error) {
 
 // readSQL renders the top-level SELECT of a read: plan p's columns and
 // keys, filtered, ordered and cut to req's page (at most MaxRows rows).
-func (rc *restCtx) readSQL(p *plan, req *RestRequest) (*sqlb, error) {
+func (rc *restCtx) readSQL(p *plan, req *Request) (*sqlb, error) {
 	var b sqlb
 	rc.selectList(p, &b)
 	b.add(" WHERE ")

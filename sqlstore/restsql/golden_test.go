@@ -1,4 +1,4 @@
-package sqlstore_test
+package restsql_test
 
 import (
 	"encoding/json"
@@ -13,8 +13,8 @@ import (
 
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/pgrest"
-	"github.com/connectgain/server/sqlstore"
 	"github.com/connectgain/server/sqlstore/postgres"
+	"github.com/connectgain/server/sqlstore/restsql"
 	"github.com/connectgain/server/sqlstore/sqlite"
 	"github.com/shopspring/decimal"
 )
@@ -85,7 +85,7 @@ var goldenWorkspace = &crm.Workspace{ID: "0190a0b0-0000-7000-8000-0000000000aa",
 // the SQL and arguments with testdata/golden/<dialect>/<case>.sql; run
 // with -update to rewrite the files.
 func TestRestGolden(t *testing.T) {
-	dialects := []sqlstore.RestDialect{sqlite.Dialect{}, postgres.Dialect{}}
+	dialects := []restsql.Dialect{sqlite.Dialect{}, postgres.Dialect{}}
 	for _, d := range dialects {
 		t.Run(d.Name(), func(t *testing.T) {
 			dir := filepath.Join("testdata", "golden", d.Name())
@@ -131,7 +131,7 @@ func TestRestGolden(t *testing.T) {
 
 // renderGolden parses the request as the api package does and renders
 // its statements, or its error, as the text of a golden file.
-func renderGolden(t *testing.T, d sqlstore.RestDialect, method, table, query string, count bool) string {
+func renderGolden(t *testing.T, d restsql.Dialect, method, table, query string, count bool) string {
 	t.Helper()
 	var b strings.Builder
 	fmt.Fprintf(&b, "-- %s /%s", method, table)
@@ -150,11 +150,11 @@ func renderGolden(t *testing.T, d sqlstore.RestDialect, method, table, query str
 	if err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
-	req := &sqlstore.RestRequest{Method: method, Table: table, Query: q, Offset: q.Offset, Limit: -1, Count: count}
+	req := &restsql.Request{Method: method, Table: table, Query: q, Offset: q.Offset, Limit: -1, Count: count}
 	if q.Limit != nil {
 		req.Limit = *q.Limit
 	}
-	stmts, err := sqlstore.RenderRestForTest(d, goldenWorkspace, req)
+	stmts, err := restsql.RenderForTest(d, goldenWorkspace, req)
 	if err != nil {
 		if e, ok := crm.AsError(err); ok {
 			fmt.Fprintf(&b, "-- error %s: %s\n", e.Code, e.Message)

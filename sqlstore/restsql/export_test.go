@@ -1,4 +1,4 @@
-package sqlstore
+package restsql
 
 import (
 	"fmt"
@@ -7,30 +7,30 @@ import (
 	"github.com/connectgain/server/crm"
 )
 
-// RestStatement is one statement the REST renderer wrote, for the golden
+// Statement is one statement the REST renderer wrote, for the golden
 // tests: its role, the SQL with the dialect's placeholders, and the
 // arguments as bound.
-type RestStatement struct {
+type Statement struct {
 	Label string // count, select, embed <path> or matching
 	SQL   string
 	Args  []any
 }
 
-// RenderRestForTest renders, without a database, the statements Store.Rest
+// RenderForTest renders, without a database, the statements Engine.Rest
 // runs for req: a read's COUNT (when req.Count), its SELECT (unless
 // req.Limit is 0) and the SELECT of each embed, linked to the one parent
 // key "<parent>"; or the id SELECT of a PATCH or DELETE. POST has nothing
 // to render: its statements depend on the rows already stored. Errors are
-// those Store.Rest would return before running anything.
-func RenderRestForTest(d RestDialect, ws *crm.Workspace, req *RestRequest) ([]RestStatement, error) {
+// those Engine.Rest would return before running anything.
+func RenderForTest(d Dialect, ws *crm.Workspace, req *Request) ([]Statement, error) {
 	t, ok := crm.DefaultSchema.Table(req.Table)
 	if !ok {
 		return nil, UnknownTable(req.Table)
 	}
 	rc := &restCtx{d: d, ws: ws, q: req.Query, schema: crm.DefaultSchema}
-	var out []RestStatement
+	var out []Statement
 	emit := func(label string, b *sqlb) {
-		out = append(out, RestStatement{Label: label, SQL: d.Rebind(b.String()), Args: b.args})
+		out = append(out, Statement{Label: label, SQL: d.Rebind(b.String()), Args: b.args})
 	}
 	switch req.Method {
 	case http.MethodPatch, http.MethodDelete:
@@ -45,7 +45,7 @@ func RenderRestForTest(d RestDialect, ws *crm.Workspace, req *RestRequest) ([]Re
 		return out, nil
 	case http.MethodGet, http.MethodHead:
 	default:
-		return nil, fmt.Errorf("RenderRestForTest: %s is not rendered", req.Method)
+		return nil, fmt.Errorf("RenderForTest: %s is not rendered", req.Method)
 	}
 	p, err := rc.compileTop(t)
 	if err != nil {

@@ -1,4 +1,4 @@
-package sqlstore
+package restsql
 
 import (
 	"encoding/json"
@@ -82,7 +82,7 @@ func (rc *restCtx) rowValues(t *crm.Table, env *crm.WriteEnv, obj map[string]jso
 			}
 			return nil, c.MissingError(t.Name)
 		}
-		rec.Vals[i], rec.Has[i] = v, true
+		rec.SetAt(i, v)
 	}
 	return rec, nil
 }

@@ -1,4 +1,4 @@
-package sqlstore
+package restsql
 
 import (
 	"context"
@@ -68,7 +68,7 @@ func hasCounts(p *plan) bool {
 // legacy deals?select=count: one row holding the number of matching rows
 // (none past an offset or under limit=0). An order has nothing to sort
 // and, as in PostgreSQL, is 42803.
-func (rc *restCtx) readCount(ctx context.Context, q queryer, p *plan, req *RestRequest) (*RestResult, error) {
+func (rc *restCtx) readCount(ctx context.Context, q queryer, p *plan, req *Request) (*Result, error) {
 	if len(p.mods.Order) > 0 {
 		return nil, &crm.Error{Code: "42803",
 			Message: fmt.Sprintf("column \"%s.%s\" must appear in the GROUP BY clause or be used in an aggregate function", p.table.Name, p.mods.Order[0].Field.Name),
@@ -82,7 +82,7 @@ func (rc *restCtx) readCount(ctx context.Context, q queryer, p *plan, req *RestR
 	if err := rc.s.queryRow(ctx, q, b.String(), b.args...).Scan(&n); err != nil {
 		return nil, fmt.Errorf("count %s: %w", p.table.Name, rc.d.Error(err))
 	}
-	res := &RestResult{Total: -1, Rows: []*Row{}}
+	res := &Result{Total: -1, Rows: []*Row{}}
 	if req.Count {
 		res.Total = n
 	}

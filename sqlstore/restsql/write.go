@@ -1,4 +1,4 @@
-package sqlstore
+package restsql
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 )
 
 // insert serves POST: plain inserts, or upserts with Prefer: resolution.
-func (rc *restCtx) insert(ctx context.Context, tx *sql.Tx, t *crm.Table, req *RestRequest) (*RestResult, error) {
+func (rc *restCtx) insert(ctx context.Context, tx *sql.Tx, t *crm.Table, req *Request) (*Result, error) {
 	q := req.Query
 	var cols []string
 	if q.HasColumns {
@@ -46,7 +46,7 @@ func (rc *restCtx) insert(ctx context.Context, tx *sql.Tx, t *crm.Table, req *Re
 	if err != nil {
 		return nil, err
 	}
-	res := &RestResult{Total: -1}
+	res := &Result{Total: -1}
 	for i, obj := range req.Body {
 		rec, err := rc.rowValues(t, env, obj, cols, req.Prefer.Missing == "default", true)
 		if err != nil {
@@ -190,7 +190,7 @@ func (rc *restCtx) insertRow(ctx context.Context, tx *sql.Tx, t *crm.Table, env 
 	names := []string{"workspace_id"}
 	args := []any{rc.ws.ID}
 	for i, c := range t.Columns {
-		if rec.Has[i] {
+		if rec.HasAt(i) {
 			names = append(names, c.Name)
 			args = append(args, rc.s.bindValue(c.Kind, rec.Vals[i]))
 		}
@@ -268,7 +268,7 @@ func (rc *restCtx) matchingSQL(t *crm.Table) (*sqlb, error) {
 }
 
 // needsWhere is Supabase's pg-safeupdate: PATCH and DELETE need a filter.
-func needsWhere(q *RestRequest, verb string) error {
+func needsWhere(q *Request, verb string) error {
 	if len(q.Query.Where) == 0 {
 		return &crm.Error{Code: crm.SQLStateCardinality, Message: verb + " requires a WHERE clause",
 			Hint: "add a filter such as id=eq.ID; to change every row, say so with a filter that matches them all (e.g. id=not.is.null)"}
@@ -277,7 +277,7 @@ func needsWhere(q *RestRequest, verb string) error {
 }
 
 // update serves PATCH.
-func (rc *restCtx) update(ctx context.Context, tx *sql.Tx, t *crm.Table, req *RestRequest) (*RestResult, error) {
+func (rc *restCtx) update(ctx context.Context, tx *sql.Tx, t *crm.Table, req *Request) (*Result, error) {
 	if err := needsWhere(req, "UPDATE"); err != nil {
 		return nil, err
 	}
@@ -297,7 +297,7 @@ func (rc *restCtx) update(ctx context.Context, tx *sql.Tx, t *crm.Table, req *Re
 	if err != nil {
 		return nil, err
 	}
-	res := &RestResult{Total: -1, IDs: ids, Affected: len(ids)}
+	res := &Result{Total: -1, IDs: ids, Affected: len(ids)}
 	if patch.Empty() {
 		res.IDs, res.Affected = nil, 0
 		res.Rows = []*Row{}
@@ -342,7 +342,7 @@ func (rc *restCtx) targets(ctx context.Context, tx *sql.Tx, t *crm.Table, ids []
 
 // updateRows applies a validated patch to the stored rows old: each row
 // gets the patch (custom_fields merged when asked) and goes through the
-// one update path (Store.updateRecords: the table's hooks resolve a
+// one update path (Backend.UpdateRecords: the table's hooks resolve a
 // deal's stage against its own pipeline, record the stage change, keep a
 // contact's identifiers).
 func (rc *restCtx) updateRows(ctx context.Context, tx *sql.Tx, t *crm.Table, env *crm.WriteEnv, old []*crm.Record, patch *crm.Record, merge bool) error {
@@ -398,7 +398,7 @@ func mergeObjects(old, add json.RawMessage) (json.RawMessage, error) {
 }
 
 // delete serves DELETE.
-func (rc *restCtx) delete(ctx context.Context, tx *sql.Tx, t *crm.Table, req *RestRequest) (*RestResult, error) {
+func (rc *restCtx) delete(ctx context.Context, tx *sql.Tx, t *crm.Table, req *Request) (*Result, error) {
 	if err := needsWhere(req, "DELETE"); err != nil {
 		return nil, err
 	}
@@ -406,7 +406,7 @@ func (rc *restCtx) delete(ctx context.Context, tx *sql.Tx, t *crm.Table, req *Re
 	if err != nil {
 		return nil, err
 	}
-	res := &RestResult{Total: -1, IDs: ids, Affected: len(ids)}
+	res := &Result{Total: -1, IDs: ids, Affected: len(ids)}
 	if req.Return {
 		if res.Rows, err = rc.readIDs(ctx, tx, t, ids); err != nil {
 			return nil, err

@@ -1,4 +1,4 @@
-package sqlstore
+package restsql
 
 import (
 	"encoding/json"

@@ -1,0 +1,60 @@
+package postgres_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/connectgain/server/api"
+	"github.com/connectgain/server/crm"
+	"github.com/connectgain/server/sqlstore/storetest"
+)
+
+// BenchmarkPointRead is sqlstore/sqlite's on PostgreSQL: the REST
+// proxy's contact by exact phone and deal by id against a bare net/http
+// handler running the same SQL through a pool with the store's settings,
+// 16 connections over loopback, rounds alternating:
+//
+//	CONNECTGAIN_TEST_POSTGRES=... go test ./sqlstore/postgres -run '^$' -bench PointRead -benchtime 20000x
+func BenchmarkPointRead(b *testing.B) {
+	e := mustRestBench(b)
+	var dealID string
+	if err := e.bare.QueryRow(`SELECT id FROM deals WHERE workspace_id = $1 ORDER BY id LIMIT 1 OFFSET 54321`, e.ws).Scan(&dealID); err != nil {
+		b.Fatal(err)
+	}
+	after := func(r *http.Request, prefix string) string {
+		for _, v := range r.URL.Query() {
+			if strings.HasPrefix(v[0], prefix) {
+				return strings.Trim(strings.TrimPrefix(v[0], prefix), "{}")
+			}
+		}
+		return ""
+	}
+	dealNames := []string{"id", "title", "value", "currency", "stage", "pipeline_id", "contact_id", "company_id",
+		"expected_close_date", "probability", "source", "tags", "custom_fields", "created_at", "updated_at"}
+	dealKinds := []crm.Kind{crm.KindUUID, crm.KindText, crm.KindDecimal, crm.KindText, crm.KindText, crm.KindUUID,
+		crm.KindUUID, crm.KindUUID, crm.KindDate, crm.KindInt, crm.KindText, crm.KindTextArray, crm.KindJSON,
+		crm.KindTime, crm.KindTime}
+	cases := []struct {
+		name, url string
+		q         storetest.BareQuery
+	}{
+		{"contact_by_phone", "/contacts?select=id,first_name,phones&phones=cs.%7B%2B201000000424%7D", storetest.BareQuery{
+			SQL:   `SELECT t0.id, t0.first_name, t0.phones FROM contacts t0 WHERE t0.workspace_id = $1 AND (t0.id IN (SELECT ci.contact_id FROM contact_identifiers ci WHERE ci.workspace_id = $2 AND ci.kind = $3 AND ci.value = $4)) LIMIT $5 OFFSET $6`,
+			Args:  func(r *http.Request) []any { return []any{e.ws, e.ws, "phone", after(r, "cs."), 1000, 0} },
+			Names: []string{"id", "first_name", "phones"}, Kinds: []crm.Kind{crm.KindUUID, crm.KindText, crm.KindTextArray}}},
+		{"deal_by_id", "/deals?id=eq." + dealID, storetest.BareQuery{
+			SQL:   `SELECT t0.id, t0.title, t0.value, t0.currency, t0.stage, t0.pipeline_id, t0.contact_id, t0.company_id, t0.expected_close_date, t0.probability, t0.source, t0.tags, t0.custom_fields, t0.created_at, t0.updated_at FROM deals t0 WHERE t0.workspace_id = $1 AND (t0.id = $2) LIMIT $3 OFFSET $4`,
+			Args:  func(r *http.Request) []any { return []any{e.ws, after(r, "eq."), 1000, 0} },
+			Names: dealNames, Kinds: dealKinds}},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			srv := httptest.NewServer(storetest.BareHandler(e.bare, c.q))
+			defer srv.Close()
+			storetest.CheckSameJSON(b, e.srv.URL+api.RestPrefix+c.url, srv.URL+c.url, e.key)
+			storetest.BenchVersus(b, e.srv.URL+api.RestPrefix+c.url, srv.URL+c.url, e.key, 16)
+		})
+	}
+}

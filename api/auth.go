@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -20,25 +21,47 @@ func principalFrom(ctx context.Context) *crm.Principal {
 }
 
 // keyFrom reads the API key from X-API-Key, apikey or Authorization:
-// Bearer (what Supabase clients send), in that order.
-func keyFrom(r *http.Request) string {
-	if k := strings.TrimSpace(r.Header.Get("X-API-Key")); k != "" {
-		return k
+// Bearer (what Supabase clients send). Every such header is read, each
+// repeat too: the same key sent in several (supabase-js sends apikey and
+// Bearer alike) is that key; two different keys are 400, because which
+// one should win is a guess (it used to depend on the header order).
+func keyFrom(r *http.Request) (string, error) {
+	var keys []string
+	add := func(k string) {
+		if k = strings.TrimSpace(k); k != "" && !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
 	}
-	if k := strings.TrimSpace(r.Header.Get("apikey")); k != "" {
-		return k
+	for _, k := range r.Header.Values("X-API-Key") {
+		add(k)
 	}
-	if a := r.Header.Get("Authorization"); len(a) > 7 && strings.EqualFold(a[:7], "bearer ") {
-		return strings.TrimSpace(a[7:])
+	for _, k := range r.Header.Values("apikey") {
+		add(k)
 	}
-	return ""
+	for _, a := range r.Header.Values("Authorization") {
+		if len(a) > 7 && strings.EqualFold(a[:7], "bearer ") {
+			add(a[7:])
+		}
+	}
+	switch len(keys) {
+	case 0:
+		return "", nil
+	case 1:
+		return keys[0], nil
+	}
+	return "", crm.Errorf(crm.CodeInvalidRequest, "the request carries %d different API keys", len(keys)).
+		WithDetails("X-API-Key, apikey and Authorization: Bearer must hold the same key when more than one is sent").
+		WithHint("send one key, in the X-API-Key header")
 }
 
 // requireKey authenticates the request and checks the key's scope: a read
 // key may only GET and HEAD.
 func (s *Server) requireKey(next handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		key := keyFrom(r)
+		key, err := keyFrom(r)
+		if err != nil {
+			return err
+		}
 		if key == "" {
 			return crm.Errorf(crm.CodeUnauthorized, "missing API key").
 				WithHint("send your key in the X-API-Key header (or apikey, or Authorization: Bearer)")

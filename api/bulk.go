@@ -30,6 +30,9 @@ func (s *Server) createDealsBulk(w http.ResponseWriter, r *http.Request) error {
 	if err := checkBulkBody(body); err != nil {
 		return err
 	}
+	if bp := checkJSONBody(body); bp != nil {
+		return bp.asError(false)
+	}
 	req, err := crm.ParseBulkRequest(body, s.cfg.MaxBulkDeals)
 	if err != nil {
 		return err

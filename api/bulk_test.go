@@ -27,10 +27,14 @@ type bulkCase struct {
 
 // item returns a deal JSON object with the given extra fields.
 func item(title string, extra string) string {
+	value := `,"value":100`
+	if strings.Contains(extra, `"value":`) { // a key twice in one object is 400
+		value = ""
+	}
 	if extra != "" {
 		extra = "," + extra
 	}
-	return fmt.Sprintf(`{"title":%q,"value":100%s}`, title, extra)
+	return fmt.Sprintf(`{"title":%q%s%s}`, title, value, extra)
 }
 
 func deals(items ...string) string { return `{"deals":[` + strings.Join(items, ",") + `]}` }

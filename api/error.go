@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/connectgain/server/crm"
+	"github.com/connectgain/server/sqlstore/restsql"
 )
 
 // statusOf is the one table from error code to HTTP status: our own codes,
@@ -46,6 +47,11 @@ var statusOf = map[string]int{
 
 	crm.SQLStateForeignKey: 409, crm.SQLStateUnique: 409, crm.SQLStateCardinality: 400, crm.SQLStateReadOnly: 405,
 	crm.SQLStateUndefinedFunction: 404, crm.SQLStateUndefinedTable: 404, crm.SQLStatePrivilege: 403,
+
+	CodeBusy: http.StatusServiceUnavailable, CodeRateLimited: http.StatusTooManyRequests,
+	CodeTimeout: http.StatusGatewayTimeout, restsql.CodeResponseTooLarge: http.StatusBadRequest,
+	CodeIdemInUse: http.StatusConflict, CodeIdemLost: http.StatusConflict,
+	CodeIdemReused: http.StatusUnprocessableEntity, CodeIdemInvalid: http.StatusBadRequest,
 }
 
 // Status returns the HTTP status for an error code: the table above, then
@@ -97,6 +103,9 @@ func writeError(w http.ResponseWriter, e *crm.Error) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Proxy-Status", "ConnectGain; error="+e.Code)
+	if status == http.StatusServiceUnavailable && h.Get("Retry-After") == "" {
+		h.Set("Retry-After", busyRetryAfter)
+	}
 	if status == http.StatusUnauthorized {
 		h.Set("WWW-Authenticate", "Bearer")
 	}

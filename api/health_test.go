@@ -10,7 +10,7 @@ import (
 )
 
 func TestHealthMetricsCORS(t *testing.T) {
-	e := mustBulkEnv(t, storetest.Backend{Name: "sqlite", Open: storetest.MustOpenSQLite}, Config{}, "", "")
+	e := mustBulkEnv(t, storetest.Backend{Name: "sqlite", Open: storetest.MustOpenSQLite}, Config{MetricsToken: "m-token"}, "", "")
 	if st, _, raw := e.post(e.writeKey, deals(item("a", phone+`,`+create))); st != 200 {
 		t.Fatalf("bulk: %d %s", st, raw)
 	}
@@ -33,7 +33,7 @@ func TestHealthMetricsCORS(t *testing.T) {
 			t.Errorf("%s = %d %s", p, res.StatusCode, body)
 		}
 	}
-	_, metrics := get("/metrics", nil, "GET")
+	_, metrics := get("/metrics", map[string]string{"Authorization": "Bearer m-token"}, "GET")
 	for _, want := range []string{
 		`connectgain_http_requests_total{method="POST",route="POST /functions/v1/create-deals-bulk",status="200"} 1`,
 		`connectgain_rows_written_total{table="deals"} 1`,

@@ -1,42 +1,79 @@
 package api
 
 import (
+	"crypto/sha256"
+	"crypto/subtle"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/connectgain/server/crm"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // metrics are the server's Prometheus metrics, in a registry of its own.
+//
+// Every label value comes from a fixed set chosen by the server, never
+// from the request: route is the route pattern (routes.go), method one of
+// metricMethods or "OTHER", status the status written, code one of the
+// error codes the server answers with. So a client cannot grow the
+// registry (200 requests with made-up 500 KB methods used to add 100 MB).
+//
+// No metric carries a workspace: they count the whole server's traffic,
+// which is the operator's business, not a tenant's. That is why /metrics
+// is not served to API keys at all, only behind its own token or on its
+// own listener (see Config.MetricsToken and MetricsHandler).
 type metrics struct {
 	reg       *prometheus.Registry
 	requests  *prometheus.CounterVec
 	latency   *prometheus.HistogramVec
 	errors    *prometheus.CounterVec
 	rowsWrote *prometheus.CounterVec
+	limited   *prometheus.CounterVec
 }
+
+// metricMethods are the methods counted by name; any other is "OTHER".
+var metricMethods = map[string]string{
+	"GET": "GET", "HEAD": "HEAD", "POST": "POST", "PUT": "PUT", "PATCH": "PATCH",
+	"DELETE": "DELETE", "OPTIONS": "OPTIONS",
+}
+
+// metricMethod is the method label of a request.
+func metricMethod(m string) string {
+	if l, ok := metricMethods[m]; ok {
+		return l
+	}
+	return "OTHER"
+}
+
+// maxMetricCode bounds an error-code label; codes are the server's own
+// constants, so this only guards against a future mistake.
+const maxMetricCode = 32
 
 func newMetrics() *metrics {
 	m := &metrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "connectgain_http_requests_total", Help: "HTTP requests by route, method and status.",
+			Name: "connectgain_http_requests_total", Help: "HTTP requests by route pattern, method and status (all workspaces together).",
 		}, []string{"route", "method", "status"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: "connectgain_http_request_duration_seconds", Help: "HTTP request latency by route.",
+			Name: "connectgain_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"route"}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "connectgain_errors_total", Help: "Errors answered, by error code.",
 		}, []string{"code"}),
 		rowsWrote: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "connectgain_rows_written_total", Help: "Rows written, by table.",
+			Name: "connectgain_rows_written_total", Help: "Rows written, by table (all workspaces together).",
 		}, []string{"table"}),
+		limited: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "connectgain_requests_limited_total", Help: "Requests refused by a limit: heavy (503) or rate (429).",
+		}, []string{"limit"}),
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.errors, m.rowsWrote,
+	m.reg.MustRegister(m.requests, m.latency, m.errors, m.rowsWrote, m.limited,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -46,16 +83,63 @@ func (m *metrics) handler() http.Handler {
 }
 
 func (m *metrics) observe(route, method string, status int, code string, d time.Duration) {
-	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
+	m.requests.WithLabelValues(route, metricMethod(method), strconv.Itoa(status)).Inc()
 	m.latency.WithLabelValues(route).Observe(d.Seconds())
 	if code != "" {
+		if len(code) > maxMetricCode {
+			code = "other"
+		}
 		m.errors.WithLabelValues(code).Inc()
 	}
 }
 
 // rowsWritten counts rows written to table.
 func (s *Server) rowsWritten(table string, n int) {
-	if n > 0 {
+	if _, ok := crm.Tables[table]; ok && n > 0 {
 		s.metrics.rowsWrote.WithLabelValues(table).Add(float64(n))
 	}
+}
+
+// MetricsHandler serves the Prometheus metrics, for a listener of their
+// own (connectgain serve --metrics-addr). It asks for the metrics token
+// when one is configured.
+func (s *Server) MetricsHandler() http.Handler {
+	h := s.metrics.handler()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			writeError(w, crm.Errorf(crm.CodeMethodNotAllowed, "/metrics answers GET only"))
+			return
+		}
+		if s.cfg.MetricsToken != "" && !s.metricsTokenOK(r) {
+			writeError(w, crm.Errorf(crm.CodeUnauthorized, "/metrics needs the metrics token").
+				WithHint("send Authorization: Bearer <token> with the token given to --metrics-token (CONNECTGAIN_METRICS_TOKEN); API keys are not accepted here"))
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// metricsTokenOK compares the Bearer token with the metrics token in
+// constant time.
+func (s *Server) metricsTokenOK(r *http.Request) bool {
+	a := r.Header.Values("Authorization")
+	if len(a) != 1 || len(a[0]) < 7 || !strings.EqualFold(a[0][:7], "bearer ") {
+		return false
+	}
+	got := sha256.Sum256([]byte(strings.TrimSpace(a[0][7:])))
+	want := sha256.Sum256([]byte(s.cfg.MetricsToken))
+	return subtle.ConstantTimeCompare(got[:], want[:]) == 1
+}
+
+// metricsOnMain is GET /metrics on the API listener: served only behind
+// the metrics token; with no token configured it is 404 (the metrics are
+// then on --metrics-addr, or off).
+func (s *Server) metricsOnMain(w http.ResponseWriter, r *http.Request) error {
+	if s.cfg.MetricsToken == "" {
+		return crm.Errorf(crm.CodeNotFound, "/metrics is not served on this listener").
+			WithHint("start the server with --metrics-addr 127.0.0.1:9090 (its own listener) or --metrics-token TOKEN (then send Authorization: Bearer TOKEN)")
+	}
+	s.MetricsHandler().ServeHTTP(w, r)
+	return nil
 }

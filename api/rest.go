@@ -35,7 +35,7 @@ func (s *Server) restTable(w http.ResponseWriter, r *http.Request) error {
 	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPatch, http.MethodDelete:
 	default:
 		w.Header().Set("Allow", "OPTIONS,GET,HEAD,POST,PATCH,DELETE")
-		return &crm.Error{Code: crm.PGRSTMethod, Message: "Unsupported HTTP method: " + r.Method}
+		return &crm.Error{Code: crm.PGRSTMethod, Message: "Unsupported HTTP method: " + clipString(r.Method)}
 	}
 	if err := checkProfile(w, r); err != nil {
 		return err
@@ -253,6 +253,17 @@ func readBody(r *http.Request) ([]byte, error) {
 // CSV (a header line, then rows; NULL is null) or a form (one row).
 func parseRows(method, ctype string, body []byte) ([]map[string]json.RawMessage, error) {
 	mt := strings.ToLower(strings.TrimSpace(strings.Split(ctype, ";")[0]))
+	switch { // the pre-scan (jsonbody.go)
+	case mt == "" || mt == mimeJSON || mt == "application/vnd.pgrst.object+json" || mt == "application/vnd.pgrst.object" ||
+		mt == "*/*" || mt == "application/x-www-form-urlencoded" && looksJSON(body):
+		if bp := checkJSONBody(body); bp != nil {
+			return nil, bp.asError(true)
+		}
+	case mt == mimeCSV || mt == "application/x-www-form-urlencoded":
+		if bp := checkTextBody(body); bp != nil {
+			return nil, bp.asError(true)
+		}
+	}
 	switch mt {
 	case "", mimeJSON, "application/vnd.pgrst.object+json", "application/vnd.pgrst.object", "*/*":
 	case mimeCSV:
@@ -272,6 +283,10 @@ func parseRows(method, ctype string, body []byte) ([]map[string]json.RawMessage,
 		}
 		row := map[string]json.RawMessage{}
 		for k := range v {
+			if bp := checkTextBody([]byte(k + v.Get(k))); bp != nil {
+				bp.Path = "form field " + strconv.Quote(clipString(k))
+				return nil, bp.asError(true)
+			}
 			b, _ := json.Marshal(v.Get(k))
 			row[k] = b
 		}

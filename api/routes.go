@@ -27,6 +27,30 @@ type Config struct {
 	// Dashboard, when set, serves every path the API does not (GET / and
 	// the pages under it); /functions/ and /rest/ stay the API's.
 	Dashboard http.Handler
+
+	// MetricsToken, when set, serves GET /metrics on the API listener to
+	// requests with Authorization: Bearer <MetricsToken>. Unset, /metrics
+	// there is 404; MetricsHandler serves them on a listener of their own.
+	MetricsToken string
+	// StatementTimeout bounds the database work of one request, on both
+	// backends (0: DefaultStatementTimeout; negative: none). Past it the
+	// request is cancelled and answers 504 with code 57014.
+	StatementTimeout time.Duration
+	// MaxHeavyRequests bounds the heavy requests (bulk, REST writes, large
+	// reads) running at once (0: DefaultMaxHeavyRequests; negative: no
+	// bound). One that cannot start within HeavyQueueWait is 503 with
+	// Retry-After.
+	MaxHeavyRequests int
+	HeavyQueueWait   time.Duration
+	// RateLimit is the requests per second allowed per API key, RateBurst
+	// the bucket's size (0: off, the default; RateBurst 0 means RateLimit
+	// rounded up). Over it a request is 429 with Retry-After.
+	RateLimit float64
+	RateBurst int
+	// IdempotencyLease is how long a request holding an Idempotency-Key
+	// may run before another server may take the key over, as when its
+	// server crashed (0: DefaultIdempotencyLease).
+	IdempotencyLease time.Duration
 }
 
 // Default limits.
@@ -56,6 +80,7 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	metrics *metrics
+	limits  *limits
 	keys    keyCache
 	mux     *http.ServeMux
 }
@@ -71,14 +96,15 @@ func New(store Store, cfg Config, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{store: store, rest: restsql.New(store), cfg: cfg, log: log, metrics: newMetrics(), mux: http.NewServeMux()}
+	s := &Server{store: store, rest: restsql.New(store), cfg: cfg, log: log, metrics: newMetrics(), limits: newLimits(cfg), mux: http.NewServeMux()}
 	s.routes()
 	return s
 }
 
 // routes lists the whole surface.
 func (s *Server) routes() {
-	s.handle("POST /functions/v1/create-deals-bulk", s.requireKey(s.createDealsBulk))
+	const bulk = "POST /functions/v1/create-deals-bulk"
+	s.handle(bulk, s.requireKey(s.guard(bulk, s.createDealsBulk)))
 	s.handle("OPTIONS /functions/v1/create-deals-bulk", s.preflight)
 	s.handle("/functions/v1/create-deals-bulk", methodNotAllowed("POST, OPTIONS"))
 	// The REST API, under the hosted system's path and under Supabase's
@@ -88,8 +114,8 @@ func (s *Server) routes() {
 		s.handle(p+"/{$}", s.restRoot)
 		s.handle(p, s.restRoot)
 		s.handle("GET "+p+"/openapi.json", s.requireKey(s.openAPI))
-		s.handle(p+"/{table}", s.requireKey(s.restTable))
-		s.handle("POST "+p+"/rpc/"+bulkRPC, s.requireKey(s.rpcBulk))
+		s.handle(p+"/{table}", s.requireKey(s.guard(p+"/{table}", s.restTable)))
+		s.handle("POST "+p+"/rpc/"+bulkRPC, s.requireKey(s.guard("POST "+p+"/rpc/"+bulkRPC, s.rpcBulk)))
 		s.handle("OPTIONS "+p+"/rpc/"+bulkRPC, s.preflight)
 		s.handle(p+"/rpc/"+bulkRPC, methodNotAllowed("POST, OPTIONS"))
 		s.handle(p+"/rpc/{fn}", s.noFunction)
@@ -97,7 +123,7 @@ func (s *Server) routes() {
 	}
 	s.handle("GET /healthz", s.healthz)
 	s.handle("GET /readyz", s.readyz)
-	s.mux.Handle("GET /metrics", s.metrics.handler())
+	s.handle("GET /metrics", s.metricsOnMain)
 	s.handle("/functions/", s.notFound)
 	s.handle("/rest/", s.notFound)
 	if d := s.cfg.Dashboard; d != nil {
@@ -110,7 +136,7 @@ func (s *Server) routes() {
 
 // notFound answers every other path and method with the JSON error shape.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
-	return crm.Errorf(crm.CodeNotFound, "no route for %s %s", r.Method, r.URL.Path).
+	return crm.Errorf(crm.CodeNotFound, "no route for %s %s", clipString(r.Method), clipString(r.URL.Path)).
 		WithHint("the API is POST /functions/v1/create-deals-bulk and /functions/v1/rest-api-proxy/{table} (also /rest/v1/{table}); GET /healthz, /readyz, /metrics")
 }
 
@@ -160,7 +186,7 @@ func (s *Server) adapt(route string, h handlerFunc) http.Handler {
 		}
 		d := time.Since(start)
 		s.metrics.observe(route, r.Method, rw.status, code, d)
-		s.log.Info("request", "request_id", id, "method", r.Method, "path", r.URL.Path,
+		s.log.Info("request", "request_id", id, "method", clipString(r.Method), "path", clipString(r.URL.Path),
 			"status", rw.status, "duration_ms", float64(d.Microseconds())/1000, "error_code", code)
 	})
 }
@@ -196,7 +222,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func methodNotAllowed(allow string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Allow", allow)
-		return crm.Errorf(crm.CodeMethodNotAllowed, "method %s is not allowed here", r.Method).WithHint("allowed: %s", allow)
+		return crm.Errorf(crm.CodeMethodNotAllowed, "method %s is not allowed here", clipString(r.Method)).WithHint("allowed: %s", allow)
 	}
 }
 

@@ -1,12 +1,25 @@
 package pgrest
 
-import "unicode/utf8"
+import (
+	"strconv"
+	"unicode/utf8"
+)
 
-// parseOrder parses the value of order=: terms separated by commas.
+// MaxOrderTerms bounds the terms of one order= (SQLite refuses more than
+// 2,000 ORDER BY terms, and no sort needs more than a few).
+const MaxOrderTerms = 50
+
+// parseOrder parses the value of order=: terms separated by commas, at
+// most MaxOrderTerms of them (else 400 PGRST100).
 func parseOrder(value string) ([]OrderTerm, *Error) {
 	s := newScanner("order", value)
 	var terms []OrderTerm
 	for {
+		if len(terms) == MaxOrderTerms {
+			return nil, &Error{Status: 400, Code: "PGRST100", Message: "order has too many terms",
+				Details: ptr("order= may sort by at most " + strconv.Itoa(MaxOrderTerms) + " terms (MaxOrderTerms)"),
+				Hint:    ptr("sort by fewer columns; terms after the first few rarely change the order")}
+		}
 		s.skipWS()
 		t, err := s.orderTerm()
 		if err != nil {

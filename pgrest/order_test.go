@@ -1,6 +1,9 @@
 package pgrest
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestParseOrder(t *testing.T) {
 	tests := []struct {
@@ -49,6 +52,8 @@ func TestParseOrderErrors(t *testing.T) {
 		{"", `unexpected end of input expecting field name`},
 		{"a,", `unexpected end of input expecting field name`},
 		{"a b c.up", `expecting "asc"`},
+		{strings.Repeat("id,", MaxOrderTerms) + "id", `at most 50 terms (MaxOrderTerms)`},
+		{strings.Repeat("id,", 2499) + "id", `order has too many terms`},
 	}
 	for _, tt := range tests {
 		_, err := Parse(params("order", tt.in))

@@ -72,16 +72,19 @@ type FilterRenderer interface {
 // Col is the qualified column; Path, when set, applies to it first (the
 // like/match/fts operators then get a path ending in ->>).
 type RestFilter struct {
-	Op      pgrest.Operator
-	Table   string // the table Col belongs to, so a dialect can use a search index
-	Alias   string // its alias in the query
-	Col     string
-	Kind    crm.Kind
-	Path    []pgrest.JSONStep
-	Pattern string
-	Config  string
-	Elems   []string
-	JSON    json.RawMessage
+	Op    pgrest.Operator
+	Table string // the table Col belongs to, so a dialect can use a search index
+	// Workspace is the id of the request's workspace, for a search index
+	// kept per workspace (SQLite's title trigrams).
+	Workspace string
+	Alias     string // its alias in the query
+	Col       string
+	Kind      crm.Kind
+	Path      []pgrest.JSONStep
+	Pattern   string
+	Config    string
+	Elems     []string
+	JSON      json.RawMessage
 	// Identifier is the contact_identifiers kind mirroring Col, when it
 	// has one (crm.Column.Identifier): cs on it may use that index.
 	Identifier string

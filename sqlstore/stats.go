@@ -24,6 +24,8 @@ const minRowsBeforeAnalyze = 1000
 type writeStats struct {
 	written  atomic.Int64
 	analyzed atomic.Int64 // rows written at the last analysis
+	// idemSwept is when expired idempotency keys were last deleted (ms).
+	idemSwept atomic.Int64
 }
 
 // noteWrites records n written rows and refreshes statistics when the

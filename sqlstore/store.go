@@ -125,6 +125,10 @@ func (s *Store) inWrite(ctx context.Context, workspaceID string, fn func(tx *sql
 		_ = tx.Rollback()
 		return err
 	}
+	if err := s.markCommitted(ctx, tx); err != nil { // Idempotency-Key (idempotency.go)
+		_ = tx.Rollback()
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", s.d.Error(err))
 	}

@@ -23,6 +23,7 @@ type serveConfig struct {
 	origins             string
 	rotting             string
 	t                   timeouts
+	metricsAddr         string // limits.go
 }
 
 // serveFlags declares serve's flags, each with its environment variable.
@@ -36,6 +37,7 @@ func serveFlags(fs *flag.FlagSet, e *envFlags) *serveConfig {
 	fs.StringVar(&cfg.logFormat, "log", e.str("CONNECTGAIN_LOG", "text"), "log format: text or json (env CONNECTGAIN_LOG)")
 	fs.StringVar(&cfg.rotting, "rotting-days", e.str("CONNECTGAIN_ROTTING_DAYS", ""), "days in a stage after which a board card is marked rotting: 14, or lead=7,proposal=21 (env CONNECTGAIN_ROTTING_DAYS)")
 	timeoutFlags(fs, e, &cfg.t)
+	limitFlags(fs, e, &cfg.api, &cfg.metricsAddr) // limits.go
 	return cfg
 }
 
@@ -84,10 +86,17 @@ func serve(ctx context.Context, c *cli) error {
 	cfg.api.Dashboard = web.New(store, web.Config{Rotting: &rot}, log)
 	srv := api.New(store, cfg.api, log)
 	handler := srv.Handler() // mount handlers beside the API here
+	stopMetrics, err := serveMetrics(cfg.metricsAddr, srv, log)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 
 	base := "http://" + ln.Addr().String()
 	log.Info("listening", "addr", base, "db", describeDB(cfg.db))
-	newBanner(ln.Addr(), cfg.db, key).print(ctx, c.stderr, store)
+	bn := newBanner(ln.Addr(), cfg.db, key)
+	bn.metrics = metricsWhere(bn.base, cfg.metricsAddr, cfg.api.MetricsToken) // limits.go
+	bn.print(ctx, c.stderr, store)
 	return runServer(ctx, ln, handler, cfg.t, log)
 }
 

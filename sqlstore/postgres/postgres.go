@@ -75,6 +75,9 @@ func OpenDB(ctx context.Context, dsn string) (*sql.DB, error) {
 	if _, ok := cfg.RuntimeParams["plan_cache_mode"]; !ok {
 		cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
 	}
+	if _, ok := cfg.RuntimeParams["statement_timeout"]; !ok && DefaultStatementTimeout != "" {
+		cfg.RuntimeParams["statement_timeout"] = DefaultStatementTimeout
+	}
 	if _, ok := cfg.RuntimeParams["application_name"]; !ok {
 		cfg.RuntimeParams["application_name"] = "connectgain"
 	}
@@ -94,6 +97,13 @@ func OpenDB(ctx context.Context, dsn string) (*sql.DB, error) {
 	}
 	return db, nil
 }
+
+// DefaultStatementTimeout is the statement_timeout of every pooled
+// connection unless the URL sets one (statement_timeout=30s): a backstop
+// on the server's side for a query the request deadline (api
+// Config.StatementTimeout) could not cancel, as when the client side of
+// the connection is gone. Past it PostgreSQL answers 57014.
+var DefaultStatementTimeout = "5min"
 
 // splitPoolParams removes pool_max_conns from the URL (pgx would send it
 // to the server as a setting) and returns its value.

@@ -22,6 +22,8 @@ type restCtx struct {
 	// read is set for GET and HEAD, where a top-level select=count is
 	// PostgREST's legacy count of the matching rows.
 	read bool
+	// budget bounds the rows and bytes the request reads (rest_budget.go).
+	budget rowBudget
 }
 
 // sqlb accumulates SQL text and its arguments in text order.
@@ -350,6 +352,7 @@ func (rc *restCtx) run(ctx context.Context, q queryer, p *plan, b *sqlb) (rows [
 	type pending struct {
 		cells []any
 		keys  map[string]string
+		size  int // estimated JSON bytes of its own columns
 	}
 	var all []pending
 	for rs.Next() {
@@ -357,7 +360,12 @@ func (rc *restCtx) run(ctx context.Context, q queryer, p *plan, b *sqlb) (rows [
 			return nil, nil, err
 		}
 		pr := pending{cells: make([]any, len(p.items)), keys: map[string]string{}}
-		j := 0
+		j, size := 0, 2
+		for _, it := range p.items {
+			if it.embed != nil {
+				size += len(it.embed.out) + 4
+			}
+		}
 		for i, it := range p.items {
 			if it.col == nil {
 				continue
@@ -373,6 +381,7 @@ func (rc *restCtx) run(ctx context.Context, q queryer, p *plan, b *sqlb) (rows [
 				}
 			}
 			pr.cells[i] = v
+			size += len(it.col.out) + 4 + cellSize(v)
 			j++
 		}
 		for _, k := range p.keys {
@@ -385,6 +394,10 @@ func (rc *restCtx) run(ctx context.Context, q queryer, p *plan, b *sqlb) (rows [
 			}
 			j++
 		}
+		if err := rc.budget.spend(p, size); err != nil {
+			return nil, nil, err
+		}
+		pr.size = size
 		all = append(all, pr)
 	}
 	if err := rs.Err(); err != nil {
@@ -435,9 +448,13 @@ func (rc *restCtx) run(ctx context.Context, q queryer, p *plan, b *sqlb) (rows [
 	}
 	rows = make([]*Row, len(all))
 	keyVals = make([]map[string]string, len(all))
+	var level rowCost
 	for n, pr := range all {
 		rows[n] = finalize(p, pr.cells)
 		keyVals[n] = pr.keys
+		if err := rc.budget.charge(&level, p, rows[n], pr.size, pr.cells); err != nil {
+			return nil, nil, err
+		}
 	}
 	return rows, keyVals, nil
 }

@@ -68,6 +68,7 @@ func (s *Engine) Rest(ctx context.Context, p *crm.Principal, req *Request) (*Res
 			Details: fmt.Sprintf("the %s backend does not serve the REST proxy yet", s.b.Dialect().Name())}
 	}
 	rc := &restCtx{s: s, d: d, ws: &p.Workspace, q: req.Query, schema: schema}
+	rc.budget.writtenFree = req.Method != http.MethodGet && req.Method != http.MethodHead
 	switch req.Method {
 	case http.MethodGet, http.MethodHead:
 		rc.read = true

@@ -39,6 +39,7 @@ func registerFunctions() bool {
 	must(sqlite.RegisterDeterministicScalarFunction("cg_jsonb_contains", 2, sqlJSONContains))
 	must(sqlite.RegisterDeterministicScalarFunction("cg_jsonb_cmp", 2, sqlJSONCmp))
 	must(sqlite.RegisterDeterministicScalarFunction("cg_jsonb_text", 1, sqlJSONText))
+	must(sqlite.RegisterDeterministicScalarFunction("cg_title_grams", 2, sqlTitleGrams)) // title_search.go
 	must(sqlite.RegisterCollationUtf8("cg_textarray", collateTextArray))
 	must(sqlite.RegisterCollationUtf8("cg_jsonb", collateJSONB))
 	return true
@@ -149,11 +150,12 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 	case pgrest.OpLike:
 		return expr + " GLOB ?", append(args, likeToGlob(f.Pattern)), nil
 	case pgrest.OpILike:
-		if term, ok := trigramTerm(f.Pattern); ok && f.Table == "deals" && f.Col == f.Alias+".title" && len(f.Path) == 0 {
-			// The trigram index finds the candidates; cg_ilike keeps the
-			// answer exact (and the outer workspace condition keeps it isolated).
-			return "(" + f.Alias + ".rid IN (SELECT rowid FROM deals_title_fts WHERE deals_title_fts MATCH ?) AND cg_ilike(" + expr + ", ?))",
-				append(args, term, f.Pattern), nil
+		if grams, ok := titleTrigrams(f.Pattern); ok && f.Table == "deals" && f.Col == f.Alias+".title" && len(f.Path) == 0 && f.Workspace != "" {
+			// The workspace's trigram rows find the candidates; cg_ilike
+			// keeps the answer exact.
+			match, margs := trigramMatch(f.Workspace, grams)
+			return "(" + f.Alias + ".rid IN (SELECT rowid FROM deal_title_grams WHERE deal_title_grams MATCH " + match + ") AND cg_ilike(" + expr + ", ?))",
+				append(append(args, margs...), f.Pattern), nil
 		}
 		return "cg_ilike(" + expr + ", ?)", append(args, f.Pattern), nil
 	case pgrest.OpMatch, pgrest.OpIMatch:
@@ -247,12 +249,13 @@ func plainElement(e string) bool {
 	return true
 }
 
-// trigramTerm picks the FTS5 phrase that finds the candidates of a LIKE
-// pattern: a literal substring of at least three characters every match
-// must contain. Order titles all share "Order ", whose trigrams match every
-// row, so a run of digits is preferred (it is far rarer); else the longest
-// literal run. ok is false when no run is long enough, or the pattern uses
-// '_' or an escape (then LIKE scans).
+// trigramTerm picks the literal substring of a LIKE pattern whose
+// trigrams find the candidates: one of at least three characters that
+// every match must contain. Order titles all share "Order ", whose
+// trigrams match every row, so a run of digits is preferred (it is far
+// rarer); else the longest literal run. ok is false when no run is long
+// enough, the term folds unlike the index (foldsLikeIndex), or the
+// pattern uses '_' or an escape (then cg_ilike scans).
 func trigramTerm(pattern string) (string, bool) {
 	if strings.ContainsAny(pattern, "\\_") {
 		return "", false
@@ -274,7 +277,7 @@ func trigramTerm(pattern string) (string, bool) {
 	if utf8.RuneCountInString(best) < 3 || !foldsLikeIndex(best) {
 		return "", false
 	}
-	return `"` + strings.ReplaceAll(best, `"`, `""`) + `"`, true
+	return best, true
 }
 
 // foldsLikeIndex reports whether the trigram index's case folding finds

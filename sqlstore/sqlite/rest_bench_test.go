@@ -88,8 +88,8 @@ type benchQuery struct {
 
 var benchQueries = []benchQuery{
 	{"title_ilike", "/deals?select=id,title,value,stage&title=ilike.*Order%2010424*&order=created_at.desc&limit=50",
-		`SELECT t0.id, t0.title, t0.value, t0.stage FROM deals t0 WHERE t0.workspace_id = ? AND ((t0.rid IN (SELECT rowid FROM deals_title_fts WHERE deals_title_fts MATCH ?) AND cg_ilike(t0.title, ?))) ORDER BY t0.created_at DESC NULLS FIRST LIMIT ? OFFSET ?`,
-		func(ws string) []any { return []any{ws, `"10424"`, "%Order 10424%", 50, 0} }},
+		`SELECT t0.id, t0.title, t0.value, t0.stage FROM deals t0 WHERE t0.workspace_id = ? AND ((t0.rid IN (SELECT rowid FROM deal_title_grams WHERE deal_title_grams MATCH coalesce((SELECT '"w' || n || 'x' || ? || '"' || ' ' || '"w' || n || 'x' || ? || '"' || ' ' || '"w' || n || 'x' || ? || '"' FROM search_workspaces WHERE workspace_id = ?), '"wnone"')) AND cg_ilike(t0.title, ?))) ORDER BY t0.created_at DESC NULLS FIRST LIMIT ? OFFSET ?`,
+		func(ws string) []any { return []any{ws, "313034", "303432", "343234", ws, "%Order 10424%", 50, 0} }},
 	{"stage_in", "/deals?select=id,title,value,stage&stage=in.(won,lost)&order=created_at.desc&limit=50",
 		`SELECT t0.id, t0.title, t0.value, t0.stage FROM deals t0 WHERE t0.workspace_id = ? AND (t0.stage IN (?,?)) ORDER BY t0.created_at DESC NULLS FIRST LIMIT ? OFFSET ?`,
 		func(ws string) []any { return []any{ws, "won", "lost", 50, 0} }},

@@ -237,28 +237,76 @@ func (Dialect) BeginWrite(ctx context.Context, db *sql.DB, workspaceID string) (
 }
 
 // Error implements sqlstore.Dialect: constraint failures become the
-// SQLSTATE PostgreSQL would raise, so both backends answer alike.
+// SQLSTATE PostgreSQL would raise, in PostgreSQL's words, so both
+// backends answer alike and no detail names an internal column
+// (workspace_id, rid) or SQLite's extended result code.
 func (Dialect) Error(err error) error {
 	var se *sqlite.Error
 	if !errors.As(err, &se) {
 		return err
 	}
 	msg := se.Error()
-	// The driver prefixes "constraint failed: "; keep SQLite's detail.
+	// The driver prefixes "constraint failed: " and appends " (1555)".
 	if i := strings.Index(msg, ": "); i >= 0 && strings.Contains(msg[:i], "constraint") {
 		msg = msg[i+2:]
 	}
+	if i := strings.LastIndex(msg, " ("); i >= 0 && strings.HasSuffix(msg, ")") {
+		msg = msg[:i]
+	}
 	switch se.Code() {
 	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-		return &crm.Error{Code: "23505", Message: "duplicate key value violates unique constraint", Details: msg, Err: err}
+		name, cols := uniqueConstraint(msg, se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
+		e := &crm.Error{Code: "23505", Message: "duplicate key value violates unique constraint", Err: err}
+		if name != "" {
+			e.Message += ` "` + name + `"`
+			e.Details = "Key (" + strings.Join(cols, ", ") + ")=(" + strings.TrimSuffix(strings.Repeat("…, ", len(cols)), ", ") + ") already exists."
+		}
+		return e
 	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-		return &crm.Error{Code: "23503", Message: "insert or update violates foreign key constraint, or the row is still referenced", Details: msg, Err: err}
+		return &crm.Error{Code: "23503", Message: "insert or update violates foreign key constraint, or the row is still referenced", Err: err}
 	case sqlite3.SQLITE_CONSTRAINT_CHECK:
-		return &crm.Error{Code: "23514", Message: "new row violates check constraint", Details: msg, Err: err}
+		return &crm.Error{Code: "23514", Message: "new row violates check constraint", Err: err}
 	case sqlite3.SQLITE_CONSTRAINT_NOTNULL:
-		return &crm.Error{Code: "23502", Message: "null value violates not-null constraint", Details: msg, Err: err}
+		e := &crm.Error{Code: "23502", Message: "null value violates not-null constraint", Err: err}
+		if t, col, ok := strings.Cut(strings.TrimPrefix(msg, "NOT NULL constraint failed: "), "."); ok && col != "workspace_id" && col != "rid" {
+			e.Message = fmt.Sprintf("null value in column %q of relation %q violates not-null constraint", col, t)
+		}
+		return e
 	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 		return &crm.Error{Code: crm.CodeUnavailable, Message: "the database is busy, try again", Err: err}
+	case sqlite3.SQLITE_INTERRUPT:
+		return &crm.Error{Code: "57014", Message: "canceling statement due to user request", Err: err}
 	}
 	return err
+}
+
+// uniqueConstraint reads SQLite's "UNIQUE constraint failed: t.a, t.b"
+// and returns the constraint's name as PostgreSQL's schema calls it
+// (t_pkey for a primary key or the (workspace_id, id) key, else
+// t_a_b_key) and its columns without workspace_id.
+func uniqueConstraint(msg string, primary bool) (string, []string) {
+	list, ok := strings.CutPrefix(msg, "UNIQUE constraint failed: ")
+	if !ok {
+		return "", nil
+	}
+	table, all := "", []string{}
+	var cols []string
+	for c := range strings.SplitSeq(list, ", ") {
+		t, col, ok := strings.Cut(c, ".")
+		if !ok {
+			return "", nil
+		}
+		table = t
+		all = append(all, col)
+		if col != "workspace_id" && col != "rid" {
+			cols = append(cols, col)
+		}
+	}
+	if len(cols) == 0 {
+		return "", nil
+	}
+	if primary || len(cols) == 1 && cols[0] == "id" {
+		return table + "_pkey", cols
+	}
+	return table + "_" + strings.Join(all, "_") + "_key", cols
 }

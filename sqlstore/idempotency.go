@@ -1,0 +1,207 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/connectgain/server/crm"
+)
+
+// IdempotencyTTL is how long an Idempotency-Key is remembered after its
+// first attempt.
+const IdempotencyTTL = 24 * time.Hour
+
+// IdemKey names one Idempotency-Key: per workspace, per scope (method and
+// route), with the fingerprint of the request it was first sent with.
+type IdemKey struct {
+	WorkspaceID string
+	Scope       string
+	Key         string
+	Fingerprint string
+}
+
+// IdemState is what BeginIdempotent found.
+type IdemState int
+
+const (
+	// IdemStarted: this attempt owns the key and runs the request.
+	IdemStarted IdemState = iota
+	// IdemReplay: the request was answered; IdemResponse holds the answer.
+	IdemReplay
+	// IdemRunning: another attempt runs it now (its lease holds).
+	IdemRunning
+	// IdemMismatch: the key was first used with a different request.
+	IdemMismatch
+	// IdemLost: an attempt committed its writes but its server stopped
+	// before storing the response.
+	IdemLost
+)
+
+// IdemResponse is a stored answer.
+type IdemResponse struct {
+	Status  int
+	Headers map[string]string
+	Body    []byte
+}
+
+// IdemClaim is an attempt's hold on a key, returned by BeginIdempotent.
+type IdemClaim struct {
+	IdemKey
+	Owner string
+}
+
+type idemCtxKey struct{}
+
+// WithIdempotency returns ctx carrying claim: every write transaction run
+// with it marks the key 'committed' before it commits, and fails (rolls
+// back, 409) when another attempt has taken the key over meanwhile. So a
+// key's writes happen once even when leases expire or servers crash.
+func WithIdempotency(ctx context.Context, claim *IdemClaim) context.Context {
+	return context.WithValue(ctx, idemCtxKey{}, claim)
+}
+
+// ErrIdemTakenOver is returned by a write whose key another attempt took
+// over (code idempotency_key_in_use).
+var ErrIdemTakenOver = &crm.Error{Code: "idempotency_key_in_use",
+	Message: "another request with this Idempotency-Key took it over while this one ran; nothing was written",
+	Hint:    "retry with the same Idempotency-Key to get the stored answer"}
+
+// markCommitted runs inside a write transaction (inWrite) of a request
+// holding an Idempotency-Key.
+func (s *Store) markCommitted(ctx context.Context, tx *sql.Tx) error {
+	c, _ := ctx.Value(idemCtxKey{}).(*IdemClaim)
+	if c == nil {
+		return nil
+	}
+	r, err := s.exec(ctx, tx, `UPDATE idempotency_keys SET state = 'committed'
+		WHERE workspace_id = ? AND scope = ? AND key = ? AND owner = ? AND state <> 'done'`,
+		c.WorkspaceID, c.Scope, c.Key, c.Owner)
+	if err != nil {
+		return fmt.Errorf("mark idempotency key: %w", err)
+	}
+	if n, _ := r.RowsAffected(); n != 1 {
+		return ErrIdemTakenOver
+	}
+	return nil
+}
+
+// BeginIdempotent claims k for an attempt whose lease lasts lease. It
+// inserts a 'running' row in a statement of its own (the primary key
+// lets exactly one of concurrent attempts, on any server, win); failing
+// that it reads the row: same fingerprint and done is a replay, running
+// under a live lease is IdemRunning, running under an expired lease is
+// taken over (compare-and-set on the owner), committed without a response
+// is IdemLost. An expired key is deleted and claimed afresh.
+func (s *Store) BeginIdempotent(ctx context.Context, k IdemKey, lease time.Duration) (*IdemClaim, IdemState, *IdemResponse, error) {
+	s.expireIdempotency(ctx)
+	claim := &IdemClaim{IdemKey: k, Owner: newOwner()}
+	for range 5 {
+		now := s.Now().UnixMilli()
+		r, err := s.exec(ctx, s.write, `INSERT INTO idempotency_keys
+			(workspace_id, scope, key, fingerprint, owner, state, lease_until, expires_at)
+			VALUES (?, ?, ?, ?, ?, 'running', ?, ?) ON CONFLICT (workspace_id, scope, key) DO NOTHING`,
+			k.WorkspaceID, k.Scope, k.Key, k.Fingerprint, claim.Owner, now+lease.Milliseconds(), now+IdempotencyTTL.Milliseconds())
+		if err != nil {
+			return nil, 0, nil, fmt.Errorf("claim idempotency key: %w", err)
+		}
+		if n, _ := r.RowsAffected(); n == 1 {
+			return claim, IdemStarted, nil, nil
+		}
+		var fp, owner, state string
+		var leaseUntil, expires int64
+		var status sql.NullInt64
+		var headers sql.NullString
+		var body []byte
+		err = s.queryRow(ctx, s.write, `SELECT fingerprint, owner, state, lease_until, expires_at, status, headers, body
+			FROM idempotency_keys WHERE workspace_id = ? AND scope = ? AND key = ?`, k.WorkspaceID, k.Scope, k.Key).
+			Scan(&fp, &owner, &state, &leaseUntil, &expires, &status, &headers, &body)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // deleted meanwhile: claim again
+		}
+		if err != nil {
+			return nil, 0, nil, fmt.Errorf("read idempotency key: %w", s.d.Error(err))
+		}
+		switch {
+		case expires <= now:
+			if _, err := s.exec(ctx, s.write, `DELETE FROM idempotency_keys
+				WHERE workspace_id = ? AND scope = ? AND key = ? AND expires_at <= ?`, k.WorkspaceID, k.Scope, k.Key, now); err != nil {
+				return nil, 0, nil, fmt.Errorf("expire idempotency key: %w", err)
+			}
+			continue
+		case fp != k.Fingerprint:
+			return nil, IdemMismatch, nil, nil
+		case state == "done":
+			resp := &IdemResponse{Status: int(status.Int64), Body: body}
+			if headers.Valid {
+				_ = json.Unmarshal([]byte(headers.String), &resp.Headers)
+			}
+			return nil, IdemReplay, resp, nil
+		case leaseUntil > now:
+			return nil, IdemRunning, nil, nil
+		case state == "committed":
+			return nil, IdemLost, nil, nil
+		}
+		r, err = s.exec(ctx, s.write, `UPDATE idempotency_keys SET owner = ?, lease_until = ?
+			WHERE workspace_id = ? AND scope = ? AND key = ? AND owner = ? AND state = 'running'`,
+			claim.Owner, now+lease.Milliseconds(), k.WorkspaceID, k.Scope, k.Key, owner)
+		if err != nil {
+			return nil, 0, nil, fmt.Errorf("take over idempotency key: %w", err)
+		}
+		if n, _ := r.RowsAffected(); n == 1 {
+			return claim, IdemStarted, nil, nil
+		}
+	}
+	return nil, IdemRunning, nil, nil
+}
+
+// FinishIdempotent stores the answer of the attempt holding claim. With
+// keep false (a 5xx: nothing was committed, a retry should run again) the
+// key is released instead, unless the attempt had committed writes.
+func (s *Store) FinishIdempotent(ctx context.Context, claim *IdemClaim, resp *IdemResponse, keep bool) error {
+	ctx = context.WithoutCancel(ctx)
+	if !keep {
+		r, err := s.exec(ctx, s.write, `DELETE FROM idempotency_keys
+			WHERE workspace_id = ? AND scope = ? AND key = ? AND owner = ? AND state = 'running'`,
+			claim.WorkspaceID, claim.Scope, claim.Key, claim.Owner)
+		if err != nil {
+			return fmt.Errorf("release idempotency key: %w", err)
+		}
+		if n, _ := r.RowsAffected(); n == 1 {
+			return nil
+		}
+	}
+	h, _ := json.Marshal(resp.Headers)
+	_, err := s.exec(ctx, s.write, `UPDATE idempotency_keys SET state = 'done', status = ?, headers = ?, body = ?
+		WHERE workspace_id = ? AND scope = ? AND key = ? AND owner = ?`,
+		resp.Status, string(h), resp.Body, claim.WorkspaceID, claim.Scope, claim.Key, claim.Owner)
+	if err != nil {
+		return fmt.Errorf("store idempotent response: %w", err)
+	}
+	return nil
+}
+
+// idemSweepEvery is how often a store deletes expired keys.
+const idemSweepEvery = 10 * time.Minute
+
+// expireIdempotency deletes expired keys, at most once per idemSweepEvery.
+func (s *Store) expireIdempotency(ctx context.Context) {
+	now := s.Now().UnixMilli()
+	last := s.stats.idemSwept.Load()
+	if now-last < idemSweepEvery.Milliseconds() || !s.stats.idemSwept.CompareAndSwap(last, now) {
+		return
+	}
+	// Housekeeping only: a failure here is not the request's.
+	_, _ = s.exec(context.WithoutCancel(ctx), s.write, `DELETE FROM idempotency_keys WHERE expires_at <= ?`, now)
+}
+
+func newOwner() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -152,6 +152,7 @@ const (
 	SQLStateDatetimeOverflow  = "22008" // datetime_field_overflow (year 0000)
 	SQLStateInvalidRegex      = "2201B" // invalid_regular_expression
 	SQLStateUntranslatable    = "22021" // character_not_in_repertoire (NUL in text)
+	SQLStateUnicodeEscape     = "22P05" // untranslatable_character (\u0000 in jsonb)
 	SQLStateInvalidEscape     = "22025" // invalid_escape_sequence
 	SQLStateInvalidText       = "22P02" // invalid_text_representation
 	SQLStateUnicodeNUL        = "22P05" // untranslatable_character (\u0000 in jsonb)

@@ -14,7 +14,12 @@ import (
 // endpoint.
 
 // Reader is the pool reads run on.
-func (s *Store) Reader() Queryer { return s.read }
+func (s *Store) Reader() Queryer {
+	if s.stmts != nil {
+		return cachedReader{s}
+	}
+	return s.read
+}
 
 // InWrite runs fn in a write transaction for the workspace (holding the
 // dialect's workspace lock) and commits when fn returns nil.

@@ -82,3 +82,25 @@ func (s *Store) readStmt(ctx context.Context, q queryer, query string) *sql.Stmt
 	}
 	return s.stmts.get(ctx, s.read, query)
 }
+
+// cachedReader is the read pool with its statements kept prepared: what
+// Reader gives the REST engine when the dialect caches statements.
+type cachedReader struct{ s *Store }
+
+func (r cachedReader) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return r.s.read.ExecContext(ctx, query, args...)
+}
+
+func (r cachedReader) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := r.s.stmts.get(ctx, r.s.read, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return r.s.read.QueryContext(ctx, query, args...)
+}
+
+func (r cachedReader) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := r.s.stmts.get(ctx, r.s.read, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return r.s.read.QueryRowContext(ctx, query, args...)
+}

@@ -32,6 +32,18 @@ type OrderCollator interface {
 	OrderCollate(k crm.Kind) string
 }
 
+// SelectivityHinter is an optional Dialect capability for a planner that
+// needs to be told that an IN list is selective: SQLite's statistics
+// cannot tell a stage no deal is in from one every deal is in, and it
+// walked the whole created_at index for
+// stage=in.(won,qualified)&order=created_at.desc rather than reading each
+// stage's newest rows from (stage, created_at).
+type SelectivityHinter interface {
+	// Selective wraps a boolean expression the planner should take as
+	// matching few rows.
+	Selective(expr string) string
+}
+
 // RestFilter is the filter leaf a dialect renders. It is defined in
 // sqlstore because the board search renders the same leaves.
 type RestFilter = sqlstore.RestFilter

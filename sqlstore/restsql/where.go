@@ -294,7 +294,11 @@ func (rc *restCtx) in(t *term, list []string, b *sqlb) error {
 		b.add("FALSE")
 		return nil
 	}
-	b.add(t.expr+" IN ("+inList(len(vals))+")", append(t.args, vals...)...)
+	in := t.expr + " IN (" + inList(len(vals)) + ")"
+	if h, ok := rc.d.(SelectivityHinter); ok && len(vals) > 1 {
+		in = h.Selective(in)
+	}
+	b.add(in, append(t.args, vals...)...)
 	return nil
 }
 

@@ -237,6 +237,9 @@ func arrayOp(op pgrest.Operator, col string, elems []string) (string, []any, err
 	}
 }
 
+// Selective implements restsql.SelectivityHinter.
+func (Dialect) Selective(expr string) string { return "unlikely(" + expr + ")" }
+
 // plainElement reports whether an array element is written the same by
 // every JSON encoder (printable ASCII that none escapes), so that its
 // quoted form is a substring of any stored array that holds it.

@@ -167,6 +167,7 @@ func benchTags(n int) []string {
 var listQueries = []struct{ name, url string }{
 	{"title_ilike", benchQueries[0].url},
 	{"stage_in", "/deals?select=id,title,value,stage&stage=in.(won,qualified)&order=created_at.desc&limit=50"},
+	{"stage_in_none", "/deals?select=id,title,value,stage&stage=in.(archived,paused)&order=created_at.desc&limit=50"},
 	{"tags_cs_common", "/deals?select=id,title,value,stage&tags=cs.%7Bshopify%7D&order=created_at.desc&limit=50"},
 	{"tags_cs_rare", "/deals?select=id,title,value,stage&tags=cs.%7Bvip%7D&order=created_at.desc&limit=50"},
 	{"contact_id_eq", "/deals?select=id,title,value,stage&contact_id=eq.CONTACT&order=created_at.desc&limit=50"},

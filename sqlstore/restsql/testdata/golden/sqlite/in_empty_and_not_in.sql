@@ -1,7 +1,7 @@
 -- GET /deals?select=title&stage=in.()&source=not.in.(a,%22b,c%22)
 
 -- select
-SELECT t0.title FROM deals t0 WHERE t0.workspace_id = ? AND (FALSE) AND (NOT (t0.source IN (?,?))) LIMIT ? OFFSET ?;
+SELECT t0.title FROM deals t0 WHERE t0.workspace_id = ? AND (FALSE) AND (NOT (unlikely(t0.source IN (?,?)))) LIMIT ? OFFSET ?;
 -- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
 -- $2 = "a"
 -- $3 = "b,c"

@@ -1,7 +1,7 @@
 -- GET /deals?select=title&stage=in.(new,qualified)&probability=in.(1,2,3)
 
 -- select
-SELECT t0.title FROM deals t0 WHERE t0.workspace_id = ? AND (t0.stage IN (?,?)) AND (t0.probability IN (?,?,?)) LIMIT ? OFFSET ?;
+SELECT t0.title FROM deals t0 WHERE t0.workspace_id = ? AND (unlikely(t0.stage IN (?,?))) AND (unlikely(t0.probability IN (?,?,?))) LIMIT ? OFFSET ?;
 -- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
 -- $2 = "new"
 -- $3 = "qualified"

@@ -20,4 +20,4 @@ for _ in $(seq 100); do curl -fs http://127.0.0.1:18183/healthz >/dev/null 2>&1 
 key=$(grep -m1 '^cg_' "$dir/log" || true)
 if [ -z "$key" ]; then key=$("$dir/connectgain" keys create --workspace mix --db "$DB"); fi
 "$dir/cgload" mix --url http://127.0.0.1:18183 --key "$key" --concurrency "$CONC" --duration "$DURATION"
-echo "server peak RSS (VmHWM): $(grep VmHWM /proc/$pid/status | awk '{print $2/1024 " MiB"}')"
+echo "server peak RSS (VmHWM): $(grep VmHWM /proc/$pid/status | awk '{printf "%.1f MiB\n", $2/1024}')"

@@ -104,6 +104,13 @@ func TestBulkContactsDoNotSplit(t *testing.T) {
 			if rows := e.contactsWhere("emails=cs.{sara.work@example.com}"); len(rows) != 0 {
 				t.Errorf("a dry run added the email: %v", rows)
 			}
+			// In a dry run, a conflict with a contact it would create names
+			// no made-up id.
+			rs, _, raw = e.contactResults(`{"dry_run":true,"deals":[{"title":"O9","value":1,"contact_email":"dry@example.com","create_contact_if_missing":true},
+				{"title":"O10","value":1,"contact_phone":"+201020000000","contact_email":"dry@example.com"}]}`)
+			if len(rs) != 2 || len(rs[1].ContactConflicts) != 1 || !strings.Contains(raw, `"contact_conflicts":[{"field":"emails","value":"dry@example.com"}]`) {
+				t.Errorf("dry-run conflict with a new contact: %s", raw)
+			}
 			// An atomic request that fails adds nothing either.
 			_, _, raw = e.contactResults(`{"atomic":true,"deals":[{"title":"O8","value":1,"contact_phone":"+201020000000","contact_email":"sara.work@example.com"},{"title":"bad","value":-1,"contact_phone":"+201020000000"}]}`)
 			if strings.Contains(raw, "contact_updated") || len(e.contactsWhere("emails=cs.{sara.work@example.com}")) != 0 {

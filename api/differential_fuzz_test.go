@@ -45,6 +45,18 @@ func (in *fuzzInput) pick(n int) int {
 
 func (in *fuzzInput) of(xs []string) string { return xs[in.pick(len(xs))] }
 
+// compose is one of whole, or one to five atoms in a row.
+func (in *fuzzInput) compose(whole, atoms []string) string {
+	if in.pick(2) == 0 {
+		return in.of(whole)
+	}
+	var b strings.Builder
+	for n := 1 + in.pick(5); n > 0; n-- {
+		b.WriteString(in.of(atoms))
+	}
+	return url.QueryEscape(b.String())
+}
+
 type fuzzTable struct {
 	name, sel, tiebreak string
 	cols                map[string]string // column -> value class
@@ -70,7 +82,11 @@ var (
 		"arr":   {"{a}", "{a,b}", "{}", "{é,Ω}", "{A}", "{\"a,b\"}", "{VIP}", "{fr,de}"},
 		"json":  {"1", "1.5", "100", "1e2", `"1"`, `"a"`, "true", "null", "[1,2]", `{"x":1}`, "{}", "-3", `{"n":1}`, `["a"]`},
 	}
-	fuzzTables = []fuzzTable{
+	fuzzLikeAtoms  = []string{"a", "A", "é", "É", "ß", "İ", "i", "ı", "%", "_", `\%`, `\_`, "o", "r", " ", "Σ", "σ", "z"}
+	fuzzRegexAtoms = []string{"a", "A", "é", "É", "ß", "İ", "ı", ".", "*", "+", "?", "|", "(", ")", "[", "]", "^", "$", "{", "}",
+		"1", ",", "-", `\d`, `\w`, `\s`, `\W`, "[[:alpha:]]", "[[:upper:]]", "[^a]", "(?:", " ", `\.`, `\`, "{2}", "*?", "o", "r"}
+	fuzzFTSAtoms = []string{"contract", "run", "the", "café", "orders", " & ", " | ", " <-> ", "!", "(", ")", ":*", " ", "-", `"`, " or ", "zebra", "σοφία"}
+	fuzzTables   = []fuzzTable{
 		{name: "deals", sel: "title,value,probability,expected_close_date,tags,custom_fields", tiebreak: "title", cols: map[string]string{
 			"title": "text", "source": "text", "stage": "text", "value": "num", "probability": "num", "expected_close_date": "date",
 			"tags": "arr", "custom_fields": "json", "custom_fields->n": "json", "custom_fields->>n": "text", "custom_fields->>s": "text"}},
@@ -95,11 +111,11 @@ func fuzzFilter(in *fuzzInput, class, col, sep string) string {
 	case op == "is":
 		v = in.of(fuzzVals["is"])
 	case op == "like" || op == "ilike":
-		v = in.of(fuzzVals["like"])
+		v = in.compose(fuzzVals["like"], fuzzLikeAtoms)
 	case op == "match" || op == "imatch":
-		v = in.of(fuzzVals["match"])
+		v = in.compose(fuzzVals["match"], fuzzRegexAtoms)
 	case strings.Contains(op, "fts"):
-		v = in.of(fuzzVals["fts"])
+		v = in.compose(fuzzVals["fts"], fuzzFTSAtoms)
 	case class == "text":
 		v = in.of(fuzzWords)
 	default:

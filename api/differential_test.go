@@ -181,7 +181,7 @@ func (p *diffPair) send(i int, c diffCase) diffResult {
 		r.Body = "not JSON: " + string(got)
 		return r
 	}
-	if m, ok := v.(map[string]any); ok && resp.StatusCode >= 400 {
+	if m, ok := v.(map[string]any); ok && resp.StatusCode >= 400 && m["code"] != nil {
 		r.Code, _ = m["code"].(string)
 		return r // messages may name an engine's own id or wording
 	}

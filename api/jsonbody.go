@@ -77,11 +77,11 @@ func (p *bodyProblem) asError(rest bool) *crm.Error {
 	if rest {
 		switch p.Kind {
 		case problemNUL:
-			code = "22P05"
+			code = crm.SQLStateUnicodeNUL
 		case problemUTF8:
-			code = "22021"
+			code = crm.SQLStateUntranslatable
 		default:
-			code = "PGRST102"
+			code = crm.PGRSTInvalidBody
 		}
 	}
 	return &crm.Error{Code: code, Message: fmt.Sprintf("invalid JSON body: %s in %s", p.Kind, where),

@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -35,9 +34,9 @@ var DefaultMaxHeavyRequests = max(2, 2*runtime.NumCPU())
 
 // Codes of the limits (statuses in error.go).
 const (
-	CodeBusy        = "server_busy"  // 503 + Retry-After
-	CodeRateLimited = "rate_limited" // 429 + Retry-After
-	CodeTimeout     = "57014"        // PostgreSQL's query_canceled
+	CodeBusy        = "server_busy"             // 503 + Retry-After
+	CodeRateLimited = "rate_limited"            // 429 + Retry-After
+	CodeTimeout     = crm.SQLStateQueryCanceled // PostgreSQL's query_canceled
 	timeoutMessage  = "canceling statement due to statement timeout"
 	busyRetryAfter  = "1"
 	heavyMetricName = "heavy"
@@ -90,17 +89,40 @@ func (s *Server) guard(route string, next handlerFunc) handlerFunc {
 	}
 }
 
-// isHeavy: the bulk endpoint, every REST write, and reads that embed.
+// heavyBodyBytes is the body size from which a write counts as heavy: the
+// memory a request holds grows with its body, and a stage move or a
+// one-row POST must not queue behind 10,000-deal bulk requests.
+const heavyBodyBytes = 64 << 10
+
+// isHeavy: a write whose body is large or of unknown length (bulk
+// ingest, array POSTs), and a read that nests embeddings (its rows
+// multiply; one level of embedding, as a contact with its deals, is
+// bounded by the response budget like any read).
 func isHeavy(r *http.Request) bool {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		return true
+		return r.ContentLength < 0 || r.ContentLength > heavyBodyBytes
 	}
 	for _, v := range r.URL.Query()["select"] {
-		if strings.Contains(v, "(") {
+		if embedDepth(v) > 1 {
 			return true
 		}
 	}
 	return false
+}
+
+// embedDepth is the deepest nesting of parentheses in a select list.
+func embedDepth(sel string) int {
+	depth, deepest := 0, 0
+	for i := 0; i < len(sel); i++ {
+		switch sel[i] {
+		case '(':
+			depth++
+			deepest = max(deepest, depth)
+		case ')':
+			depth--
+		}
+	}
+	return deepest
 }
 
 // acquireHeavy takes a slot, waiting at most the queue wait.
@@ -128,7 +150,7 @@ func (s *Server) acquireHeavy(ctx context.Context) (func(), error) {
 	}
 	s.metrics.limited.WithLabelValues(heavyMetricName).Inc()
 	return nil, crm.Errorf(CodeBusy, "the server is busy with %d large requests; this one did not start", cap(s.limits.heavy)).
-		WithDetails("bulk requests, REST writes and reads with embeddings run at most %d at a time and wait at most %s for a turn", cap(s.limits.heavy), wait).
+		WithDetails("large writes (bulk requests, array POSTs) and reads with nested embeddings run at most %d at a time and wait at most %s for a turn", cap(s.limits.heavy), wait).
 		WithHint("retry after the Retry-After seconds, or send fewer requests at once")
 }
 

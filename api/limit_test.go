@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -137,5 +138,29 @@ func TestStatementTimeout(t *testing.T) {
 				t.Errorf("%d deals written by a timed-out request", n)
 			}
 		})
+	}
+}
+
+// TestIsHeavy: a stage move or a contact looked up with its deals never
+// waits behind bulk ingest; large bodies and nested embeddings do.
+func TestIsHeavy(t *testing.T) {
+	for _, c := range []struct {
+		method, url string
+		length      int64
+		want        bool
+	}{
+		{"PATCH", "/rest/v1/deals?id=eq.1", 20, false},
+		{"POST", "/functions/v1/create-deals-bulk", 300, false},
+		{"POST", "/functions/v1/create-deals-bulk", 5 << 20, true},
+		{"POST", "/rest/v1/deals", -1, true},
+		{"GET", "/rest/v1/contacts?select=id,deals(title)", 0, false},
+		{"GET", "/rest/v1/contacts?select=id,deals(id,contacts(id))", 0, true},
+		{"GET", "/rest/v1/deals?select=id,title", 0, false},
+	} {
+		r := httptest.NewRequest(c.method, c.url, nil)
+		r.ContentLength = c.length
+		if got := isHeavy(r); got != c.want {
+			t.Errorf("%s %s (%d bytes): heavy %v, want %v", c.method, c.url, c.length, got, c.want)
+		}
 	}
 }

@@ -95,7 +95,7 @@ func (m *metrics) observe(route, method string, status int, code string, d time.
 
 // rowsWritten counts rows written to table.
 func (s *Server) rowsWritten(table string, n int) {
-	if _, ok := crm.Tables[table]; ok && n > 0 {
+	if _, ok := s.schema().Table(table); ok && n > 0 {
 		s.metrics.rowsWrote.WithLabelValues(table).Add(float64(n))
 	}
 }

@@ -66,7 +66,7 @@ func (s *Server) rpcBulk(w http.ResponseWriter, r *http.Request) error {
 // not have: the only one is the bulk endpoint.
 func (s *Server) noFunction(w http.ResponseWriter, r *http.Request) error {
 	fn := r.PathValue("fn")
-	return &crm.Error{Status: http.StatusNotFound, Code: "PGRST202", Message: "Could not find the function " + servedSchema + "." + fn + " in the schema cache",
+	return &crm.Error{Status: http.StatusNotFound, Code: crm.PGRSTNoFunction, Message: "Could not find the function " + servedSchema + "." + fn + " in the schema cache",
 		Details: "the one function is " + servedSchema + "." + bulkRPC + ", the bulk endpoint",
 		Hint:    "Perhaps you meant to call the function " + servedSchema + "." + bulkRPC}
 }

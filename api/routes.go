@@ -36,8 +36,8 @@ type Config struct {
 	// backends (0: DefaultStatementTimeout; negative: none). Past it the
 	// request is cancelled and answers 504 with code 57014.
 	StatementTimeout time.Duration
-	// MaxHeavyRequests bounds the heavy requests (bulk, REST writes, large
-	// reads) running at once (0: DefaultMaxHeavyRequests; negative: no
+	// MaxHeavyRequests bounds the heavy requests (writes with large
+	// bodies, reads with nested embeddings) running at once (0: DefaultMaxHeavyRequests; negative: no
 	// bound). One that cannot start within HeavyQueueWait is 503 with
 	// Retry-After.
 	MaxHeavyRequests int

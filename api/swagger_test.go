@@ -74,8 +74,8 @@ func TestSwaggerDocument(t *testing.T) {
 	}
 	defs := doc["definitions"].(map[string]any)
 	paths := doc["paths"].(map[string]any)
-	for _, name := range crm.TableNames {
-		tbl := crm.Tables[name]
+	for _, name := range crm.DefaultSchema.Names {
+		tbl := crm.DefaultSchema.Tables[name]
 		def, _ := defs[name].(map[string]any)
 		props, _ := def["properties"].(map[string]any)
 		if len(props) != len(tbl.Columns) {

@@ -136,6 +136,7 @@ const (
 	PGRSTOpenAPIOff     = "PGRST126" // OpenAPI disabled
 	PGRSTNotImplemented = "PGRST127" // feature not implemented
 	PGRSTNoRelation     = "PGRST200" // no relationship for an embedding
+	PGRSTNoFunction     = "PGRST202" // no such function (rpc)
 	PGRSTAmbiguous      = "PGRST201" // several relationships match an embedding
 	PGRSTUnknownColumn  = "PGRST204" // a written column that does not exist
 	PGRSTUnknownTable   = "PGRST205" // a table that does not exist
@@ -151,15 +152,21 @@ const (
 	SQLStateDatetimeOverflow  = "22008" // datetime_field_overflow (year 0000)
 	SQLStateInvalidRegex      = "2201B" // invalid_regular_expression
 	SQLStateUntranslatable    = "22021" // character_not_in_repertoire (NUL in text)
+	SQLStateUnicodeEscape     = "22P05" // untranslatable_character (\u0000 in jsonb)
 	SQLStateInvalidEscape     = "22025" // invalid_escape_sequence
 	SQLStateInvalidText       = "22P02" // invalid_text_representation
+	SQLStateUnicodeNUL        = "22P05" // untranslatable_character (\u0000 in jsonb)
 	SQLStateNotNull           = "23502" // not_null_violation
 	SQLStateForeignKey        = "23503" // foreign_key_violation
 	SQLStateUnique            = "23505" // unique_violation
 	SQLStateCheck             = "23514" // check_violation
 	SQLStateReadOnly          = "25006" // read_only_sql_transaction
+	SQLStateInvalidAuth       = "28000" // invalid_authorization_specification
+	SQLStateInvalidPassword   = "28P01" // invalid_password
+	SQLStateNoDatabase        = "3D000" // invalid_catalog_name (no such database)
 	SQLStatePrivilege         = "42501" // insufficient_privilege
 	SQLStateSyntax            = "42601" // syntax_error
+	SQLStateGrouping          = "42803" // grouping_error
 	SQLStateUndefinedColumn   = "42703" // undefined_column
 	SQLStateUndefinedObject   = "42704" // undefined_object (text search configuration)
 	SQLStateDatatypeMismatch  = "42804" // datatype_mismatch
@@ -168,6 +175,7 @@ const (
 	SQLStateUndefinedTable    = "42P01" // undefined_table
 	SQLStateNoConflictTarget  = "42P10" // invalid_column_reference (on_conflict)
 	SQLStateTooManyConns      = "53300" // too_many_connections
+	SQLStateQueryCanceled     = "57014" // query_canceled (statement timeout)
 	SQLStateAdminShutdown     = "57P01" // admin_shutdown
 	SQLStateCrashShutdown     = "57P02" // crash_shutdown
 	SQLStateCannotConnectNow  = "57P03" // cannot_connect_now

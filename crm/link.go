@@ -70,7 +70,7 @@ func (in *DealInput) Prepare(env *WriteEnv) *Error { return in.Deal.T.PrepareIns
 type IdentifierConflict struct {
 	Field     string `json:"field"` // phones or emails
 	Value     string `json:"value"`
-	ContactID string `json:"contact_id"` // the contact that has it
+	ContactID string `json:"contact_id,omitempty"` // the contact that has it (none in a dry run that would create it)
 }
 
 // Enrich completes the contact an item was linked to by phone or email

@@ -192,22 +192,6 @@ func contactIdentifiersTable() *Table {
 // DefaultSchema is the schema the server serves.
 var DefaultSchema = NewSchema(DefaultTables()...)
 
-// Tables are the API's tables of DefaultSchema, by name; TableNames lists
-// them in a stable order. Code that serves requests should use the
-// store's schema instead (a test may inject another).
-var (
-	Tables     = apiTables(DefaultSchema)
-	TableNames = DefaultSchema.Names
-)
-
-func apiTables(s *Schema) map[string]*Table {
-	m := map[string]*Table{}
-	for _, n := range s.Names {
-		m[n] = s.Tables[n]
-	}
-	return m
-}
-
 // ---- column checks ----
 
 func checkTitle(_ *WriteEnv, v any) (any, *Error) {

@@ -78,6 +78,9 @@ func (c *Column) ParseWrite(env *WriteEnv, raw json.RawMessage) (any, *Error) {
 	} else {
 		v, err = c.parseKind(r)
 	}
+	if err == nil {
+		err = checkNUL(c.Name, v)
+	}
 	if err != nil || c.Check == nil {
 		return v, err
 	}

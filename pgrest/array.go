@@ -3,6 +3,8 @@ package pgrest
 import (
 	"strconv"
 	"strings"
+
+	"github.com/connectgain/server/crm"
 )
 
 // ParseArrayLiteral parses a one-dimensional PostgreSQL array literal in text
@@ -31,10 +33,10 @@ func ParseArrayLiteral(s string) ([]string, error) {
 
 func parseArrayLiteral(lit string) ([]string, *Error) {
 	malformed := func(details string) *Error {
-		return &Error{Status: 400, Code: "22P02", Message: "malformed array literal: " + strconv.Quote(lit), Details: ptr(details)}
+		return &Error{Status: 400, Code: crm.SQLStateInvalidText, Message: "malformed array literal: " + strconv.Quote(lit), Details: ptr(details)}
 	}
 	unsupported := func(what string) *Error {
-		return &Error{Status: 400, Code: "PGRST127", Message: "Feature not implemented",
+		return &Error{Status: 400, Code: crm.PGRSTNotImplemented, Message: "Feature not implemented",
 			Details: ptr(what + " in array literals are not supported: " + strconv.Quote(lit))}
 	}
 	unexpected := func(c byte) *Error {
@@ -60,7 +62,7 @@ func parseArrayLiteral(lit string) ([]string, *Error) {
 	} else {
 		for {
 			if len(list) == MaxListElements {
-				return nil, &Error{Status: 400, Code: "PGRST100", Message: "array literal too long",
+				return nil, &Error{Status: 400, Code: crm.PGRSTParse, Message: "array literal too long",
 					Details: ptr("an array literal may have at most " + strconv.Itoa(MaxListElements) + " elements")}
 			}
 			skip()
@@ -162,15 +164,15 @@ func ParseArrayOperand(s string) ([]string, error) {
 	list, e := parseArrayLiteral("{" + t + "}")
 	if e != nil {
 		switch e.Code {
-		case "22P02": // report the operand as sent, not the wrapped form
+		case crm.SQLStateInvalidText: // report the operand as sent, not the wrapped form
 			_, e = parseArrayLiteral(s)
-		case "PGRST127":
+		case crm.PGRSTNotImplemented:
 			e.Details = ptr(`an unquoted NULL is a NULL element, which is not supported: quote it ("NULL") to mean the text`)
 		}
 		return refuse(e)
 	}
 	if len(list) != 1 {
-		return refuse(&Error{Status: 400, Code: "22P02", Message: "malformed array literal: " + strconv.Quote(s),
+		return refuse(&Error{Status: 400, Code: crm.SQLStateInvalidText, Message: "malformed array literal: " + strconv.Quote(s),
 			Details: ptr(`Array value must start with "{" or dimension information.`)})
 	}
 	return list, nil

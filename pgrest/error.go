@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/connectgain/server/crm"
 )
 
 // Error is a request error in PostgREST's shape. Status is the HTTP status
@@ -38,7 +40,7 @@ func ptr(s string) *string { return &s }
 
 // rangeError is 416 PGRST103 with the given details.
 func rangeError(details string) *Error {
-	return &Error{Status: 416, Code: "PGRST103", Message: "Requested range not satisfiable", Details: ptr(details)}
+	return &Error{Status: 416, Code: crm.PGRSTRange, Message: "Requested range not satisfiable", Details: ptr(details)}
 }
 
 // parseError is 400 PGRST100 in PostgREST's form: the message names what
@@ -58,7 +60,7 @@ func parseError(what, shown, src string, pos int, details string) *Error {
 	}
 	msg := strconv.Quote("failed to parse "+what+" ("+shown+")") +
 		" (line " + strconv.Itoa(line) + ", column " + strconv.Itoa(col) + ")"
-	return &Error{Status: 400, Code: "PGRST100", Message: msg, Details: ptr(details)}
+	return &Error{Status: 400, Code: crm.PGRSTParse, Message: msg, Details: ptr(details)}
 }
 
 // expectation renders "unexpected X expecting A, B or C".

@@ -3,6 +3,8 @@ package pgrest
 import (
 	"strconv"
 	"strings"
+
+	"github.com/connectgain/server/crm"
 )
 
 // opKind groups the operators by the syntax that may follow them.
@@ -135,7 +137,7 @@ func (s *scanner) opExpr(f *Filter, tree bool) *Error {
 	if f.Modifier != "" {
 		list, err := parseArrayLiteral(f.Value)
 		if err != nil {
-			if err.Code == "PGRST100" {
+			if err.Code == crm.PGRSTParse {
 				return s.failMsg(vstart, *err.Details)
 			}
 			return err

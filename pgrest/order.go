@@ -3,6 +3,8 @@ package pgrest
 import (
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/connectgain/server/crm"
 )
 
 // MaxOrderTerms bounds the terms of one order= (SQLite refuses more than
@@ -16,7 +18,7 @@ func parseOrder(value string) ([]OrderTerm, *Error) {
 	var terms []OrderTerm
 	for {
 		if len(terms) == MaxOrderTerms {
-			return nil, &Error{Status: 400, Code: "PGRST100", Message: "order has too many terms",
+			return nil, &Error{Status: 400, Code: crm.PGRSTParse, Message: "order has too many terms",
 				Details: ptr("order= may sort by at most " + strconv.Itoa(MaxOrderTerms) + " terms (MaxOrderTerms)"),
 				Hint:    ptr("sort by fewer columns; terms after the first few rarely change the order")}
 		}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/connectgain/server/crm"
 )
 
 // Limits on what one request may ask of the parser. Going over one is
@@ -57,12 +59,12 @@ func ParseQueryString(raw string) ([]Param, error) {
 }
 
 func tooLong() *Error {
-	return &Error{Status: 400, Code: "PGRST100", Message: "query string too long",
+	return &Error{Status: 400, Code: crm.PGRSTParse, Message: "query string too long",
 		Details: ptr("the query string may be at most " + strconv.Itoa(MaxQueryLength) + " bytes")}
 }
 
 func badQuery(details string) *Error {
-	return &Error{Status: 400, Code: "PGRST100", Message: "failed to decode the query string", Details: ptr(details)}
+	return &Error{Status: 400, Code: crm.PGRSTParse, Message: "failed to decode the query string", Details: ptr(details)}
 }
 
 // Parse turns the decoded query parameters of a table request into a Query.

@@ -3,6 +3,8 @@ package pgrest
 import (
 	"strconv"
 	"strings"
+
+	"github.com/connectgain/server/crm"
 )
 
 // Prefer holds the preferences of a request's Prefer headers. Each string
@@ -123,7 +125,7 @@ func (p Prefer) StrictError() error {
 	if p.Handling != "strict" || len(p.Invalid) == 0 {
 		return nil
 	}
-	return &Error{Status: 400, Code: "PGRST122", Message: "Invalid preferences given with handling=strict",
+	return &Error{Status: 400, Code: crm.PGRSTStrictPrefer, Message: "Invalid preferences given with handling=strict",
 		Details: ptr("Invalid preferences: " + strings.Join(p.Invalid, ", "))}
 }
 

@@ -106,8 +106,21 @@ func (s *Store) CreateDealsBulk(ctx context.Context, p *crm.Principal, req *crm.
 }
 
 // hideDryRunIDs blanks the ids a dry run made up: the deals' and the new
-// contacts'.
+// contacts' (also where a conflict names one).
 func hideDryRunIDs(results []BulkResult) {
+	madeUp := map[string]bool{}
+	for _, r := range results {
+		if r.MatchedBy == crm.MatchedByCreated && r.ContactID != nil {
+			madeUp[*r.ContactID] = true
+		}
+	}
+	for i := range results {
+		for j, c := range results[i].ContactConflicts {
+			if madeUp[c.ContactID] { // a contact this dry run would create
+				results[i].ContactConflicts[j].ContactID = ""
+			}
+		}
+	}
 	for i := range results {
 		r := &results[i]
 		if r.Status != StatusCreated {
@@ -189,48 +202,17 @@ func (s *Store) bulkInTx(ctx context.Context, tx *sql.Tx, env *crm.WriteEnv, req
 	if err != nil {
 		return err
 	}
-	contactOf, matched, created := lk.contactOf, lk.matched, lk.created
+	created := lk.created
 
 	// skip_if_exists: the same title and contact, stored or earlier in
 	// this request.
 	var existing map[pairKey]*crm.Record
 	if req.SkipIfExists {
-		if existing, err = s.existingDeals(ctx, tx, wsID, inputs, ok, contactOf, matched); err != nil {
+		if existing, err = s.existingDeals(ctx, tx, wsID, inputs, ok, lk.contactOf, lk.matched); err != nil {
 			return err
 		}
 	}
-	newContacts := map[string]bool{}
-	for _, c := range created {
-		newContacts[c.Str("id")] = true
-	}
-	var deals []*crm.Record
-	usedContacts := map[string]bool{}
-	for i := range inputs {
-		if !ok[i] {
-			continue
-		}
-		rec := inputs[i].Deal
-		cid := contactOf[i]
-		isNew := newContacts[cid] && !usedContacts[cid]
-		r := BulkResult{Index: i, ContactID: strPtr(cid), MatchedBy: matched[i], IsNewContact: &isNew,
-			ContactUpdated: lk.added[i], ContactConflicts: lk.conflicts[i]}
-		key := pairKey{cid, rec.Str("title")}
-		if d, dup := existing[key]; dup && req.SkipIfExists {
-			r.Status, r.Reason, r.DealID, r.Deal = StatusSkipped, "exists", strPtr(d.Str("id")), rowOf(d)
-			f := false
-			r.IsNewContact = &f
-			out.Results[i] = r
-			continue
-		}
-		usedContacts[cid] = true
-		rec.Set("contact_id", cid)
-		deals = append(deals, rec)
-		if req.SkipIfExists {
-			existing[key] = rec
-		}
-		r.Status, r.DealID, r.Deal = StatusCreated, strPtr(rec.Str("id")), rowOf(rec)
-		out.Results[i] = r
-	}
+	deals := dealResults(req, inputs, ok, lk, existing, out.Results)
 	out.Summary.ContactsUpdated = len(lk.updated)
 	if !summarize(out, req.Atomic, len(inputs), len(created)) || (len(deals) == 0 && len(created) == 0 && len(lk.updated) == 0) {
 		return nil
@@ -295,6 +277,46 @@ func summarize(out *BulkOutcome, atomic bool, total, contactsCreated int) bool {
 	}
 	sum.Created, sum.Skipped, sum.ContactsCreated, sum.ContactsUpdated = 0, 0, 0, 0
 	return false
+}
+
+// dealResults gives each linked item its result: skipped when
+// skip_if_exists finds the same title and contact (stored, or earlier in
+// the request), else created. It returns the deals to insert.
+func dealResults(req *crm.BulkRequest, inputs []crm.DealInput, ok []bool, lk *contactLinks,
+	existing map[pairKey]*crm.Record, results []BulkResult) []*crm.Record {
+	newContacts := map[string]bool{}
+	for _, c := range lk.created {
+		newContacts[c.Str("id")] = true
+	}
+	var deals []*crm.Record
+	usedContacts := map[string]bool{}
+	for i := range inputs {
+		if !ok[i] {
+			continue
+		}
+		rec := inputs[i].Deal
+		cid := lk.contactOf[i]
+		isNew := newContacts[cid] && !usedContacts[cid]
+		r := BulkResult{Index: i, ContactID: strPtr(cid), MatchedBy: lk.matched[i], IsNewContact: &isNew,
+			ContactUpdated: lk.added[i], ContactConflicts: lk.conflicts[i]}
+		key := pairKey{cid, rec.Str("title")}
+		if d, dup := existing[key]; dup && req.SkipIfExists {
+			r.Status, r.Reason, r.DealID, r.Deal = StatusSkipped, "exists", strPtr(d.Str("id")), rowOf(d)
+			f := false
+			r.IsNewContact = &f
+			results[i] = r
+			continue
+		}
+		usedContacts[cid] = true
+		rec.Set("contact_id", cid)
+		deals = append(deals, rec)
+		if req.SkipIfExists {
+			existing[key] = rec
+		}
+		r.Status, r.DealID, r.Deal = StatusCreated, strPtr(rec.Str("id")), rowOf(rec)
+		results[i] = r
+	}
+	return deals
 }
 
 func strPtr(s string) *string {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/connectgain/server/crm"
@@ -23,10 +22,10 @@ type tableSQL struct {
 	insertKinds []crm.Kind // their kinds
 }
 
-var tableSQLs sync.Map // *crm.Table -> *tableSQL
-
-func sqlOf(t *crm.Table) *tableSQL {
-	if v, ok := tableSQLs.Load(t); ok {
+// sqlOf returns what writing rows of t needs, computed once per table
+// and kept by the store.
+func (s *Store) sqlOf(t *crm.Table) *tableSQL {
+	if v, ok := s.tableSQL.Load(t); ok {
 		return v.(*tableSQL)
 	}
 	ts := &tableSQL{insertCols: []string{"workspace_id"}, insertKinds: []crm.Kind{crm.KindUUID}}
@@ -34,7 +33,7 @@ func sqlOf(t *crm.Table) *tableSQL {
 		ts.insertCols = append(ts.insertCols, c.Name)
 		ts.insertKinds = append(ts.insertKinds, c.Kind)
 	}
-	v, _ := tableSQLs.LoadOrStore(t, ts)
+	v, _ := s.tableSQL.LoadOrStore(t, ts)
 	return v.(*tableSQL)
 }
 
@@ -107,7 +106,7 @@ func (s *Store) insertRecords(ctx context.Context, tx *sql.Tx, wsID string, t *c
 	for i, r := range recs {
 		rows[i] = s.bindRecord(wsID, r)
 	}
-	ts := sqlOf(t)
+	ts := s.sqlOf(t)
 	if err := s.insertRows(ctx, tx, t.Name, ts.insertCols, ts.insertKinds, rows); err != nil {
 		return fmt.Errorf("insert %s: %w", t.Name, err)
 	}

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/connectgain/server/crm"
@@ -25,6 +26,8 @@ type Store struct {
 	// schema describes the tables (crm.DefaultSchema unless a test sets
 	// another with SetSchema).
 	schema *crm.Schema
+	// tableSQL caches, per *crm.Table, its insert column list (record.go).
+	tableSQL sync.Map
 	// Now is the clock; tests may replace it.
 	Now   func() time.Time
 	stats writeStats

@@ -174,7 +174,7 @@ func workspacesCreate(ctx context.Context, c *cli) error {
 	}
 	defer store.Close()
 	ws, err := store.CreateWorkspace(ctx, name, currency, region)
-	if e, ok := crm.AsError(err); ok && e.Code == "23505" {
+	if e, ok := crm.AsError(err); ok && e.Code == crm.SQLStateUnique {
 		return usageError(e.Message, fmt.Sprintf("choose another name, or change its settings with: connectgain workspaces set %s --default-currency SAR --phone-region SA", shellQuote(name)))
 	}
 	if err != nil {

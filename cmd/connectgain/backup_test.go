@@ -103,7 +103,8 @@ func TestBackupWhileWriting(t *testing.T) {
 		t.Fatal(err)
 	}
 	res.Body.Close()
-	if cr := res.Header.Get("Content-Range"); res.StatusCode != 200 || !strings.HasSuffix(cr, fmt.Sprintf("/%d", n)) {
+	// Past the 1,000-row cap the answer is 206 with the same total.
+	if cr := res.Header.Get("Content-Range"); (res.StatusCode != 200 && res.StatusCode != 206) || !strings.HasSuffix(cr, fmt.Sprintf("/%d", n)) {
 		t.Errorf("the restored server answers %d, Content-Range %q; want %d deals", res.StatusCode, cr, n)
 	}
 }

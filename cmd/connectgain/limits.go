@@ -19,7 +19,7 @@ func limitFlags(fs *flag.FlagSet, e *envFlags, cfg *api.Config, metricsAddr *str
 	fs.StringVar(&cfg.MetricsToken, "metrics-token", e.str("CONNECTGAIN_METRICS_TOKEN", ""), "require Authorization: Bearer TOKEN for /metrics, and serve it on --addr too (env CONNECTGAIN_METRICS_TOKEN)")
 	fs.DurationVar(&cfg.StatementTimeout, "statement-timeout", e.duration("CONNECTGAIN_STATEMENT_TIMEOUT", api.DefaultStatementTimeout), "bound on one request's database work; past it 504 57014 (env CONNECTGAIN_STATEMENT_TIMEOUT)")
 	fs.DurationVar(&cfg.IdempotencyLease, "idempotency-lease", e.duration("CONNECTGAIN_IDEMPOTENCY_LEASE", api.DefaultIdempotencyLease), "how long a request holds its Idempotency-Key before a retry may take it over (env CONNECTGAIN_IDEMPOTENCY_LEASE)")
-	fs.IntVar(&cfg.MaxHeavyRequests, "max-heavy", e.int("CONNECTGAIN_MAX_HEAVY", api.DefaultMaxHeavyRequests), "bulk requests, REST writes and embedding reads run at once; more wait 5s, then 503 (env CONNECTGAIN_MAX_HEAVY)")
+	fs.IntVar(&cfg.MaxHeavyRequests, "max-heavy", e.int("CONNECTGAIN_MAX_HEAVY", api.DefaultMaxHeavyRequests), "large writes (bulk) and nested-embedding reads run at once; more wait 5s, then 503 (env CONNECTGAIN_MAX_HEAVY)")
 	fs.Float64Var(&cfg.RateLimit, "rate-limit", e.float("CONNECTGAIN_RATE_LIMIT", 0), "requests per second per API key; 0: off (env CONNECTGAIN_RATE_LIMIT)")
 	fs.IntVar(&cfg.RateBurst, "rate-burst", e.int("CONNECTGAIN_RATE_BURST", 0), "requests an API key may send at once; 0: the rate, rounded up (env CONNECTGAIN_RATE_BURST)")
 }

@@ -34,10 +34,10 @@ func openPostgres(ctx context.Context, dsn string) (*sqlstore.Store, error) {
 	case crm.CodeUnavailable:
 		h, port := hostOnly(host)
 		return nil, usageError(msg, fmt.Sprintf("is PostgreSQL running and reachable at %s? check with: pg_isready -h %s -p %s", host, h, port))
-	case "3D000":
+	case crm.SQLStateNoDatabase:
 		h, port := hostOnly(host)
 		return nil, usageError(msg, fmt.Sprintf("create the database first: createdb -h %s -p %s %s", h, port, db))
-	case "28P01", "28000":
+	case crm.SQLStateInvalidPassword, crm.SQLStateInvalidAuth:
 		return nil, usageError(msg, "check the user and password in the URL: postgres://USER:PASSWORD@HOST/DB")
 	}
 	return nil, err

@@ -116,7 +116,7 @@ func randomWebsearch(r *rand.Rand) string {
 		case x < 4:
 			parts = append(parts, []string{"or", "OR"}[x%2])
 		case x < 5:
-			parts = append(parts, "-"+w)
+			parts = append(parts, []string{"-" + w, "-", "--" + w, "-.", "-&", "-,", "&", "(" + w + ")"}[r.Intn(8)])
 		default:
 			parts = append(parts, w)
 		}

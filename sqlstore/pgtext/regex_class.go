@@ -3,6 +3,7 @@ package pgtext
 import (
 	"container/list"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"unicode"
@@ -33,9 +34,19 @@ func init() {
 	shorthand = map[rune]string{'d': classes["digit"], 's': classes["space"], 'w': classes["word"]}
 }
 
-// maxCaseRange is the widest range whose characters get their case
-// forms added one by one under icase; a wider one is taken as it is.
-const maxCaseRange = 512
+// cased is every code point that lower() or upper() changes, in order:
+// under icase a range gets the other forms of the cased ones it holds.
+var cased = func() []rune {
+	var out []rune
+	for _, cr := range unicode.CaseRanges {
+		for r := rune(cr.Lo); r <= rune(cr.Hi); r++ {
+			if unicode.ToLower(r) != r || unicode.ToUpper(r) != r {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}()
 
 // bracket reads a bracket expression after its '['.
 func (p *reParser) bracket() error {
@@ -172,12 +183,15 @@ func (p *reParser) rangeItem(items *strings.Builder, lo, hi rune) {
 	} else {
 		items.WriteString(quoteRune(lo) + "-" + quoteRune(hi))
 	}
-	if !p.icase || hi-lo > maxCaseRange {
+	if !p.icase {
 		return
 	}
-	for r := lo; r <= hi; r++ {
-		for _, f := range p.forms(r)[1:] {
-			items.WriteString(quoteRune(f))
+	i := sort.Search(len(cased), func(i int) bool { return cased[i] >= lo })
+	for ; i < len(cased) && cased[i] <= hi; i++ {
+		for _, f := range p.forms(cased[i])[1:] {
+			if f < lo || f > hi {
+				items.WriteString(quoteRune(f))
+			}
 		}
 	}
 }

@@ -30,7 +30,8 @@ func TestRegex(t *testing.T) {
 		{"ǅ", "ǆ", true, false}, {"ǆ", "ǅ", true, true}, {"é", "[[:upper:]]", true, true},
 		{"É", "[a-zé]", true, true}, {"x", "[^X]", true, false}, {"]", "[]a]", false, true},
 		{"é", `\u00e9`, false, true}, {"A", `\x41`, false, true}, {"-", "[a-]", false, true},
-		{"***", "***=***", false, true}, {"a{", "a{", false, true}, {"x{y}", "x{y}", false, true},
+		{"***", "***=***", false, true}, {"Ɐ", `[\u0250-\u1000]`, true, true}, {"Ɐ", `[\u0250-\u1000]`, false, false},
+		{"A", `[\u0061-\u1000]`, true, true}, {"ß", `[\u1E9E-\u1F00]`, true, true}, {"a{", "a{", false, true}, {"x{y}", "x{y}", false, true},
 		{"é", `[a\W]`, false, false}, {"-", `[a\W]`, false, true}, {"é", `\é`, false, true}, {"ab", "***:ab", false, true},
 	} {
 		re, err := CompileRegex(c.pat, c.icase)

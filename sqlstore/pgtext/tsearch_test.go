@@ -62,6 +62,11 @@ func TestTSQuery(t *testing.T) {
 		{"english", "the cats are running", "wfts", `"cats running" or zebra`, false},
 		{"english", "the cats are running", "wfts", `"cats are running" -zebra`, true},
 		{"english", "foo-bar widget", "fts", "foo-bar", true},
+		{"simple", "a c", "wfts", "a - b", true}, {"simple", "a b", "wfts", "a - b", false}, {"simple", "b", "wfts", "- - b", true},
+		{"simple", "x", "wfts", "x or - y", true}, {"simple", "x", "wfts", "- & x", false}, {"simple", "a b", "wfts", `-, "a b"`, true},
+		{"simple", "a b", "wfts", `-&"a b"`, false}, {"simple", "y", "wfts", "x -. or y", true}, {"simple", "x", "wfts", "-.x", false},
+		{"simple", "a", "wfts", "a or &", true}, {"simple", "a", "wfts", "a -, or", false}, {"simple", "b", "wfts", "-, or b", true},
+		{"simple", "b", "wfts", "or b", false}, {"simple", "b", "wfts", ", or b", true}, {"simple", "b", "wfts", "a , or b", true}, {"simple", "x y", "wfts", "x - or y", true}, {"simple", "x y or", "wfts", "x - or y", false},
 	} {
 		q, err := ParseTSQuery(c.op, c.cfg, c.q)
 		if err != nil {

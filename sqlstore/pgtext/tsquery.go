@@ -275,25 +275,28 @@ func phraseOf(cfg, text string) *tsNode {
 }
 
 // websearch is websearch_to_tsquery: "quoted phrases", or, -word, and
-// every other word required; punctuation is ignored.
+// every other word required; the other characters of to_tsquery's syntax
+// are ignored.
 func websearch(cfg, q string) *tsNode {
 	var groups []*tsNode // OR of ANDs
 	var cur *tsNode
-	afterOr := false
+	afterOperand := false // the last term was an operand, even one with no word (",")
 	for rest := q; ; {
-		rest = strings.TrimLeft(rest, " \t\n\r")
+		rest = strings.TrimLeft(rest, websearchSkip)
 		if rest == "" {
 			break
 		}
 		var n *tsNode
 		var isOr bool
-		n, isOr, rest = websearchTerm(cfg, rest, cur != nil && !afterOr)
+		n, isOr, rest = websearchTerm(cfg, rest, afterOperand)
+		afterOperand = !isOr
 		if isOr {
-			groups = append(groups, cur)
-			cur, afterOr = nil, true
+			if cur != nil {
+				groups = append(groups, cur)
+			}
+			cur = nil
 			continue
 		}
-		afterOr = false
 		if n != nil {
 			cur = andAll([]*tsNode{cur, n}[boolInt(cur == nil):])
 		}
@@ -312,14 +315,18 @@ func websearch(cfg, q string) *tsNode {
 	return out
 }
 
-// websearchTerm reads one term of a websearch query: a phrase, a word
-// (maybe negated) or, when orAllowed, the operator "or" (between an
-// operand and whatever follows; first, last or right after another it is
-// a word).
+// websearchSkip are the characters between websearch terms.
+const websearchSkip = " \t\n\r&|!()"
+
+// websearchTerm reads one term: a phrase or a run of other characters
+// (its words in sequence), each negated by the '-'s before it, or, when
+// orAllowed (an operand came last), the operator "or" if anything
+// follows it; first, last or negated, "or" is a word. A run with no word
+// (".") is an operand too, and takes the negation with it.
 func websearchTerm(cfg, rest string, orAllowed bool) (n *tsNode, isOr bool, tail string) {
 	neg := false
 	for rest != "" && rest[0] == '-' {
-		neg, rest = !neg, rest[1:]
+		neg, rest = !neg, strings.TrimLeft(rest[1:], websearchSkip)
 	}
 	if strings.HasPrefix(rest, `"`) {
 		end := strings.IndexByte(rest[1:], '"')
@@ -328,7 +335,7 @@ func websearchTerm(cfg, rest string, orAllowed bool) (n *tsNode, isOr bool, tail
 		}
 		n, rest = phraseOf(cfg, rest[1:1+end]), rest[min(len(rest), end+2):]
 	} else {
-		i := strings.IndexAny(rest, " \t\n\r\"")
+		i := strings.IndexAny(rest, websearchSkip+`"`)
 		if i < 0 {
 			i = len(rest)
 		}

@@ -322,8 +322,8 @@ func (Dialect) Error(err error) error {
 	if errors.As(err, &pe) {
 		switch {
 		case strings.HasPrefix(pe.Code, "08"), // connection exception
-			pe.Code == "57P01", pe.Code == "57P02", pe.Code == "57P03", // shutdown, crash, cannot connect now
-			pe.Code == "53300": // too many connections
+			pe.Code == crm.SQLStateAdminShutdown, pe.Code == crm.SQLStateCrashShutdown, pe.Code == crm.SQLStateCannotConnectNow, // shutdown, crash, cannot connect now
+			pe.Code == crm.SQLStateTooManyConns: // too many connections
 			return &crm.Error{Code: crm.CodeUnavailable, Message: "the database is unavailable, try again", Err: err}
 		}
 		return &crm.Error{Code: pe.Code, Message: pe.Message, Details: hideWorkspace(pe.Detail), Hint: pe.Hint, Err: err}

@@ -108,7 +108,7 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 	case pgrest.OpEq, pgrest.OpNeq, pgrest.OpGt, pgrest.OpGte, pgrest.OpLt, pgrest.OpLte:
 		return expr + " " + jsonCmpOps[f.Op] + " ?::jsonb", append(args, string(f.JSON)), nil
 	}
-	return "", nil, &crm.Error{Code: "42883", Message: fmt.Sprintf("operator does not exist: %s %s unknown", f.Kind, f.Op)}
+	return "", nil, &crm.Error{Code: crm.SQLStateUndefinedFunction, Message: fmt.Sprintf("operator does not exist: %s %s unknown", f.Kind, f.Op)}
 }
 
 // ftsFilter renders the text-search operators with the configurations

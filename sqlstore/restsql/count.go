@@ -54,7 +54,7 @@ func checkCounts(p *plan) error {
 	if p.depth == 0 {
 		hint = "select=count alone counts the rows; to count beside columns, send Prefer: count=exact and read Content-Range"
 	}
-	return &crm.Error{Code: "42803", Message: fmt.Sprintf("column \"%s\" must appear in the GROUP BY clause or be used in an aggregate function", name),
+	return &crm.Error{Code: crm.SQLStateGrouping, Message: fmt.Sprintf("column \"%s\" must appear in the GROUP BY clause or be used in an aggregate function", name),
 		Hint: hint}
 }
 
@@ -70,7 +70,7 @@ func hasCounts(p *plan) bool {
 // and, as in PostgreSQL, is 42803.
 func (rc *restCtx) readCount(ctx context.Context, q queryer, p *plan, req *Request) (*Result, error) {
 	if len(p.mods.Order) > 0 {
-		return nil, &crm.Error{Code: "42803",
+		return nil, &crm.Error{Code: crm.SQLStateGrouping,
 			Message: fmt.Sprintf("column \"%s.%s\" must appear in the GROUP BY clause or be used in an aggregate function", p.table.Name, p.mods.Order[0].Field.Name),
 			Hint:    "drop order= from a count: it returns one row"}
 	}

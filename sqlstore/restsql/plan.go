@@ -178,7 +178,7 @@ func (rc *restCtx) compile(t *crm.Table, items []pgrest.SelectItem, mods *pgrest
 		case (depth > 0 || rc.read) && isCountItem(t, it):
 			p.items = append(p.items, planItem{count: &planCount{out: it.OutputName(), cast: strings.ToLower(it.Cast)}})
 			if _, ok := casts[strings.ToLower(it.Cast)]; it.Cast != "" && !ok {
-				return nil, &crm.Error{Code: "42704", Message: fmt.Sprintf("type %q does not exist", it.Cast)}
+				return nil, &crm.Error{Code: crm.SQLStateUndefinedObject, Message: fmt.Sprintf("type %q does not exist", it.Cast)}
 			}
 		default:
 			c, ok := t.Column(it.Field.Name)

@@ -61,14 +61,7 @@ func (rc *restCtx) insert(ctx context.Context, tx *sql.Tx, t *crm.Table, req *Re
 				if req.Prefer.Resolution == "ignore-duplicates" {
 					continue
 				}
-				for _, c := range append(conflict, "id") {
-					rec.Unset(c)
-				}
-				old, err := rc.targets(ctx, tx, t, []string{id}, req.Prefer.MergeCustomFields)
-				if err != nil {
-					return nil, err
-				}
-				if err := rc.updateRows(ctx, tx, t, env, old, rec, req.Prefer.MergeCustomFields); err != nil {
+				if err := rc.updateConflicting(ctx, tx, t, env, id, conflict, rec, req.Prefer.MergeCustomFields); err != nil {
 					return nil, rowError(len(req.Body), i, err)
 				}
 				res.IDs = append(res.IDs, id)
@@ -89,6 +82,20 @@ func (rc *restCtx) insert(ctx context.Context, tx *sql.Tx, t *crm.Table, req *Re
 		}
 	}
 	return res, nil
+}
+
+// updateConflicting serves merge-duplicates: the stored row id that rec
+// conflicts with gets rec's values but its conflict columns and id.
+func (rc *restCtx) updateConflicting(ctx context.Context, tx *sql.Tx, t *crm.Table, env *crm.WriteEnv, id string, conflict []string, rec *crm.Record, merge bool) error {
+	for _, c := range conflict {
+		rec.Unset(c)
+	}
+	rec.Unset("id")
+	old, err := rc.targets(ctx, tx, t, []string{id}, merge)
+	if err != nil {
+		return err
+	}
+	return rc.updateRows(ctx, tx, t, env, old, rec, merge)
 }
 
 // rowError says which row of a bulk write failed.

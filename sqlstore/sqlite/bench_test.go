@@ -111,7 +111,7 @@ func BenchmarkBulkBareLoop(b *testing.B) {
 			defer db.Close()
 			db.SetMaxOpenConns(1)
 			if v.noSearch {
-				if _, err := db.Exec(`DROP TRIGGER deal_title_trigrams_insert`); err != nil {
+				if _, err := db.Exec(`DROP TRIGGER deal_title_grams_insert`); err != nil {
 					b.Fatal(err)
 				}
 			}

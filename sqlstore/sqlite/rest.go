@@ -180,7 +180,7 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 		op := map[pgrest.Operator]string{pgrest.OpEq: "=", pgrest.OpNeq: "<>", pgrest.OpGt: ">", pgrest.OpGte: ">=", pgrest.OpLt: "<", pgrest.OpLte: "<="}[f.Op]
 		return "cg_jsonb_cmp(" + expr + ", ?) " + op + " 0", append(args, string(f.JSON)), nil
 	}
-	return "", nil, &crm.Error{Code: "42883", Message: fmt.Sprintf("operator does not exist: %s %s unknown", f.Kind, f.Op)}
+	return "", nil, &crm.Error{Code: crm.SQLStateUndefinedFunction, Message: fmt.Sprintf("operator does not exist: %s %s unknown", f.Kind, f.Op)}
 }
 
 // ftsFilter renders the text-search operators as cg_fts, which parses and

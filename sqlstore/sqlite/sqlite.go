@@ -256,18 +256,18 @@ func (Dialect) Error(err error) error {
 	switch se.Code() {
 	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 		name, cols := uniqueConstraint(msg, se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
-		e := &crm.Error{Code: "23505", Message: "duplicate key value violates unique constraint", Err: err}
+		e := &crm.Error{Code: crm.SQLStateUnique, Message: "duplicate key value violates unique constraint", Err: err}
 		if name != "" {
 			e.Message += ` "` + name + `"`
 			e.Details = "Key (" + strings.Join(cols, ", ") + ")=(" + strings.TrimSuffix(strings.Repeat("…, ", len(cols)), ", ") + ") already exists."
 		}
 		return e
 	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-		return &crm.Error{Code: "23503", Message: "insert or update violates foreign key constraint, or the row is still referenced", Err: err}
+		return &crm.Error{Code: crm.SQLStateForeignKey, Message: "insert or update violates foreign key constraint, or the row is still referenced", Err: err}
 	case sqlite3.SQLITE_CONSTRAINT_CHECK:
-		return &crm.Error{Code: "23514", Message: "new row violates check constraint", Err: err}
+		return &crm.Error{Code: crm.SQLStateCheck, Message: "new row violates check constraint", Err: err}
 	case sqlite3.SQLITE_CONSTRAINT_NOTNULL:
-		e := &crm.Error{Code: "23502", Message: "null value violates not-null constraint", Err: err}
+		e := &crm.Error{Code: crm.SQLStateNotNull, Message: "null value violates not-null constraint", Err: err}
 		if t, col, ok := strings.Cut(strings.TrimPrefix(msg, "NOT NULL constraint failed: "), "."); ok && col != "workspace_id" && col != "rid" {
 			e.Message = fmt.Sprintf("null value in column %q of relation %q violates not-null constraint", col, t)
 		}
@@ -275,7 +275,7 @@ func (Dialect) Error(err error) error {
 	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 		return &crm.Error{Code: crm.CodeUnavailable, Message: "the database is busy, try again", Err: err}
 	case sqlite3.SQLITE_INTERRUPT:
-		return &crm.Error{Code: "57014", Message: "canceling statement due to user request", Err: err}
+		return &crm.Error{Code: crm.SQLStateQueryCanceled, Message: "canceling statement due to user request", Err: err}
 	}
 	return err
 }

@@ -502,7 +502,15 @@ func (rc *restCtx) embedSQL(e *embedPlan, vals []string) (*sqlb, error) {
 	if err := rc.where(c, &b); err != nil {
 		return nil, err
 	}
-	b.add(" AND "+c.alias+"."+e.rel.Foreign+" IN ("+inList(len(vals))+")", anySlice(vals)...)
+	// The link is selective (a page of parents): said so, SQLite reads
+	// the children through the link's index and sorts them, rather than
+	// walking the workspace in id order for the tie-break below (a
+	// contact with its deals read every deal of the workspace).
+	link := c.alias + "." + e.rel.Foreign + " IN (" + inList(len(vals)) + ")"
+	if h, ok := rc.d.(SelectivityHinter); ok {
+		link = h.Selective(link)
+	}
+	b.add(" AND "+link, anySlice(vals)...)
 	if err := rc.orderBy(c, &b); err != nil {
 		return nil, err
 	}

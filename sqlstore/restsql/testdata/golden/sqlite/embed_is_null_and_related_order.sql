@@ -9,6 +9,6 @@ SELECT t0.title, t0.company_id FROM deals t0 WHERE t0.workspace_id = ? AND (NOT 
 -- $5 = int64 0
 
 -- embed company
-SELECT t1.name, t1.id FROM companies t1 WHERE t1.workspace_id = ? AND t1.id IN (?);
+SELECT t1.name, t1.id FROM companies t1 WHERE t1.workspace_id = ? AND unlikely(t1.id IN (?));
 -- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
 -- $2 = "<parent>"

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -90,6 +91,13 @@ func asAPIError(err error, requestID string, log *slog.Logger) *crm.Error {
 	if errors.As(err, &mbe) {
 		return crm.Errorf(crm.CodeTooLarge, "the request body is larger than %d bytes", mbe.Limit).
 			WithHint("send fewer rows per request")
+	}
+	if errors.Is(err, context.Canceled) {
+		// The client went away, or a shutdown stopped an overdue request:
+		// its transaction rolled back, nothing is broken.
+		log.Info("request cancelled", "request_id", requestID, "err", err)
+		return crm.Errorf(crm.CodeUnavailable, "the request was cancelled before it finished (the client went away or the server is shutting down); what it was writing was rolled back").
+			WithHint("send it again, with an Idempotency-Key to be sure it is applied once")
 	}
 	log.Error("internal error", "request_id", requestID, "err", err)
 	return &crm.Error{Code: crm.CodeInternal, Message: "internal error", Details: "request id " + requestID,

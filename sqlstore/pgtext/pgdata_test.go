@@ -2,14 +2,11 @@ package pgtext
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
-
-	_ "github.com/jackc/pgx/v5/stdlib"
 )
 
 // TestCaseMappingAllCodePoints compares Lower and Upper with PostgreSQL
@@ -48,18 +45,7 @@ func TestCaseMappingAllCodePoints(t *testing.T) {
 // class holds and compares the emulation (regex_tables.go is generated
 // from the same question; this catches a server whose glibc differs).
 func TestClassesMatchPostgreSQL(t *testing.T) {
-	dsn := os.Getenv("CONNECTGAIN_TEST_POSTGRES")
-	if dsn == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI=true but CONNECTGAIN_TEST_POSTGRES is not set")
-		}
-		t.Skip("CONNECTGAIN_TEST_POSTGRES is not set")
-	}
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := pgDB(t)
 	for _, pat := range []string{"[[:alpha:]]", "[[:digit:]]", "[[:alnum:]]", "[[:upper:]]", "[[:lower:]]", "[[:space:]]",
 		"[[:blank:]]", "[[:cntrl:]]", "[[:punct:]]", "[[:graph:]]", "[[:print:]]", "[[:xdigit:]]", `\w`, `\s`, `\d`} {
 		var list string

@@ -53,6 +53,9 @@ type Column struct {
 	// this array column ("phone", "email"): the exact index behind
 	// phones=cs.{...} and the bulk endpoint's linking.
 	Identifier string
+	// Search declares the indexes behind like and ilike on this column
+	// (text columns only); the dialects read it to use them.
+	Search TextSearch
 	// Parse, when set, replaces the kind's reading of a written JSON value.
 	Parse func(raw json.RawMessage) (any, *Error)
 	// Check, when set, validates and normalises a written value after the
@@ -62,6 +65,20 @@ type Column struct {
 	// Missing is the error for a required column that an insert leaves
 	// out or sets to null; nil means PostgreSQL's 23502.
 	Missing *Error
+}
+
+// TextSearch declares the indexes that the migrations create for a text
+// column's substring search (like and ilike with % around the term). The
+// dialects read it, so none names a column; the schema tests check that
+// each declared index exists.
+type TextSearch struct {
+	// Trigram: an index of the column's trigrams over every workspace
+	// (PostgreSQL: a pg_trgm GIN index, <table>_<column>_trgm).
+	Trigram bool
+	// Grams names the table that indexes the column's trigrams one
+	// workspace at a time (SQLite: an FTS5 table whose rowid is the
+	// row's rid, migrations/00007); "" when there is none.
+	Grams string
 }
 
 // MissingError is the error for the column left out of an insert (or

@@ -244,7 +244,7 @@ func (s *Store) boardWhere(workspaceID string, f *BoardFilter) (string, []any, e
 		b.add(" AND d.expected_close_date <= ?", s.d.Bind(crm.KindDate, f.CloseTo))
 	}
 	if f.Tag != "" {
-		if err := s.restFilter(&b, " AND ", RestFilter{Op: pgrest.OpCs, Table: "deals", Alias: "d", Col: "d.tags",
+		if err := s.restFilter(&b, " AND ", RestFilter{Op: pgrest.OpCs, Alias: "d", Col: "d.tags",
 			Kind: crm.KindTextArray, Elems: []string{f.Tag}}); err != nil {
 			return "", nil, err
 		}
@@ -263,12 +263,12 @@ func (s *Store) searchWhere(b *sqlb, workspaceID string, f *BoardFilter) error {
 	b.add(" AND (1 = 0")
 	if f.Text != "" {
 		pat := "%" + likeEscaper.Replace(f.Text) + "%"
-		if err := s.restFilter(b, " OR ", RestFilter{Op: pgrest.OpILike, Table: "deals", Alias: "d", Col: "d.title", Kind: crm.KindText, Pattern: pat}); err != nil {
+		if err := s.restFilter(b, " OR ", RestFilter{Op: pgrest.OpILike, Search: s.columnSearch("deals", "title"), Alias: "d", Col: "d.title", Kind: crm.KindText, Pattern: pat}); err != nil {
 			return err
 		}
 		b.add(" OR d.contact_id IN (SELECT c.id FROM contacts c WHERE c.workspace_id = ? AND (1 = 0", workspaceID)
 		for _, col := range []string{"c.first_name", "c.last_name", "COALESCE(c.first_name, '') || ' ' || COALESCE(c.last_name, '')"} {
-			if err := s.restFilter(b, " OR ", RestFilter{Op: pgrest.OpILike, Table: "contacts", Alias: "c", Col: col, Kind: crm.KindText, Pattern: pat}); err != nil {
+			if err := s.restFilter(b, " OR ", RestFilter{Op: pgrest.OpILike, Search: s.columnSearch("contacts", strings.TrimPrefix(col, "c.")), Alias: "c", Col: col, Kind: crm.KindText, Pattern: pat}); err != nil {
 				return err
 			}
 		}

@@ -72,8 +72,10 @@ type FilterRenderer interface {
 // Col is the qualified column; Path, when set, applies to it first (the
 // like/match/fts operators then get a path ending in ->>).
 type RestFilter struct {
-	Op    pgrest.Operator
-	Table string // the table Col belongs to, so a dialect can use a search index
+	Op pgrest.Operator
+	// Search is Col's declared search index (crm.Column.Search), set
+	// when Col is the column itself: like and ilike may use it.
+	Search crm.TextSearch
 	// Workspace is the id of the request's workspace, for a search index
 	// kept per workspace (SQLite's title trigrams).
 	Workspace string

@@ -51,6 +51,15 @@ func (s *Store) Schema() *crm.Schema { return s.schema }
 // its database, and sees it everywhere.
 func (s *Store) SetSchema(sc *crm.Schema) { s.schema = sc }
 
+// columnSearch is the declared search index of a column of the schema
+// (none for an expression that is not a column).
+func (s *Store) columnSearch(table, col string) crm.TextSearch {
+	if c, ok := s.schema.MustTable(table).Column(col); ok {
+		return c.Search
+	}
+	return crm.TextSearch{}
+}
+
 // Dialect returns the store's dialect.
 func (s *Store) Dialect() Dialect { return s.d }
 

@@ -153,11 +153,8 @@ func arrayFilter(op pgrest.Operator, col, kind string, elems []string) (string, 
 	return col + " && ?::text[]", []any{arr}, nil
 }
 
-// trigramColumns are the columns with a pg_trgm GIN index (migrations).
-var trigramColumns = map[string]bool{"deals.title": true, "contacts.first_name": true, "contacts.last_name": true}
-
-// trigramProbe returns, for a like/ilike filter on a trigram-indexed
-// column, a narrower pattern for the index to answer: "%digits%" for the
+// trigramProbe returns, for a like/ilike filter on a column with a
+// pg_trgm index (crm.TextSearch.Trigram), a narrower pattern for the index to answer: "%digits%" for the
 // longest run of 3+ digits in the pattern, when the pattern has more than
 // that run. Every row the pattern matches contains the run, so the probe
 // loses nothing; the full pattern is then checked on the probe's rows.
@@ -171,7 +168,7 @@ var trigramColumns = map[string]bool{"deals.title": true, "contacts.first_name":
 // Digits are what identifies a row in CRM titles and names (order and
 // invoice numbers); words repeat.
 func trigramProbe(f sqlstore.RestFilter) (string, bool) {
-	if len(f.Path) > 0 || !trigramColumns[f.Table+"."+f.Col[strings.LastIndexByte(f.Col, '.')+1:]] {
+	if len(f.Path) > 0 || !f.Search.Trigram {
 		return "", false
 	}
 	var best, cur []byte

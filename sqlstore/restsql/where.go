@@ -86,6 +86,15 @@ type term struct {
 	plain bool     // the column itself: normalisation rules apply
 }
 
+// search is the term's declared search index: the column's, when the
+// term is the column itself.
+func (t *term) search() crm.TextSearch {
+	if !t.plain {
+		return crm.TextSearch{}
+	}
+	return t.col.Search
+}
+
 func (rc *restCtx) leaf(p *plan, f *pgrest.Filter, b *sqlb) error {
 	c, ok := p.table.Column(f.Field.Name)
 	if !ok {
@@ -154,7 +163,7 @@ func (rc *restCtx) single(p *plan, t *term, f *pgrest.Filter, v string, b *sqlb)
 				return err
 			}
 		}
-		return rc.dialect(b, RestFilter{Op: f.Op, Table: p.table.Name, Alias: p.alias, Workspace: rc.ws.ID, Col: t.qcol, Kind: t.col.Kind, Path: t.path, Pattern: pat})
+		return rc.dialect(b, RestFilter{Op: f.Op, Search: t.search(), Alias: p.alias, Workspace: rc.ws.ID, Col: t.qcol, Kind: t.col.Kind, Path: t.path, Pattern: pat})
 	case pgrest.OpFts, pgrest.OpPlFts, pgrest.OpPhFts, pgrest.OpWFts:
 		if t.kind != crm.KindText && t.kind != crm.KindJSON {
 			return noOperator(t.kind, "@@")

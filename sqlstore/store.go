@@ -193,13 +193,15 @@ func (s *Store) QueryRowForTest(ctx context.Context, query string, args ...any) 
 	return s.queryRow(ctx, s.read, query, args...)
 }
 
-// sqlb accumulates SQL text and its arguments in text order.
-type sqlb struct {
+// Builder accumulates SQL text and its arguments in text order: the
+// statements of the store and of the REST engine (sqlstore/restsql).
+type Builder struct {
 	strings.Builder
-	args []any
+	Args []any
 }
 
-func (b *sqlb) add(sql string, args ...any) {
+// Add appends sql and the arguments of its placeholders.
+func (b *Builder) Add(sql string, args ...any) {
 	b.WriteString(sql)
-	b.args = append(b.args, args...)
+	b.Args = append(b.Args, args...)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/pgrest"
+	"github.com/connectgain/server/sqlstore"
 )
 
 // restCtx renders and runs one REST request.
@@ -24,17 +25,6 @@ type restCtx struct {
 	read bool
 	// budget bounds the rows and bytes the request reads (rest_budget.go).
 	budget rowBudget
-}
-
-// sqlb accumulates SQL text and its arguments in text order.
-type sqlb struct {
-	strings.Builder
-	args []any
-}
-
-func (b *sqlb) add(sql string, args ...any) {
-	b.WriteString(sql)
-	b.args = append(b.args, args...)
 }
 
 // plan is one level of a read: a table, its output items, its modifiers
@@ -297,12 +287,12 @@ func (rc *restCtx) colExpr(alias string, c *crm.Column, path []pgrest.JSONStep) 
 }
 
 // selectList writes "SELECT <columns>, <keys> FROM table alias".
-func (rc *restCtx) selectList(p *plan, b *sqlb) {
-	b.add("SELECT ")
+func (rc *restCtx) selectList(p *plan, b *sqlstore.Builder) {
+	b.Add("SELECT ")
 	n := 0
 	sep := func() {
 		if n > 0 {
-			b.add(", ")
+			b.Add(", ")
 		}
 		n++
 	}
@@ -313,26 +303,26 @@ func (rc *restCtx) selectList(p *plan, b *sqlb) {
 		sep()
 		if len(it.col.path) > 0 {
 			e, args := rc.colExpr(p.alias, it.col.col, it.col.path)
-			b.add(e, args...)
+			b.Add(e, args...)
 		} else {
-			b.add(rc.d.ReadExpr(p.alias+"."+it.col.col.Name, it.col.kind))
+			b.Add(rc.d.ReadExpr(p.alias+"."+it.col.col.Name, it.col.kind))
 		}
 	}
 	for _, k := range p.keys {
 		sep()
-		b.add(rc.d.ReadExpr(p.alias+"."+k, crm.KindUUID))
+		b.Add(rc.d.ReadExpr(p.alias+"."+k, crm.KindUUID))
 	}
 	if n == 0 {
-		b.add("1")
+		b.Add("1")
 	}
-	b.add(" FROM " + p.table.Name + " " + p.alias)
+	b.Add(" FROM " + p.table.Name + " " + p.alias)
 }
 
 // run executes the SELECT in b (written by selectList and friends),
 // assembles the rows and resolves their embeds. links holds each row's
 // value of the plan's last key column (the link to the parent).
-func (rc *restCtx) run(ctx context.Context, q queryer, p *plan, b *sqlb) (rows []*Row, keyVals []map[string]string, err error) {
-	rs, err := rc.s.query(ctx, q, b.String(), b.args...)
+func (rc *restCtx) run(ctx context.Context, q queryer, p *plan, b *sqlstore.Builder) (rows []*Row, keyVals []map[string]string, err error) {
+	rs, err := rc.s.query(ctx, q, b.String(), b.Args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read %s: %w", p.table.Name, err)
 	}
@@ -494,11 +484,11 @@ func (rc *restCtx) fetchEmbed(ctx context.Context, q queryer, e *embedPlan, vals
 // embedSQL renders the SELECT of embed e's rows linked to the parent key
 // values vals (one chunk), filtered and ordered (ties by id); the
 // per-parent limit and offset are applied afterwards, in Go.
-func (rc *restCtx) embedSQL(e *embedPlan, vals []string) (*sqlb, error) {
+func (rc *restCtx) embedSQL(e *embedPlan, vals []string) (*sqlstore.Builder, error) {
 	c := e.child
-	var b sqlb
+	var b sqlstore.Builder
 	rc.selectList(c, &b)
-	b.add(" WHERE ")
+	b.Add(" WHERE ")
 	if err := rc.where(c, &b); err != nil {
 		return nil, err
 	}
@@ -510,7 +500,7 @@ func (rc *restCtx) embedSQL(e *embedPlan, vals []string) (*sqlb, error) {
 	if h, ok := rc.d.(SelectivityHinter); ok {
 		link = h.Selective(link)
 	}
-	b.add(" AND "+link, anySlice(vals)...)
+	b.Add(" AND "+link, anySlice(vals)...)
 	if err := rc.orderBy(c, &b); err != nil {
 		return nil, err
 	}
@@ -519,9 +509,9 @@ func (rc *restCtx) embedSQL(e *embedPlan, vals []string) (*sqlb, error) {
 	// nests them alike.
 	if _, ok := c.table.Column("id"); ok && !e.rel.ToOne {
 		if len(c.mods.Order) == 0 {
-			b.add(" ORDER BY " + c.alias + ".id")
+			b.Add(" ORDER BY " + c.alias + ".id")
 		} else {
-			b.add(", " + c.alias + ".id")
+			b.Add(", " + c.alias + ".id")
 		}
 	}
 	return &b, nil

@@ -10,6 +10,7 @@ import (
 
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/pgrest"
+	"github.com/connectgain/server/sqlstore"
 )
 
 // MaxRows caps the rows of every REST read, at the top level, as
@@ -149,7 +150,7 @@ func (rc *restCtx) readRows(ctx context.Context, q queryer, t *crm.Table, req *R
 		if err != nil {
 			return nil, err
 		}
-		if err := rc.s.queryRow(ctx, q, b.String(), b.args...).Scan(&res.Total); err != nil {
+		if err := rc.s.queryRow(ctx, q, b.String(), b.Args...).Scan(&res.Total); err != nil {
 			return nil, fmt.Errorf("count %s: %w", t.Name, rc.d.Error(err))
 		}
 	}
@@ -170,9 +171,9 @@ func (rc *restCtx) readRows(ctx context.Context, q queryer, t *crm.Table, req *R
 }
 
 // countSQL renders the COUNT(*) of the rows plan p selects.
-func (rc *restCtx) countSQL(p *plan) (*sqlb, error) {
-	var b sqlb
-	b.add("SELECT COUNT(*) FROM " + p.table.Name + " " + p.alias + " WHERE ")
+func (rc *restCtx) countSQL(p *plan) (*sqlstore.Builder, error) {
+	var b sqlstore.Builder
+	b.Add("SELECT COUNT(*) FROM " + p.table.Name + " " + p.alias + " WHERE ")
 	if err := rc.where(p, &b); err != nil {
 		return nil, err
 	}
@@ -181,10 +182,10 @@ func (rc *restCtx) countSQL(p *plan) (*sqlb, error) {
 
 // readSQL renders the top-level SELECT of a read: plan p's columns and
 // keys, filtered, ordered and cut to req's page (at most MaxRows rows).
-func (rc *restCtx) readSQL(p *plan, req *Request) (*sqlb, error) {
-	var b sqlb
+func (rc *restCtx) readSQL(p *plan, req *Request) (*sqlstore.Builder, error) {
+	var b sqlstore.Builder
 	rc.selectList(p, &b)
-	b.add(" WHERE ")
+	b.Add(" WHERE ")
 	if err := rc.where(p, &b); err != nil {
 		return nil, err
 	}
@@ -195,6 +196,6 @@ func (rc *restCtx) readSQL(p *plan, req *Request) (*sqlb, error) {
 	if limit < 0 || limit > MaxRows {
 		limit = MaxRows
 	}
-	b.add(" LIMIT ? OFFSET ?", limit, req.Offset)
+	b.Add(" LIMIT ? OFFSET ?", limit, req.Offset)
 	return &b, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/pgrest"
+	"github.com/connectgain/server/sqlstore"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 )
@@ -16,62 +17,62 @@ import (
 // where writes the WHERE clause of plan p: the workspace condition
 // first, then EXISTS for each !inner embed, then each user condition in
 // its own parentheses, so no or= can reach past the workspace.
-func (rc *restCtx) where(p *plan, b *sqlb) error {
-	b.add(p.alias+".workspace_id = ?", rc.ws.ID)
+func (rc *restCtx) where(p *plan, b *sqlstore.Builder) error {
+	b.Add(p.alias+".workspace_id = ?", rc.ws.ID)
 	for _, e := range p.embeds {
 		// A count embed always has its one row, so !inner keeps every
 		// parent, as in PostgREST (an aggregate over no rows is a row).
 		if e.inner && !e.count {
-			b.add(" AND ")
+			b.Add(" AND ")
 			if err := rc.exists(p, e, b); err != nil {
 				return err
 			}
 		}
 	}
 	for _, c := range p.mods.Where {
-		b.add(" AND (")
+		b.Add(" AND (")
 		if err := rc.cond(p, c, b); err != nil {
 			return err
 		}
-		b.add(")")
+		b.Add(")")
 	}
 	return nil
 }
 
 // exists writes EXISTS (rows of embed e linked to the current row of p).
-func (rc *restCtx) exists(p *plan, e *embedPlan, b *sqlb) error {
+func (rc *restCtx) exists(p *plan, e *embedPlan, b *sqlstore.Builder) error {
 	c := e.child
-	b.add("EXISTS (SELECT 1 FROM " + c.table.Name + " " + c.alias + " WHERE ")
+	b.Add("EXISTS (SELECT 1 FROM " + c.table.Name + " " + c.alias + " WHERE ")
 	if err := rc.where(c, b); err != nil {
 		return err
 	}
-	b.add(" AND " + c.alias + "." + e.rel.Foreign + " = " + p.alias + "." + e.rel.Local + ")")
+	b.Add(" AND " + c.alias + "." + e.rel.Foreign + " = " + p.alias + "." + e.rel.Local + ")")
 	return nil
 }
 
-func (rc *restCtx) cond(p *plan, c pgrest.Cond, b *sqlb) error {
+func (rc *restCtx) cond(p *plan, c pgrest.Cond, b *sqlstore.Builder) error {
 	if c.IsLeaf() {
 		if c.Filter.Negate {
-			b.add("NOT (")
-			defer b.add(")")
+			b.Add("NOT (")
+			defer b.Add(")")
 		}
 		return rc.leaf(p, c.Filter, b)
 	}
 	if c.Negate {
-		b.add("NOT ")
+		b.Add("NOT ")
 	}
-	b.add("(")
+	b.Add("(")
 	for i, ch := range c.Children {
 		if i > 0 {
-			b.add(" " + strings.ToUpper(string(c.Logic)) + " ")
+			b.Add(" " + strings.ToUpper(string(c.Logic)) + " ")
 		}
-		b.add("(")
+		b.Add("(")
 		if err := rc.cond(p, ch, b); err != nil {
 			return err
 		}
-		b.add(")")
+		b.Add(")")
 	}
-	b.add(")")
+	b.Add(")")
 	return nil
 }
 
@@ -95,7 +96,7 @@ func (t *term) search() crm.TextSearch {
 	return t.col.Search
 }
 
-func (rc *restCtx) leaf(p *plan, f *pgrest.Filter, b *sqlb) error {
+func (rc *restCtx) leaf(p *plan, f *pgrest.Filter, b *sqlstore.Builder) error {
 	c, ok := p.table.Column(f.Field.Name)
 	if !ok {
 		// rel=is.null / rel=not.is.null on an embed of the select.
@@ -103,11 +104,11 @@ func (rc *restCtx) leaf(p *plan, f *pgrest.Filter, b *sqlb) error {
 			if e.name == f.Field.Name && f.Op == pgrest.OpIs && len(f.Field.JSONPath) == 0 &&
 				(f.Value == pgrest.IsNull || f.Value == pgrest.IsNotNull) {
 				if e.count { // its one row is never null, as in PostgREST
-					b.add(map[bool]string{true: "FALSE", false: "TRUE"}[f.Value == pgrest.IsNull])
+					b.Add(map[bool]string{true: "FALSE", false: "TRUE"}[f.Value == pgrest.IsNull])
 					return nil
 				}
 				if f.Value == pgrest.IsNull {
-					b.add("NOT ")
+					b.Add("NOT ")
 				}
 				return rc.exists(p, e, b)
 			}
@@ -126,29 +127,29 @@ func (rc *restCtx) leaf(p *plan, f *pgrest.Filter, b *sqlb) error {
 		}
 		if len(f.List) == 0 {
 			if f.Modifier == pgrest.ModAll {
-				b.add("TRUE")
+				b.Add("TRUE")
 			} else {
-				b.add("FALSE")
+				b.Add("FALSE")
 			}
 			return nil
 		}
-		b.add("(")
+		b.Add("(")
 		for i, v := range f.List {
 			if i > 0 {
-				b.add(join)
+				b.Add(join)
 			}
 			if err := rc.single(p, &t, f, v, b); err != nil {
 				return err
 			}
 		}
-		b.add(")")
+		b.Add(")")
 		return nil
 	}
 	return rc.single(p, &t, f, f.Value, b)
 }
 
 // single renders filter f with operand v (one element for any/all).
-func (rc *restCtx) single(p *plan, t *term, f *pgrest.Filter, v string, b *sqlb) error {
+func (rc *restCtx) single(p *plan, t *term, f *pgrest.Filter, v string, b *sqlstore.Builder) error {
 	switch f.Op {
 	case pgrest.OpEq, pgrest.OpNeq, pgrest.OpGt, pgrest.OpGte, pgrest.OpLt, pgrest.OpLte:
 		return rc.compare(t, f.Op, v, b)
@@ -177,30 +178,30 @@ func (rc *restCtx) single(p *plan, t *term, f *pgrest.Filter, v string, b *sqlb)
 	case pgrest.OpIs:
 		switch f.Value {
 		case pgrest.IsNull:
-			b.add(t.expr+" IS NULL", t.args...)
+			b.Add(t.expr+" IS NULL", t.args...)
 		case pgrest.IsNotNull:
-			b.add(t.expr+" IS NOT NULL", t.args...)
+			b.Add(t.expr+" IS NOT NULL", t.args...)
 		default:
 			if t.kind != crm.KindBool {
 				return &crm.Error{Code: crm.SQLStateDatatypeMismatch, Message: fmt.Sprintf("argument of IS %s must be type boolean, not type %s", strings.ToUpper(f.Value), t.kind)}
 			}
-			b.add(t.expr+" IS "+map[string]string{pgrest.IsTrue: "TRUE", pgrest.IsFalse: "FALSE", pgrest.IsUnknown: "NULL"}[f.Value], t.args...)
+			b.Add(t.expr+" IS "+map[string]string{pgrest.IsTrue: "TRUE", pgrest.IsFalse: "FALSE", pgrest.IsUnknown: "NULL"}[f.Value], t.args...)
 		}
 		return nil
 	case pgrest.OpIsDistinct:
 		if t.kind == crm.KindJSON {
-			b.add("COALESCE(NOT (")
+			b.Add("COALESCE(NOT (")
 			if err := rc.compare(t, pgrest.OpEq, v, b); err != nil {
 				return err
 			}
-			b.add("), TRUE)")
+			b.Add("), TRUE)")
 			return nil
 		}
 		val, err := rc.operand(t, v)
 		if err != nil {
 			return err
 		}
-		b.add(t.expr+" IS DISTINCT FROM ?", append(t.args, val)...)
+		b.Add(t.expr+" IS DISTINCT FROM ?", append(t.args, val)...)
 		return nil
 	case pgrest.OpCs, pgrest.OpCd, pgrest.OpOv:
 		return rc.contains(p, t, f.Op, v, b)
@@ -208,12 +209,12 @@ func (rc *restCtx) single(p *plan, t *term, f *pgrest.Filter, v string, b *sqlb)
 	return noOperator(t.kind, f.Op)
 }
 
-func (rc *restCtx) dialect(b *sqlb, f RestFilter) error {
+func (rc *restCtx) dialect(b *sqlstore.Builder, f RestFilter) error {
 	s, args, err := rc.d.RestFilter(f)
 	if err != nil {
 		return err
 	}
-	b.add(s, args...)
+	b.Add(s, args...)
 	return nil
 }
 
@@ -222,7 +223,7 @@ var sqlOps = map[pgrest.Operator]string{
 }
 
 // compare renders t op v.
-func (rc *restCtx) compare(t *term, op pgrest.Operator, v string, b *sqlb) error {
+func (rc *restCtx) compare(t *term, op pgrest.Operator, v string, b *sqlstore.Builder) error {
 	if t.kind == crm.KindJSON {
 		doc, err := jsonOperand(v)
 		if err != nil {
@@ -241,10 +242,10 @@ func (rc *restCtx) compare(t *term, op pgrest.Operator, v string, b *sqlb) error
 		if !d.Equal(d.Round(crm.MaxValueScale)) {
 			switch op {
 			case pgrest.OpEq:
-				b.add(t.expr+" <> "+t.expr, append(t.args, t.args...)...)
+				b.Add(t.expr+" <> "+t.expr, append(t.args, t.args...)...)
 				return nil
 			case pgrest.OpNeq:
-				b.add(t.expr+" = "+t.expr, append(t.args, t.args...)...)
+				b.Add(t.expr+" = "+t.expr, append(t.args, t.args...)...)
 				return nil
 			case pgrest.OpGt, pgrest.OpLte:
 				d = d.RoundFloor(crm.MaxValueScale)
@@ -252,33 +253,33 @@ func (rc *restCtx) compare(t *term, op pgrest.Operator, v string, b *sqlb) error
 				d = d.RoundCeil(crm.MaxValueScale)
 			}
 		}
-		b.add(t.expr+" "+sqlOps[op]+" ?", append(t.args, rc.d.Bind(crm.KindDecimal, d))...)
+		b.Add(t.expr+" "+sqlOps[op]+" ?", append(t.args, rc.d.Bind(crm.KindDecimal, d))...)
 		return nil
 	}
 	val, err := rc.operand(t, v)
 	if err != nil {
 		return err
 	}
-	b.add(t.expr+" "+sqlOps[op]+" ?", append(t.args, val)...)
+	b.Add(t.expr+" "+sqlOps[op]+" ?", append(t.args, val)...)
 	return nil
 }
 
-func (rc *restCtx) in(t *term, list []string, b *sqlb) error {
+func (rc *restCtx) in(t *term, list []string, b *sqlstore.Builder) error {
 	if t.kind == crm.KindJSON {
 		if len(list) == 0 {
-			b.add("FALSE")
+			b.Add("FALSE")
 			return nil
 		}
-		b.add("(")
+		b.Add("(")
 		for i, v := range list {
 			if i > 0 {
-				b.add(" OR ")
+				b.Add(" OR ")
 			}
 			if err := rc.compare(t, pgrest.OpEq, v, b); err != nil {
 				return err
 			}
 		}
-		b.add(")")
+		b.Add(")")
 		return nil
 	}
 	var vals []any
@@ -300,20 +301,20 @@ func (rc *restCtx) in(t *term, list []string, b *sqlb) error {
 		vals = append(vals, val)
 	}
 	if len(vals) == 0 {
-		b.add("FALSE")
+		b.Add("FALSE")
 		return nil
 	}
 	in := t.expr + " IN (" + inList(len(vals)) + ")"
 	if h, ok := rc.d.(SelectivityHinter); ok && len(vals) > 1 {
 		in = h.Selective(in)
 	}
-	b.add(in, append(t.args, vals...)...)
+	b.Add(in, append(t.args, vals...)...)
 	return nil
 }
 
 // contains renders cs, cd and ov. phones=cs. and emails=cs. are answered
 // from contact_identifiers, the exact index of normalised identifiers.
-func (rc *restCtx) contains(p *plan, t *term, op pgrest.Operator, v string, b *sqlb) error {
+func (rc *restCtx) contains(p *plan, t *term, op pgrest.Operator, v string, b *sqlstore.Builder) error {
 	switch {
 	case t.kind == crm.KindTextArray && t.plain:
 		// A single element without braces is a one-element array: curl
@@ -326,14 +327,14 @@ func (rc *restCtx) contains(p *plan, t *term, op pgrest.Operator, v string, b *s
 		kind := t.col.Identifier
 		if op == pgrest.OpCs && kind != "" {
 			if len(elems) == 0 {
-				b.add("TRUE")
+				b.Add("TRUE")
 				return nil
 			}
 			for i, e := range elems {
 				if i > 0 {
-					b.add(" AND ")
+					b.Add(" AND ")
 				}
-				b.add(p.alias+".id IN (SELECT ci.contact_id FROM contact_identifiers ci WHERE ci.workspace_id = ? AND ci.kind = ? AND ci.value = ?)",
+				b.Add(p.alias+".id IN (SELECT ci.contact_id FROM contact_identifiers ci WHERE ci.workspace_id = ? AND ci.kind = ? AND ci.value = ?)",
 					rc.ws.ID, kind, e)
 			}
 			return nil
@@ -493,12 +494,12 @@ func parseTimestamp(v string) (time.Time, bool) {
 // orderBy writes ORDER BY for the plan's order terms (nothing without).
 // NULLS placement is always explicit: PostgreSQL's defaults (last when
 // ascending, first when descending), which SQLite does not share.
-func (rc *restCtx) orderBy(p *plan, b *sqlb) error {
+func (rc *restCtx) orderBy(p *plan, b *sqlstore.Builder) error {
 	for i, o := range p.mods.Order {
 		if i == 0 {
-			b.add(" ORDER BY ")
+			b.Add(" ORDER BY ")
 		} else {
-			b.add(", ")
+			b.Add(", ")
 		}
 		if o.Relation != "" {
 			if err := rc.relatedOrder(p, o, b); err != nil {
@@ -510,31 +511,31 @@ func (rc *restCtx) orderBy(p *plan, b *sqlb) error {
 				return UnknownColumn(p.table, o.Field.Name)
 			}
 			e, args := rc.colExpr(p.alias, c, o.Field.JSONPath)
-			b.add(e, args...)
+			b.Add(e, args...)
 			if oc, ok := rc.d.(OrderCollator); ok {
 				k := c.Kind
 				if len(o.Field.JSONPath) > 0 {
 					k = pathKind(o.Field.JSONPath)
 				}
-				b.add(oc.OrderCollate(k))
+				b.Add(oc.OrderCollate(k))
 			}
 		}
 		nulls := o.Nulls
 		if o.Desc {
-			b.add(" DESC")
+			b.Add(" DESC")
 			if nulls == "" {
 				nulls = pgrest.NullsFirst
 			}
 		} else if nulls == "" {
 			nulls = pgrest.NullsLast
 		}
-		b.add(" NULLS " + strings.ToUpper(nulls))
+		b.Add(" NULLS " + strings.ToUpper(nulls))
 	}
 	return nil
 }
 
 // relatedOrder writes the value of a to-one embed's column: order=rel(col).
-func (rc *restCtx) relatedOrder(p *plan, o pgrest.OrderTerm, b *sqlb) error {
+func (rc *restCtx) relatedOrder(p *plan, o pgrest.OrderTerm, b *sqlstore.Builder) error {
 	var e *embedPlan
 	for _, x := range p.embeds {
 		if x.name == o.Relation || x.rel.Table == o.Relation {
@@ -557,7 +558,7 @@ func (rc *restCtx) relatedOrder(p *plan, o pgrest.OrderTerm, b *sqlb) error {
 	}
 	a := "o" + strconv.Itoa(p.depth)
 	ex, args := rc.colExpr(a, c, o.Field.JSONPath)
-	b.add("(SELECT "+ex+" FROM "+rt.Name+" "+a+" WHERE "+a+".workspace_id = ? AND "+a+"."+e.rel.Foreign+" = "+p.alias+"."+e.rel.Local+")",
+	b.Add("(SELECT "+ex+" FROM "+rt.Name+" "+a+" WHERE "+a+".workspace_id = ? AND "+a+"."+e.rel.Foreign+" = "+p.alias+"."+e.rel.Local+")",
 		append(args, rc.ws.ID)...)
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/connectgain/server/crm"
+	"github.com/connectgain/server/sqlstore"
 )
 
 // insert serves POST: plain inserts, or upserts with Prefer: resolution.
@@ -150,18 +151,18 @@ func uniqueHint(t *crm.Table) string {
 // findConflict looks up the workspace's row whose conflict columns equal
 // the row's values.
 func (rc *restCtx) findConflict(ctx context.Context, tx *sql.Tx, t *crm.Table, conflict []string, rec *crm.Record) (string, bool, error) {
-	var b sqlb
-	b.add("SELECT id FROM "+t.Name+" WHERE workspace_id = ?", rc.ws.ID)
+	var b sqlstore.Builder
+	b.Add("SELECT id FROM "+t.Name+" WHERE workspace_id = ?", rc.ws.ID)
 	for _, c := range conflict {
 		v, _ := rec.Get(c)
 		if v == nil {
 			return "", false, nil
 		}
 		col, _ := t.Column(c)
-		b.add(" AND "+c+" = ?", rc.d.Bind(col.Kind, v))
+		b.Add(" AND "+c+" = ?", rc.d.Bind(col.Kind, v))
 	}
 	var id string
-	err := rc.s.queryRow(ctx, tx, b.String(), b.args...).Scan(&id)
+	err := rc.s.queryRow(ctx, tx, b.String(), b.Args...).Scan(&id)
 	if err == sql.ErrNoRows {
 		return "", false, nil
 	}
@@ -240,7 +241,7 @@ func (rc *restCtx) matching(ctx context.Context, tx *sql.Tx, t *crm.Table) ([]st
 	if err != nil {
 		return nil, err
 	}
-	rows, err := rc.s.query(ctx, tx, b.String(), b.args...)
+	rows, err := rc.s.query(ctx, tx, b.String(), b.Args...)
 	if err != nil {
 		return nil, err
 	}
@@ -258,13 +259,13 @@ func (rc *restCtx) matching(ctx context.Context, tx *sql.Tx, t *crm.Table) ([]st
 
 // matchingSQL renders the SELECT of the ids of t's rows that the
 // request's filters select (PATCH and DELETE).
-func (rc *restCtx) matchingSQL(t *crm.Table) (*sqlb, error) {
+func (rc *restCtx) matchingSQL(t *crm.Table) (*sqlstore.Builder, error) {
 	p, err := rc.compileTop(t)
 	if err != nil {
 		return nil, err
 	}
-	var b sqlb
-	b.add("SELECT " + p.alias + ".id FROM " + t.Name + " " + p.alias + " WHERE ")
+	var b sqlstore.Builder
+	b.Add("SELECT " + p.alias + ".id FROM " + t.Name + " " + p.alias + " WHERE ")
 	if err := rc.where(p, &b); err != nil {
 		return nil, err
 	}
@@ -440,13 +441,13 @@ func (rc *restCtx) readIDs(ctx context.Context, q queryer, t *crm.Table, ids []s
 	addKey(&p.keys, "id")
 	byID := map[string]*Row{}
 	for _, chunk := range chunks(ids, lookupChunk) {
-		var b sqlb
+		var b sqlstore.Builder
 		rc.selectList(p, &b)
-		b.add(" WHERE ")
+		b.Add(" WHERE ")
 		if err := rc.where(p, &b); err != nil {
 			return nil, err
 		}
-		b.add(" AND "+p.alias+".id IN ("+inList(len(chunk))+")", anySlice(chunk)...)
+		b.Add(" AND "+p.alias+".id IN ("+inList(len(chunk))+")", anySlice(chunk)...)
 		rows, keys, err := rc.run(ctx, q, p, &b)
 		if err != nil {
 			return nil, err

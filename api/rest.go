@@ -15,7 +15,6 @@ import (
 
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/pgrest"
-	"github.com/connectgain/server/sqlstore"
 	"github.com/connectgain/server/sqlstore/restsql"
 )
 
@@ -428,9 +427,9 @@ func negotiate(accept string) (media string, stripNulls bool, err error) {
 
 // writeRows writes the rows as JSON (an array, or one object when
 // singular) or CSV; HEAD gets the headers only.
-func writeRows(w http.ResponseWriter, r *http.Request, status int, media string, strip bool, rows []*sqlstore.Row) error {
+func writeRows(w http.ResponseWriter, r *http.Request, status int, media string, strip bool, rows []*crm.Row) error {
 	if rows == nil {
-		rows = []*sqlstore.Row{}
+		rows = []*crm.Row{}
 	}
 	if strip {
 		for _, row := range rows {
@@ -445,10 +444,10 @@ func writeRows(w http.ResponseWriter, r *http.Request, status int, media string,
 		body = csvRows(rows)
 	case mimeSingular:
 		w.Header().Set("Content-Type", mimeSingular+"; charset=utf-8")
-		body, err = sqlstore.MarshalRows(rows[0])
+		body, err = crm.MarshalRows(rows[0])
 	default:
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		body, err = sqlstore.MarshalRows(rows)
+		body, err = crm.MarshalRows(rows)
 	}
 	if err != nil {
 		return err
@@ -462,13 +461,13 @@ func writeRows(w http.ResponseWriter, r *http.Request, status int, media string,
 	return err
 }
 
-func stripRow(r *sqlstore.Row) {
+func stripRow(r *crm.Row) {
 	keys, vals := r.Keys[:0], r.Vals[:0]
 	for i, v := range r.Vals {
 		if v == nil {
 			continue
 		}
-		if sub, ok := v.(*sqlstore.Row); ok {
+		if sub, ok := v.(*crm.Row); ok {
 			if sub == nil {
 				continue
 			}
@@ -482,7 +481,7 @@ func stripRow(r *sqlstore.Row) {
 // csvRows renders rows as PostgREST's CSV: a header line, NULL as an empty
 // field, fields with a comma, space, quote, parenthesis or newline
 // quoted, lines joined by "\n" without a trailing newline.
-func csvRows(rows []*sqlstore.Row) []byte {
+func csvRows(rows []*crm.Row) []byte {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -502,12 +501,12 @@ func csvRows(rows []*sqlstore.Row) []byte {
 			if v == nil {
 				continue
 			}
-			if sub, ok := v.(*sqlstore.Row); ok && sub == nil {
+			if sub, ok := v.(*crm.Row); ok && sub == nil {
 				continue
 			}
 			var s string
 			switch x := v.(type) {
-			case *sqlstore.Row, []*sqlstore.Row:
+			case *crm.Row, []*crm.Row:
 				j, _ := json.Marshal(x)
 				s = string(j)
 			default:

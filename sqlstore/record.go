@@ -268,16 +268,6 @@ func (s *Store) updateRecords(ctx context.Context, tx *sql.Tx, env *crm.WriteEnv
 // renders), so a bulk request does not copy each deal.
 func rowOf(rec *crm.Record) *Row { return &Row{Keys: rec.T.ColumnNames(), Vals: rec.Vals} }
 
-// Set sets the value of key k, when the row has it.
-func (r *Row) Set(k string, v any) {
-	for i, x := range r.Keys {
-		if x == k {
-			r.Vals[i] = v
-			return
-		}
-	}
-}
-
 // RowInserter is an optional Dialect capability: write many rows of one
 // table in a single round trip (PostgreSQL: one INSERT ... SELECT FROM
 // unnest of one array per column). Values are already passed through Bind.

@@ -60,9 +60,10 @@ type FilterRenderer interface {
 //   - like, ilike on text (Pattern is a LIKE pattern: % and _ are
 //     wildcards, backslash escapes; PostgreSQL LIKE semantics, so like is
 //     case-sensitive);
-//   - match, imatch (Pattern is a POSIX-style regular expression);
-//   - fts, plfts, phfts, wfts (Pattern is the query text, Config the
-//     text-search configuration or "");
+//   - match, imatch (Pattern is a POSIX-style regular expression that
+//     pgtext compiles);
+//   - fts, plfts, phfts, wfts (Pattern is the query text, which pgtext
+//     parses, Config the text-search configuration: one of pgtext.Configs);
 //   - cs, cd, ov on a text array (Elems, already normalised);
 //   - cs, cd on JSON (JSON is the operand document);
 //   - eq, neq, gt, gte, lt, lte on a JSON value: the column itself when

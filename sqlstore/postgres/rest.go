@@ -7,7 +7,6 @@ import (
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/pgrest"
 	"github.com/connectgain/server/sqlstore"
-	"github.com/connectgain/server/sqlstore/pgtext"
 	"github.com/connectgain/server/sqlstore/restsql"
 )
 
@@ -78,17 +77,13 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 		}
 		return expr + op, append(args, f.Pattern), nil
 	case pgrest.OpMatch, pgrest.OpIMatch:
-		// Refused alike on SQLite: what pgtext cannot emulate, and the
-		// length and size limits.
-		if _, err := pgtext.CompileRegex(f.Pattern, f.Op == pgrest.OpIMatch); err != nil {
-			return "", nil, err
-		}
 		if f.Op == pgrest.OpIMatch {
 			return expr + " ~* ?", append(args, f.Pattern), nil
 		}
 		return expr + " ~ ?", append(args, f.Pattern), nil
 	case pgrest.OpFts, pgrest.OpPlFts, pgrest.OpPhFts, pgrest.OpWFts:
-		return ftsFilter(f, expr, args)
+		lit := "'" + f.Config + "'::regconfig" // one of pgtext.Configs
+		return "to_tsvector(" + lit + ", " + expr + ") @@ " + tsFuncs[f.Op] + "(" + lit + ", ?)", append(args, f.Pattern), nil
 	case pgrest.OpCs, pgrest.OpCd, pgrest.OpOv:
 		if f.Kind == crm.KindTextArray && len(f.Path) == 0 && f.JSON == nil {
 			return arrayFilter(f.Op, f.Col, f.Identifier, f.Elems)
@@ -109,22 +104,6 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 		return expr + " " + jsonCmpOps[f.Op] + " ?::jsonb", append(args, string(f.JSON)), nil
 	}
 	return "", nil, &crm.Error{Code: crm.SQLStateUndefinedFunction, Message: fmt.Sprintf("operator does not exist: %s %s unknown", f.Kind, f.Op)}
-}
-
-// ftsFilter renders the text-search operators with the configurations
-// SQLite emulates, english by default whatever the server's
-// default_text_search_config; a to_tsquery syntax error is refused before
-// PostgreSQL sees it, as on SQLite.
-func ftsFilter(f sqlstore.RestFilter, expr string, args []any) (string, []any, error) {
-	cfg, err := pgtext.Config(f.Config)
-	if err != nil {
-		return "", nil, err
-	}
-	if _, err := pgtext.ParseTSQuery(string(f.Op), cfg, f.Pattern); err != nil {
-		return "", nil, err
-	}
-	lit := "'" + cfg + "'::regconfig" // one of pgtext.Configs
-	return "to_tsvector(" + lit + ", " + expr + ") @@ " + tsFuncs[f.Op] + "(" + lit + ", ?)", append(args, f.Pattern), nil
 }
 
 // arrayFilter renders @>, <@ and && on a text[] column. phones=cs. and

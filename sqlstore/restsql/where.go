@@ -10,6 +10,7 @@ import (
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/pgrest"
 	"github.com/connectgain/server/sqlstore"
+	"github.com/connectgain/server/sqlstore/pgtext"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 )
@@ -157,22 +158,20 @@ func (rc *restCtx) single(p *plan, t *term, f *pgrest.Filter, v string, b *sqlst
 		if t.kind != crm.KindText {
 			return noOperator(t.kind, f.Op)
 		}
-		pat := v
-		if f.Op == pgrest.OpLike || f.Op == pgrest.OpILike {
-			pat = strings.ReplaceAll(v, "*", "%")
-			if err := checkLikePattern(pat); err != nil {
-				return err
-			}
+		pat, err := textPattern(f.Op, v)
+		if err != nil {
+			return err
 		}
 		return rc.dialect(b, RestFilter{Op: f.Op, Search: t.search(), Alias: p.alias, Workspace: rc.ws.ID, Col: t.qcol, Kind: t.col.Kind, Path: t.path, Pattern: pat})
 	case pgrest.OpFts, pgrest.OpPlFts, pgrest.OpPhFts, pgrest.OpWFts:
 		if t.kind != crm.KindText && t.kind != crm.KindJSON {
 			return noOperator(t.kind, "@@")
 		}
-		if err := checkTSConfig(f.FTSConfig); err != nil {
+		cfg, err := ftsConfig(f.Op, f.FTSConfig, v)
+		if err != nil {
 			return err
 		}
-		return rc.dialect(b, RestFilter{Op: f.Op, Col: t.qcol, Kind: t.col.Kind, Path: t.path, Pattern: v, Config: f.FTSConfig})
+		return rc.dialect(b, RestFilter{Op: f.Op, Col: t.qcol, Kind: t.col.Kind, Path: t.path, Pattern: v, Config: cfg})
 	case pgrest.OpIn:
 		return rc.in(t, f.List, b)
 	case pgrest.OpIs:
@@ -207,6 +206,36 @@ func (rc *restCtx) single(p *plan, t *term, f *pgrest.Filter, v string, b *sqlst
 		return rc.contains(p, t, f.Op, v, b)
 	}
 	return noOperator(t.kind, f.Op)
+}
+
+// textPattern is the pattern of a like or ilike filter (* is %) or of a
+// regular expression, refused alike on every backend when it is malformed
+// or (for a regular expression) beyond what pgtext emulates or allows.
+func textPattern(op pgrest.Operator, v string) (string, error) {
+	if op == pgrest.OpMatch || op == pgrest.OpIMatch {
+		_, err := pgtext.CompileRegex(v, op == pgrest.OpIMatch)
+		return v, err
+	}
+	pat := strings.ReplaceAll(v, "*", "%")
+	return pat, checkLikePattern(pat)
+}
+
+// ftsConfig checks a text-search filter for every backend alike: the
+// configuration exists and is emulated, and the query parses. It returns
+// the configuration's name (english when none is named, whatever the
+// server's default_text_search_config).
+func ftsConfig(op pgrest.Operator, name, query string) (string, error) {
+	if err := checkTSConfig(name); err != nil {
+		return "", err
+	}
+	cfg, err := pgtext.Config(name)
+	if err != nil {
+		return "", err
+	}
+	if _, err := pgtext.ParseTSQuery(string(op), cfg, query); err != nil {
+		return "", err
+	}
+	return cfg, nil
 }
 
 func (rc *restCtx) dialect(b *sqlstore.Builder, f RestFilter) error {

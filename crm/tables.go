@@ -91,7 +91,8 @@ func contactsTable() *Table {
 			{Table: "deals", Local: "id", Foreign: "contact_id"},
 			{Table: "companies", Local: "company_id", Foreign: "id", ToOne: true},
 		},
-		Hooks: contactHooks,
+		Identifiers: &IdentifierIndex{Table: "contact_identifiers", Kind: "kind", Value: "value", Row: "contact_id"},
+		Hooks:       contactHooks,
 	}
 }
 

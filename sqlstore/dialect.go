@@ -88,9 +88,6 @@ type RestFilter struct {
 	Config    string
 	Elems     []string
 	JSON      json.RawMessage
-	// Identifier is the contact_identifiers kind mirroring Col, when it
-	// has one (crm.Column.Identifier): cs on it may use that index.
-	Identifier string
 }
 
 // decimalOf and timeOf are small helpers for dialect Decode results.

@@ -86,7 +86,7 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 		return "to_tsvector(" + lit + ", " + expr + ") @@ " + tsFuncs[f.Op] + "(" + lit + ", ?)", append(args, f.Pattern), nil
 	case pgrest.OpCs, pgrest.OpCd, pgrest.OpOv:
 		if f.Kind == crm.KindTextArray && len(f.Path) == 0 && f.JSON == nil {
-			return arrayFilter(f.Op, f.Col, f.Identifier, f.Elems)
+			return arrayFilter(f.Op, f.Col, f.Elems)
 		}
 		if f.JSON == nil {
 			break
@@ -106,25 +106,16 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 	return "", nil, &crm.Error{Code: crm.SQLStateUndefinedFunction, Message: fmt.Sprintf("operator does not exist: %s %s unknown", f.Kind, f.Op)}
 }
 
-// arrayFilter renders @>, <@ and && on a text[] column. phones=cs. and
-// emails=cs. (the lookups users make) first find the contacts through the
-// contact_identifiers btree, so they never scan contacts; the @> that
-// follows keeps the answer exact. kind is the column's identifier kind
-// (crm.Column.Identifier), or "".
-func arrayFilter(op pgrest.Operator, col, kind string, elems []string) (string, []any, error) {
+// arrayFilter renders @>, <@ and && on a text[] column. (cs on an
+// identifier column never gets here: restsql answers it from the
+// identifiers table on every backend.)
+func arrayFilter(op pgrest.Operator, col string, elems []string) (string, []any, error) {
 	arr := elems
 	if arr == nil {
 		arr = []string{}
 	}
 	switch op {
 	case pgrest.OpCs:
-		dot := strings.LastIndexByte(col, '.')
-		if kind != "" && dot > 0 && len(elems) > 0 {
-			alias := col[:dot]
-			return "(" + alias + ".workspace_id, " + alias + ".id) IN (SELECT ci.workspace_id, ci.contact_id FROM contact_identifiers ci WHERE ci.kind = '" + kind +
-					"' AND ci.value = ANY(?::text[])) AND " + col + " @> ?::text[]",
-				[]any{arr, arr}, nil
-		}
 		return col + " @> ?::text[]", []any{arr}, nil
 	case pgrest.OpCd:
 		return col + " <@ ?::text[]", []any{arr}, nil

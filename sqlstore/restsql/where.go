@@ -306,8 +306,9 @@ func (rc *restCtx) in(t *term, list []string, b *sqlstore.Builder) error {
 	return nil
 }
 
-// contains renders cs, cd and ov. phones=cs. and emails=cs. are answered
-// from contact_identifiers, the exact index of normalised identifiers.
+// contains renders cs, cd and ov. cs on an identifier column (a
+// contact's phones, emails) is answered from the table's identifier
+// index (crm.Table.Identifiers), the exact index of normalised values.
 func (rc *restCtx) contains(p *plan, t *term, op pgrest.Operator, v string, b *sqlstore.Builder) error {
 	switch {
 	case t.kind == crm.KindTextArray && t.plain:
@@ -318,8 +319,7 @@ func (rc *restCtx) contains(p *plan, t *term, op pgrest.Operator, v string, b *s
 			return pgrest.AsCrmError(err)
 		}
 		elems = normalizeElems(t.col, elems, rc.ws.PhoneRegion)
-		kind := t.col.Identifier
-		if op == pgrest.OpCs && kind != "" {
+		if ix := p.table.Identifiers; op == pgrest.OpCs && t.col.Identifier != "" && ix != nil {
 			if len(elems) == 0 {
 				b.Add("TRUE")
 				return nil
@@ -328,12 +328,12 @@ func (rc *restCtx) contains(p *plan, t *term, op pgrest.Operator, v string, b *s
 				if i > 0 {
 					b.Add(" AND ")
 				}
-				b.Add(p.alias+".id IN (SELECT ci.contact_id FROM contact_identifiers ci WHERE ci.workspace_id = ? AND ci.kind = ? AND ci.value = ?)",
-					rc.ws.ID, kind, e)
+				b.Add(p.alias+".id IN (SELECT ci."+ix.Row+" FROM "+ix.Table+" ci WHERE ci.workspace_id = ? AND ci."+ix.Kind+" = ? AND ci."+ix.Value+" = ?)",
+					rc.ws.ID, t.col.Identifier, e)
 			}
 			return nil
 		}
-		return rc.dialect(b, RestFilter{Op: op, Col: t.qcol, Kind: t.col.Kind, Elems: elems, Identifier: t.col.Identifier})
+		return rc.dialect(b, RestFilter{Op: op, Col: t.qcol, Kind: t.col.Kind, Elems: elems})
 	case t.kind == crm.KindJSON && op != pgrest.OpOv:
 		doc, err := jsonOperand(v)
 		if err != nil {

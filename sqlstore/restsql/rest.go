@@ -83,37 +83,47 @@ func (s *Engine) Rest(ctx context.Context, p *crm.Principal, req *Request) (*Res
 	var res *Result
 	err := s.b.InWrite(ctx, p.Workspace.ID, func(tx *sql.Tx) error {
 		var err error
-		switch req.Method {
-		case http.MethodPost:
-			res, err = rc.insert(ctx, tx, t, req)
-		case http.MethodPatch:
-			res, err = rc.update(ctx, tx, t, req)
-		case http.MethodDelete:
-			res, err = rc.delete(ctx, tx, t, req)
-		default:
-			return crm.Errorf(crm.PGRSTMethod, "Unsupported HTTP method: %s", req.Method)
-		}
-		if err != nil {
-			return err
-		}
-		if req.Singular && res.Affected != 1 {
-			return singularError(res.Affected)
-		}
-		if mx := req.Prefer.MaxAffected; mx != nil && req.Prefer.Handling == "strict" &&
-			(req.Method == http.MethodPatch || req.Method == http.MethodDelete) && int64(res.Affected) > *mx {
-			return &crm.Error{Code: crm.PGRSTMaxAffected, Message: "Query result exceeds max-affected preference constraint",
-				Details: fmt.Sprintf("The query affects %d rows", res.Affected)}
-		}
-		if req.Prefer.Tx == "rollback" {
-			return errRollback
-		}
-		return nil
+		res, err = rc.write(ctx, tx, t, req)
+		return err
 	})
 	if err != nil && !errors.Is(err, errRollback) {
 		return nil, err
 	}
 	if err == nil && res != nil {
 		s.b.NoteWrites(ctx, res.Affected)
+	}
+	return res, nil
+}
+
+// write runs a POST, PATCH or DELETE in tx, and refuses a result the
+// request's preferences do not allow (Accept singular, max-affected);
+// Prefer: tx=rollback ends it with errRollback.
+func (rc *restCtx) write(ctx context.Context, tx *sql.Tx, t *crm.Table, req *Request) (*Result, error) {
+	var res *Result
+	var err error
+	switch req.Method {
+	case http.MethodPost:
+		res, err = rc.insert(ctx, tx, t, req)
+	case http.MethodPatch:
+		res, err = rc.update(ctx, tx, t, req)
+	case http.MethodDelete:
+		res, err = rc.delete(ctx, tx, t, req)
+	default:
+		return nil, crm.Errorf(crm.PGRSTMethod, "Unsupported HTTP method: %s", req.Method)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if req.Singular && res.Affected != 1 {
+		return nil, singularError(res.Affected)
+	}
+	if mx := req.Prefer.MaxAffected; mx != nil && req.Prefer.Handling == "strict" &&
+		(req.Method == http.MethodPatch || req.Method == http.MethodDelete) && int64(res.Affected) > *mx {
+		return nil, &crm.Error{Code: crm.PGRSTMaxAffected, Message: "Query result exceeds max-affected preference constraint",
+			Details: fmt.Sprintf("The query affects %d rows", res.Affected)}
+	}
+	if req.Prefer.Tx == "rollback" {
+		return res, errRollback
 	}
 	return res, nil
 }

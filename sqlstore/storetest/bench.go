@@ -11,12 +11,13 @@ import (
 // BenchGET measures one GET of url with key per iteration, failing on any
 // status but 200 or an empty body. Both backends' REST benchmarks use it,
 // so their HTTP figures are comparable. Besides wall time it reports
-// cpu-ms/op, the process's CPU time (client and server) per request,
-// which other work on a shared machine disturbs less.
+// cpu-ms/op, the process's CPU time (client and server) per request, and
+// allocations, which other work on a shared machine disturbs less.
 func BenchGET(b *testing.B, url, key string) {
 	b.Helper()
 	req, _ := http.NewRequest("GET", url, nil)
 	req.Header.Set("X-API-Key", key)
+	b.ReportAllocs()
 	cpu0 := processCPU()
 	defer func() { b.ReportMetric(float64(processCPU()-cpu0)/1e6/float64(max(b.N, 1)), "cpu-ms/op") }()
 	for b.Loop() {

@@ -74,7 +74,7 @@ func (s *Store) BoardPipelines(ctx context.Context, workspaceID string) ([]*crm.
 		return nil, err
 	}
 	// Pipelines scans in creation order; rebuild that order from ByID.
-	rows, err := s.query(ctx, s.read, `SELECT id FROM pipelines WHERE workspace_id = ? ORDER BY is_default DESC, created_at, id`, workspaceID)
+	rows, err := s.query(ctx, s.read, `SELECT id FROM pipelines WHERE workspace_id = ? ORDER BY is_default DESC, created_at, id`, s.WorkspaceArg(workspaceID))
 	if err != nil {
 		return nil, fmt.Errorf("list pipelines: %w", err)
 	}
@@ -207,7 +207,7 @@ func (s *Store) BoardVersion(ctx context.Context, workspaceID string) (string, e
 	var n int64
 	var latest any
 	err := s.queryRow(ctx, s.read, `SELECT COUNT(*), `+s.d.ReadExpr("MAX(updated_at)", crm.KindTime)+
-		` FROM deals WHERE workspace_id = ?`, workspaceID).Scan(&n, &latest)
+		` FROM deals WHERE workspace_id = ?`, s.WorkspaceArg(workspaceID)).Scan(&n, &latest)
 	if err != nil {
 		return "", fmt.Errorf("board version: %w", s.d.Error(err))
 	}
@@ -222,7 +222,7 @@ func (s *Store) BoardVersion(ctx context.Context, workspaceID string) (string, e
 // is bound; the workspace condition comes first.
 func (s *Store) boardWhere(workspaceID string, f *BoardFilter) (string, []any, error) {
 	var b sqlb
-	b.add("d.workspace_id = ?", workspaceID)
+	b.add("d.workspace_id = ?", s.WorkspaceArg(workspaceID))
 	if f.PipelineID != "" {
 		b.add(" AND d.pipeline_id = ?", f.PipelineID)
 	}
@@ -266,7 +266,7 @@ func (s *Store) searchWhere(b *sqlb, workspaceID string, f *BoardFilter) error {
 		if err := s.restFilter(b, " OR ", RestFilter{Op: pgrest.OpILike, Table: "deals", Alias: "d", Col: "d.title", Kind: crm.KindText, Pattern: pat}); err != nil {
 			return err
 		}
-		b.add(" OR d.contact_id IN (SELECT c.id FROM contacts c WHERE c.workspace_id = ? AND (1 = 0", workspaceID)
+		b.add(" OR d.contact_id IN (SELECT c.id FROM contacts c WHERE c.workspace_id = ? AND (1 = 0", s.WorkspaceArg(workspaceID))
 		for _, col := range []string{"c.first_name", "c.last_name", "COALESCE(c.first_name, '') || ' ' || COALESCE(c.last_name, '')"} {
 			if err := s.restFilter(b, " OR ", RestFilter{Op: pgrest.OpILike, Table: "contacts", Alias: "c", Col: col, Kind: crm.KindText, Pattern: pat}); err != nil {
 				return err
@@ -277,7 +277,7 @@ func (s *Store) searchWhere(b *sqlb, workspaceID string, f *BoardFilter) error {
 	for _, id := range []struct{ kind, v string }{{"phone", f.Phone}, {"email", f.Email}} {
 		if id.v != "" {
 			b.add(" OR d.contact_id IN (SELECT ci.contact_id FROM contact_identifiers ci WHERE ci.workspace_id = ? AND ci.kind = ? AND ci.value = ?)",
-				workspaceID, id.kind, id.v)
+				s.WorkspaceArg(workspaceID), id.kind, id.v)
 		}
 	}
 	b.add(")")

@@ -17,7 +17,7 @@ import (
 // first, then EXISTS for each !inner embed, then each user condition in
 // its own parentheses, so no or= can reach past the workspace.
 func (rc *restCtx) where(p *plan, b *sqlb) error {
-	b.add(p.alias+".workspace_id = ?", rc.ws.ID)
+	b.add(p.alias+".workspace_id = ?", rc.wsArg())
 	for _, e := range p.embeds {
 		// A count embed always has its one row, so !inner keeps every
 		// parent, as in PostgREST (an aggregate over no rows is a row).
@@ -154,7 +154,7 @@ func (rc *restCtx) single(p *plan, t *term, f *pgrest.Filter, v string, b *sqlb)
 				return err
 			}
 		}
-		return rc.dialect(b, RestFilter{Op: f.Op, Table: p.table.Name, Alias: p.alias, Workspace: rc.ws.ID, Col: t.qcol, Kind: t.col.Kind, Path: t.path, Pattern: pat})
+		return rc.dialect(b, RestFilter{Op: f.Op, Table: p.table.Name, Alias: p.alias, Workspace: rc.wsArg(), Col: t.qcol, Kind: t.col.Kind, Path: t.path, Pattern: pat})
 	case pgrest.OpFts, pgrest.OpPlFts, pgrest.OpPhFts, pgrest.OpWFts:
 		if t.kind != crm.KindText && t.kind != crm.KindJSON {
 			return noOperator(t.kind, "@@")
@@ -325,7 +325,7 @@ func (rc *restCtx) contains(p *plan, t *term, op pgrest.Operator, v string, b *s
 					b.add(" AND ")
 				}
 				b.add(p.alias+".id IN (SELECT ci.contact_id FROM contact_identifiers ci WHERE ci.workspace_id = ? AND ci.kind = ? AND ci.value = ?)",
-					rc.ws.ID, kind, e)
+					rc.wsArg(), kind, e)
 			}
 			return nil
 		}
@@ -549,7 +549,7 @@ func (rc *restCtx) relatedOrder(p *plan, o pgrest.OrderTerm, b *sqlb) error {
 	a := "o" + strconv.Itoa(p.depth)
 	ex, args := rc.colExpr(a, c, o.Field.JSONPath)
 	b.add("(SELECT "+ex+" FROM "+rt.Name+" "+a+" WHERE "+a+".workspace_id = ? AND "+a+"."+e.rel.Foreign+" = "+p.alias+"."+e.rel.Local+")",
-		append(args, rc.ws.ID)...)
+		append(args, rc.wsArg())...)
 	return nil
 }
 

@@ -28,7 +28,6 @@ func (s *Store) CreateWorkspace(ctx context.Context, name, currency, region stri
 		return nil, err
 	}
 	ws := &crm.Workspace{ID: newID(), Name: name, DefaultCurrency: cur, PhoneRegion: region, CreatedAt: s.Now().UTC()}
-	var ref any // what workspace_id holds for it (WorkspaceArg)
 	err = s.inWrite(ctx, ws.ID, func(tx *sql.Tx) error {
 		now := s.d.Bind(crm.KindTime, ws.CreatedAt)
 		if _, err := s.exec(ctx, tx, `INSERT INTO workspaces (id, name, default_currency, phone_region, created_at) VALUES (?,?,?,?,?)`,
@@ -38,28 +37,32 @@ func (s *Store) CreateWorkspace(ctx context.Context, name, currency, region stri
 			}
 			return fmt.Errorf("insert workspace: %w", err)
 		}
-		// Read in the transaction, not through WorkspaceArg: the row is
-		// not committed, and its key is only remembered once it is.
+		// WorkspaceArg reads committed rows: the new key is read here
+		// and remembered for the rest of the transaction (and forgotten
+		// if it rolls back). No one else knows the new UUID before the
+		// commit, so no other request can bind it meanwhile.
+		var ref any
 		if err := s.queryRow(ctx, tx, `SELECT `+s.workspaceRef()+` FROM workspaces WHERE id = ?`, ws.ID).Scan(&ref); err != nil {
 			return fmt.Errorf("read the new workspace's key: %w", s.d.Error(err))
 		}
+		s.noteWorkspaceKey(ws.ID, ref)
 		pid := newID()
 		if _, err := s.exec(ctx, tx, `INSERT INTO pipelines (workspace_id, id, name, is_default, created_at, updated_at) VALUES (?,?,?,?,?,?)`,
-			ref, pid, crm.DefaultPipelineName, s.d.Bind(crm.KindBool, true), now, now); err != nil {
+			s.WorkspaceArg(ws.ID), pid, crm.DefaultPipelineName, s.d.Bind(crm.KindBool, true), now, now); err != nil {
 			return fmt.Errorf("insert pipeline: %w", err)
 		}
 		for _, st := range crm.DefaultStages {
 			if _, err := s.exec(ctx, tx, `INSERT INTO pipeline_stages (workspace_id, id, pipeline_id, stage, name, position, is_closed, is_won, created_at) VALUES (?,?,?,?,?,?,?,?,?)`,
-				ref, newID(), pid, st.ID, st.Name, st.Position, s.d.Bind(crm.KindBool, st.IsClosed), s.d.Bind(crm.KindBool, st.IsWon), now); err != nil {
+				s.WorkspaceArg(ws.ID), newID(), pid, st.ID, st.Name, st.Position, s.d.Bind(crm.KindBool, st.IsClosed), s.d.Bind(crm.KindBool, st.IsWon), now); err != nil {
 				return fmt.Errorf("insert stage: %w", err)
 			}
 		}
 		return nil
 	})
 	if err != nil {
+		s.wsKeys.Delete(ws.ID)
 		return nil, err
 	}
-	s.noteWorkspaceKey(ws.ID, ref)
 	return ws, nil
 }
 

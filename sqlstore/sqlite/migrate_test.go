@@ -18,7 +18,7 @@ import (
 )
 
 // beforeKeys is the last migration before workspaces became integer keys.
-const beforeKeys = 8
+const beforeKeys = 9
 
 // oldWorkspace is a workspace seeded in the text-UUID format.
 type oldWorkspace struct {
@@ -66,7 +66,7 @@ func mustExec(t *testing.T, db *sql.DB, q string, args ...any) {
 	}
 }
 
-// seedOld writes every table in the format of migration 8, each row
+// seedOld writes every table in the format of migration 9, each row
 // naming its workspace by UUID, and returns the workspaces' API keys.
 func seedOld(t *testing.T, db *sql.DB) map[string]string {
 	t.Helper()
@@ -84,6 +84,7 @@ func seedOld(t *testing.T, db *sql.DB) map[string]string {
 		mustExec(t, db, `INSERT INTO contacts (workspace_id, id, phones, company_id, created_at, updated_at) VALUES (?,?,'["+201000000001"]',?,?,?)`, w.id, cid, coid, now, now)
 		mustExec(t, db, `INSERT INTO contact_identifiers (workspace_id, kind, value, contact_id) VALUES (?,'phone','+201000000001',?)`, w.id, cid)
 		mustExec(t, db, `INSERT INTO dashboard_sessions (token_hash, workspace_id, key_id, created_at, expires_at) VALUES (?,?,?,?,?)`, []byte("tok"+w.name), w.id, kid, now, now)
+		mustExec(t, db, `INSERT INTO workspace_changes (workspace_id, n) VALUES (?,?)`, w.id, 10+i)
 		mustExec(t, db, `INSERT INTO idempotency_keys (workspace_id, scope, key, fingerprint, owner, state, lease_until, expires_at) VALUES (?,'POST /x','k','f','o','done',0,0)`, w.id)
 		for j, title := range w.titles {
 			did := fmt.Sprintf("d%d-%d", i, j)
@@ -101,7 +102,7 @@ func rowsByWorkspace(t *testing.T, db *sql.DB, ref string) map[string]int {
 	t.Helper()
 	out := map[string]int{}
 	for _, table := range []string{"api_keys", "pipelines", "pipeline_stages", "companies", "contacts", "contact_identifiers",
-		"deals", "deal_stage_changes", "dashboard_sessions", "idempotency_keys"} {
+		"deals", "deal_stage_changes", "dashboard_sessions", "idempotency_keys", "workspace_changes"} {
 		rows, err := db.Query(`SELECT w.name, COUNT(*) FROM ` + table + ` t JOIN workspaces w ON w.` + ref + ` = t.workspace_id GROUP BY w.name`)
 		if err != nil {
 			t.Fatal(err)
@@ -165,7 +166,10 @@ func checkMigrated(t *testing.T, s *sqlstore.Store, keys map[string]string) {
 	if err := s.CheckSchema(ctx); err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range oldWorkspaces {
+	for i, w := range oldWorkspaces {
+		if v, err := s.BoardVersion(ctx, w.id); err != nil || v != fmt.Sprintf("c%d", 10+i) {
+			t.Errorf("%s: board version %q, %v; want c%d", w.name, v, err, 10+i)
+		}
 		p, err := s.Authenticate(ctx, keys[w.name])
 		if err != nil || p.Workspace.ID != w.id || p.Workspace.Name != w.name {
 			t.Fatalf("key of %s: %+v, %v", w.name, p, err)

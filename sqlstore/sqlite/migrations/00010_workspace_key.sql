@@ -36,6 +36,7 @@ ALTER TABLE deals RENAME TO old_deals;
 ALTER TABLE deal_stage_changes RENAME TO old_deal_stage_changes;
 ALTER TABLE dashboard_sessions RENAME TO old_dashboard_sessions;
 ALTER TABLE idempotency_keys RENAME TO old_idempotency_keys;
+ALTER TABLE workspace_changes RENAME TO old_workspace_changes;
 
 CREATE TABLE workspaces (
     key              INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -181,6 +182,11 @@ CREATE TABLE idempotency_keys (
     PRIMARY KEY (workspace_id, scope, key)
 );
 
+CREATE TABLE workspace_changes (
+    workspace_id INTEGER PRIMARY KEY REFERENCES workspaces (key),
+    n            INTEGER NOT NULL
+);
+
 -- Workspaces with deals keep their search number as their key; the
 -- others (in creation order) get the keys after it.
 INSERT INTO workspaces (key, id, name, default_currency, phone_region, created_at)
@@ -222,7 +228,10 @@ FROM old_dashboard_sessions s JOIN workspaces w ON w.id = s.workspace_id;
 INSERT INTO idempotency_keys (workspace_id, scope, key, fingerprint, owner, state, lease_until, expires_at, status, headers, body)
 SELECT w.key, i.scope, i.key, i.fingerprint, i.owner, i.state, i.lease_until, i.expires_at, i.status, i.headers, i.body
 FROM old_idempotency_keys i JOIN workspaces w ON w.id = i.workspace_id;
+INSERT INTO workspace_changes (workspace_id, n)
+SELECT w.key, c.n FROM old_workspace_changes c JOIN workspaces w ON w.id = c.workspace_id ORDER BY w.key;
 
+DROP TABLE old_workspace_changes;
 DROP TABLE old_idempotency_keys;
 DROP TABLE old_dashboard_sessions;
 DROP TABLE old_deal_stage_changes;
@@ -244,9 +253,7 @@ CREATE INDEX deals_created ON deals (workspace_id, created_at);
 CREATE INDEX deals_stage ON deals (workspace_id, stage, created_at);
 CREATE INDEX deals_value ON deals (workspace_id, value);
 CREATE INDEX deals_company ON deals (workspace_id, company_id) WHERE company_id IS NOT NULL;
-CREATE INDEX deals_updated ON deals (workspace_id, updated_at);
-CREATE INDEX deals_board ON deals (workspace_id, pipeline_id, stage, created_at, id);
-CREATE INDEX deals_board_totals ON deals (workspace_id, pipeline_id, stage, currency, value, probability);
+CREATE INDEX deals_board ON deals (workspace_id, pipeline_id, stage, currency, created_at, rid, value, probability);
 CREATE INDEX deal_stage_changes_deal ON deal_stage_changes (workspace_id, deal_id, changed_at);
 CREATE INDEX dashboard_sessions_expires ON dashboard_sessions (workspace_id, expires_at);
 CREATE INDEX idempotency_keys_expires ON idempotency_keys (expires_at);
@@ -293,6 +300,7 @@ ALTER TABLE deals RENAME TO new_deals;
 ALTER TABLE deal_stage_changes RENAME TO new_deal_stage_changes;
 ALTER TABLE dashboard_sessions RENAME TO new_dashboard_sessions;
 ALTER TABLE idempotency_keys RENAME TO new_idempotency_keys;
+ALTER TABLE workspace_changes RENAME TO new_workspace_changes;
 
 CREATE TABLE workspaces (
     id               TEXT PRIMARY KEY,
@@ -437,6 +445,11 @@ CREATE TABLE idempotency_keys (
     PRIMARY KEY (workspace_id, scope, key)
 );
 
+CREATE TABLE workspace_changes (
+    workspace_id TEXT PRIMARY KEY REFERENCES workspaces (id),
+    n            INTEGER NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE search_workspaces (
     n            INTEGER PRIMARY KEY,
     workspace_id TEXT NOT NULL UNIQUE
@@ -477,7 +490,10 @@ FROM new_dashboard_sessions s JOIN new_workspaces w ON w.key = s.workspace_id;
 INSERT INTO idempotency_keys (workspace_id, scope, key, fingerprint, owner, state, lease_until, expires_at, status, headers, body)
 SELECT w.id, i.scope, i.key, i.fingerprint, i.owner, i.state, i.lease_until, i.expires_at, i.status, i.headers, i.body
 FROM new_idempotency_keys i JOIN new_workspaces w ON w.key = i.workspace_id;
+INSERT INTO workspace_changes (workspace_id, n)
+SELECT w.id, c.n FROM new_workspace_changes c JOIN new_workspaces w ON w.key = c.workspace_id;
 
+DROP TABLE new_workspace_changes;
 DROP TABLE new_idempotency_keys;
 DROP TABLE new_dashboard_sessions;
 DROP TABLE new_deal_stage_changes;
@@ -497,9 +513,7 @@ CREATE INDEX deals_created ON deals (workspace_id, created_at);
 CREATE INDEX deals_stage ON deals (workspace_id, stage, created_at);
 CREATE INDEX deals_value ON deals (workspace_id, value);
 CREATE INDEX deals_company ON deals (workspace_id, company_id) WHERE company_id IS NOT NULL;
-CREATE INDEX deals_updated ON deals (workspace_id, updated_at);
-CREATE INDEX deals_board ON deals (workspace_id, pipeline_id, stage, created_at, id);
-CREATE INDEX deals_board_totals ON deals (workspace_id, pipeline_id, stage, currency, value, probability);
+CREATE INDEX deals_board ON deals (workspace_id, pipeline_id, stage, currency, created_at, rid, value, probability);
 CREATE INDEX deal_stage_changes_deal ON deal_stage_changes (workspace_id, deal_id, changed_at);
 CREATE INDEX dashboard_sessions_expires ON dashboard_sessions (workspace_id, expires_at);
 CREATE INDEX idempotency_keys_expires ON idempotency_keys (expires_at);

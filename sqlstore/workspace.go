@@ -323,7 +323,8 @@ func (s *Store) workspaceRef() string {
 // workspace's key. Keys are never reused nor changed, so they are kept
 // in memory once read (authentication reads them on the way); a
 // workspace not seen yet is read from the database, and one that does
-// not exist binds noWorkspaceKey, which matches nothing.
+// not exist (or cannot be read now) binds noWorkspaceKey, which matches
+// nothing and is not remembered.
 func (s *Store) WorkspaceArg(wsID string) any {
 	if _, ok := s.d.(WorkspaceKeyer); !ok {
 		return wsID
@@ -339,13 +340,16 @@ func (s *Store) WorkspaceArg(wsID string) any {
 	return key
 }
 
-// noteWorkspaceKey remembers the key a query read beside a committed
-// workspace's UUID (ref is the value of its workspaceRef column).
+// noteWorkspaceKey remembers the key a query read beside a workspace's
+// UUID (ref is the value of its workspaceRef column): a committed
+// workspace's, or a new one's inside CreateWorkspace's transaction.
 func (s *Store) noteWorkspaceKey(wsID string, ref any) {
 	if _, ok := s.d.(WorkspaceKeyer); !ok {
 		return
 	}
 	if k, ok := ref.(int64); ok && k > 0 {
-		s.wsKeys.Store(wsID, k)
+		if _, known := s.wsKeys.Load(wsID); !known { // a read, on every request's authentication
+			s.wsKeys.Store(wsID, k)
+		}
 	}
 }

@@ -96,13 +96,16 @@ func seedOld(t *testing.T, db *sql.DB) map[string]string {
 	return keys
 }
 
+// keyedTables are the tables whose workspace_id names a workspace.
+var keyedTables = []string{"api_keys", "pipelines", "pipeline_stages", "companies", "contacts", "contact_identifiers",
+	"deals", "deal_stage_changes", "dashboard_sessions", "idempotency_keys", "workspace_changes"}
+
 // rowsByWorkspace counts every table's rows per workspace UUID, with ref
 // the workspaces column workspace_id refers to.
 func rowsByWorkspace(t *testing.T, db *sql.DB, ref string) map[string]int {
 	t.Helper()
 	out := map[string]int{}
-	for _, table := range []string{"api_keys", "pipelines", "pipeline_stages", "companies", "contacts", "contact_identifiers",
-		"deals", "deal_stage_changes", "dashboard_sessions", "idempotency_keys", "workspace_changes"} {
+	for _, table := range keyedTables {
 		rows, err := db.Query(`SELECT w.name, COUNT(*) FROM ` + table + ` t JOIN workspaces w ON w.` + ref + ` = t.workspace_id GROUP BY w.name`)
 		if err != nil {
 			t.Fatal(err)
@@ -229,6 +232,12 @@ func TestMigrationWorkspaceKey(t *testing.T) {
 	db = rawDB(t, path)
 	defer db.Close()
 	checkIntegrity(t, db)
+	for _, table := range keyedTables {
+		var n int
+		if err := db.QueryRow(`SELECT COUNT(*) FROM ` + table + ` WHERE typeof(workspace_id) <> 'integer'`).Scan(&n); err != nil || n != 0 {
+			t.Errorf("%s: %d rows whose workspace_id is not an integer key (%v)", table, n, err)
+		}
+	}
 	after := rowsByWorkspace(t, db, "key")
 	for k, n := range before {
 		if after[k] != n {

@@ -36,8 +36,8 @@ func RenderForTest(d Dialect, ws *crm.Workspace, req *Request) ([]Statement, err
 	}
 	rc := &restCtx{d: d, ws: ws, wsBound: wsArg, q: req.Query, schema: crm.DefaultSchema}
 	var out []Statement
-	emit := func(label string, b *sqlb) {
-		out = append(out, Statement{Label: label, SQL: d.Rebind(b.String()), Args: b.args})
+	emit := func(label string, b *sqlstore.Builder) {
+		out = append(out, Statement{Label: label, SQL: d.Rebind(b.String()), Args: b.Args})
 	}
 	switch req.Method {
 	case http.MethodPatch, http.MethodDelete:

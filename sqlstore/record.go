@@ -82,7 +82,7 @@ func (s *Store) decodeValue(k crm.Kind, raw any) (any, error) {
 // every column of its table bound by kind (an unset column is NULL).
 func (s *Store) bindRecord(wsID string, rec *crm.Record) []any {
 	args := make([]any, 0, len(rec.Vals)+1)
-	args = append(args, wsID)
+	args = append(args, s.WorkspaceArg(wsID))
 	for i, c := range rec.T.Columns {
 		args = append(args, s.bindValue(c.Kind, rec.Vals[i]))
 	}
@@ -149,7 +149,7 @@ func (s *Store) applyEffects(ctx context.Context, tx *sql.Tx, env *crm.WriteEnv,
 // equal every column set in cond.
 func (s *Store) clearRows(ctx context.Context, tx *sql.Tx, wsID string, cond *crm.Record) error {
 	var b Builder
-	b.Add("DELETE FROM "+cond.T.Name+" WHERE workspace_id = ?", wsID)
+	b.Add("DELETE FROM "+cond.T.Name+" WHERE workspace_id = ?", s.WorkspaceArg(wsID))
 	for i, c := range cond.T.Columns {
 		if cond.HasAt(i) {
 			b.Add(" AND "+c.Name+" = ?", s.bindValue(c.Kind, cond.Vals[i]))
@@ -178,7 +178,7 @@ func (s *Store) loadRecords(ctx context.Context, q queryer, wsID string, t *crm.
 	}
 	for _, chunk := range s.lookupChunks(ids) {
 		cond, args := s.inCond("id", crm.KindUUID, chunk)
-		rows, err := s.query(ctx, q, "SELECT "+strings.Join(exprs, ", ")+" FROM "+t.Name+" WHERE workspace_id = ? AND "+cond, append([]any{wsID}, args...)...)
+		rows, err := s.query(ctx, q, "SELECT "+strings.Join(exprs, ", ")+" FROM "+t.Name+" WHERE workspace_id = ? AND "+cond, append([]any{s.WorkspaceArg(wsID)}, args...)...)
 		if err != nil {
 			return nil, err
 		}
@@ -248,14 +248,14 @@ func (s *Store) updateRecords(ctx context.Context, tx *sql.Tx, env *crm.WriteEnv
 		}
 		for _, chunk := range s.lookupChunks(ids) {
 			cond, in := s.inCond("id", crm.KindUUID, chunk)
-			a := append(append(append([]any{}, sets[0].args...), wsID), in...)
+			a := append(append(append([]any{}, sets[0].args...), s.WorkspaceArg(wsID)), in...)
 			if _, err := s.exec(ctx, tx, "UPDATE "+t.Name+" SET "+sets[0].set+" WHERE workspace_id = ? AND "+cond, a...); err != nil {
 				return err
 			}
 		}
 	} else {
 		for _, x := range sets {
-			if _, err := s.exec(ctx, tx, "UPDATE "+t.Name+" SET "+x.set+" WHERE workspace_id = ? AND id = ?", append(x.args, wsID, x.id)...); err != nil {
+			if _, err := s.exec(ctx, tx, "UPDATE "+t.Name+" SET "+x.set+" WHERE workspace_id = ? AND id = ?", append(x.args, s.WorkspaceArg(wsID), x.id)...); err != nil {
 				return err
 			}
 		}

@@ -150,7 +150,7 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 	case pgrest.OpLike:
 		return expr + " GLOB ?", append(args, likeToGlob(f.Pattern)), nil
 	case pgrest.OpILike:
-		if grams, ok := titleTrigrams(f.Pattern); ok && f.Search.Grams != "" && len(f.Path) == 0 && f.Workspace != "" {
+		if grams, ok := titleTrigrams(f.Pattern); ok && f.Search.Grams != "" && len(f.Path) == 0 && f.Workspace != nil {
 			// The workspace's trigram rows find the candidates; cg_ilike
 			// keeps the answer exact.
 			match, margs := trigramMatch(f.Workspace, grams)

@@ -109,16 +109,21 @@ func afterDeal(_ *WriteEnv, old, row *Record) []Effect {
 	return []Effect{{Table: ch.T, Rows: []*Record{ch}}}
 }
 
-// contactHooks keep contact_identifiers in step with the columns that
-// declare an Identifier (phones, emails): one row per distinct value.
-// Two contacts may share a phone or an email (a REST POST inserts, as
-// PostgREST does; see the schema); the bulk endpoint links to the oldest.
+// contactHooks keep the table's identifier index (Table.Identifiers,
+// contact_identifiers for contacts) in step with the columns that declare
+// an Identifier (phones, emails): one row per distinct value. Two contacts
+// may share a phone or an email (a REST POST inserts, as PostgREST does;
+// see the schema); the bulk endpoint links to the oldest.
 var contactHooks = Hooks{After: afterContact}
 
 func afterContact(_ *WriteEnv, old, row *Record) []Effect {
-	var out []Effect
-	idents := row.T.Schema().MustTable("contact_identifiers")
+	ix := row.T.Identifiers
+	if ix == nil {
+		return nil
+	}
+	idents := row.T.Schema().MustTable(ix.Table)
 	id := row.Str("id")
+	var out []Effect
 	for i := range row.T.Columns {
 		c := &row.T.Columns[i]
 		if c.Identifier == "" || !row.HasAt(i) {
@@ -127,11 +132,11 @@ func afterContact(_ *WriteEnv, old, row *Record) []Effect {
 		e := Effect{Table: idents}
 		if old != nil {
 			e.Clear = idents.NewRecord()
-			e.Clear.Set("contact_id", id)
-			e.Clear.Set("kind", c.Identifier)
+			e.Clear.Set(ix.Row, id)
+			e.Clear.Set(ix.Kind, c.Identifier)
 		}
 		list, _ := row.Vals[i].([]string)
-		e.Rows = IdentifierRows(idents, id, c.Identifier, list)
+		e.Rows = IdentifierRows(ix, idents, id, c.Identifier, list)
 		if e.Clear != nil || len(e.Rows) > 0 {
 			out = append(out, e)
 		}
@@ -139,18 +144,18 @@ func afterContact(_ *WriteEnv, old, row *Record) []Effect {
 	return out
 }
 
-// IdentifierRows returns the contact_identifiers rows of contact id for
-// the distinct values of one kind.
-func IdentifierRows(idents *Table, id, kind string, values []string) []*Record {
+// IdentifierRows returns the rows of the identifier index ix (whose table
+// is idents) for the distinct values of one kind of the row id.
+func IdentifierRows(ix *IdentifierIndex, idents *Table, id, kind string, values []string) []*Record {
 	rows := make([]*Record, 0, len(values))
 	for i, v := range values {
 		if contains(values[:i], v) {
 			continue
 		}
 		r := idents.NewRecord()
-		r.Set("kind", kind)
-		r.Set("value", v)
-		r.Set("contact_id", id)
+		r.Set(ix.Kind, kind)
+		r.Set(ix.Value, v)
+		r.Set(ix.Row, id)
 		rows = append(rows, r)
 	}
 	return rows

@@ -32,104 +32,168 @@ func ParseArrayLiteral(s string) ([]string, error) {
 }
 
 func parseArrayLiteral(lit string) ([]string, *Error) {
-	malformed := func(details string) *Error {
-		return &Error{Status: 400, Code: crm.SQLStateInvalidText, Message: "malformed array literal: " + strconv.Quote(lit), Details: ptr(details)}
+	a := arrayScan{lit: lit, s: strings.TrimLeft(lit, arrayBlanks)}
+	if err := a.open(); err != nil {
+		return nil, err
 	}
-	unsupported := func(what string) *Error {
-		return &Error{Status: 400, Code: crm.PGRSTNotImplemented, Message: "Feature not implemented",
-			Details: ptr(what + " in array literals are not supported: " + strconv.Quote(lit))}
+	list, err := a.elements()
+	if err != nil {
+		return nil, err
 	}
-	unexpected := func(c byte) *Error {
-		return malformed("Unexpected \"" + string(c) + "\" character.")
-	}
-	s := strings.TrimLeft(lit, " \t\n\r\v\f")
-	switch {
-	case strings.HasPrefix(s, "["):
-		return nil, unsupported("dimension decorations")
-	case !strings.HasPrefix(s, "{"):
-		return nil, malformed(`Array value must start with "{" or dimension information.`)
-	}
-	i := 1
-	skip := func() {
-		for i < len(s) && strings.IndexByte(" \t\n\r\v\f", s[i]) >= 0 {
-			i++
-		}
-	}
-	list := []string{}
-	skip()
-	if i < len(s) && s[i] == '}' {
-		i++
-	} else {
-		for {
-			if len(list) == MaxListElements {
-				return nil, &Error{Status: 400, Code: crm.PGRSTParse, Message: "array literal too long",
-					Details: ptr("an array literal may have at most " + strconv.Itoa(MaxListElements) + " elements")}
-			}
-			skip()
-			if i >= len(s) {
-				return nil, malformed("Unexpected end of input.")
-			}
-			var elem string
-			switch c := s[i]; c {
-			case '{':
-				return nil, unsupported("nested arrays")
-			case ',', '}':
-				return nil, unexpected(c)
-			case '"':
-				v, end, ok := scanQuoted(s, i)
-				if !ok {
-					return nil, malformed("Unexpected end of input.")
-				}
-				elem, i = v, end
-			default:
-				var b strings.Builder
-				keep := 0 // length of b up to its last escaped or non-blank byte
-				escaped := false
-				for i < len(s) && s[i] != ',' && s[i] != '}' {
-					c := s[i]
-					switch {
-					case c == '\\':
-						if i+1 >= len(s) {
-							return nil, malformed("Unexpected end of input.")
-						}
-						i++
-						b.WriteByte(s[i])
-						keep = b.Len()
-						escaped = true
-					case c == '"' || c == '{':
-						return nil, unexpected(c)
-					default:
-						b.WriteByte(c)
-						if strings.IndexByte(" \t\n\r\v\f", c) < 0 {
-							keep = b.Len()
-						}
-					}
-					i++
-				}
-				elem = b.String()[:keep]
-				if !escaped && strings.EqualFold(elem, "NULL") {
-					return nil, unsupported("NULL elements")
-				}
-			}
-			list = append(list, elem)
-			skip()
-			if i >= len(s) {
-				return nil, malformed("Unexpected end of input.")
-			}
-			if s[i] == '}' {
-				i++
-				break
-			}
-			if s[i] != ',' {
-				return nil, malformed("Unexpected array element.")
-			}
-			i++
-		}
-	}
-	if strings.TrimSpace(s[i:]) != "" {
-		return nil, malformed("Junk after closing right brace.")
+	if strings.TrimSpace(a.s[a.i:]) != "" {
+		return nil, a.malformed("Junk after closing right brace.")
 	}
 	return list, nil
+}
+
+// arrayBlanks are the bytes PostgreSQL's array input skips around elements.
+const arrayBlanks = " \t\n\r\v\f"
+
+func isArrayBlank(c byte) bool { return strings.IndexByte(arrayBlanks, c) >= 0 }
+
+// arrayScan is the cursor of parseArrayLiteral.
+type arrayScan struct {
+	lit string // the literal as given, for the messages
+	s   string // lit without its leading blanks
+	i   int    // the next byte of s
+}
+
+// open reads the "{" that starts the literal.
+func (a *arrayScan) open() *Error {
+	switch {
+	case strings.HasPrefix(a.s, "["):
+		return a.unsupported("dimension decorations")
+	case !strings.HasPrefix(a.s, "{"):
+		return a.malformed(`Array value must start with "{" or dimension information.`)
+	}
+	a.i = 1
+	return nil
+}
+
+// elements reads the elements after "{", up to and including the "}"
+// that closes them.
+func (a *arrayScan) elements() ([]string, *Error) {
+	list := []string{}
+	a.skip()
+	if a.i < len(a.s) && a.s[a.i] == '}' {
+		a.i++
+		return list, nil
+	}
+	for {
+		if len(list) == MaxListElements {
+			return nil, &Error{Status: 400, Code: crm.PGRSTParse, Message: "array literal too long",
+				Details: ptr("an array literal may have at most " + strconv.Itoa(MaxListElements) + " elements")}
+		}
+		elem, err := a.element()
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, elem)
+		done, err := a.separator()
+		if err != nil {
+			return nil, err
+		}
+		if done {
+			return list, nil
+		}
+	}
+}
+
+// element reads one element, quoted or not, after the blanks before it.
+func (a *arrayScan) element() (string, *Error) {
+	a.skip()
+	if a.i >= len(a.s) {
+		return "", a.malformed("Unexpected end of input.")
+	}
+	switch c := a.s[a.i]; c {
+	case '{':
+		return "", a.unsupported("nested arrays")
+	case ',', '}':
+		return "", a.unexpected(c)
+	case '"':
+		v, end, ok := scanQuoted(a.s, a.i)
+		if !ok {
+			return "", a.malformed("Unexpected end of input.")
+		}
+		a.i = end
+		return v, nil
+	}
+	return a.unquoted()
+}
+
+// unquoted reads an unquoted element up to the next "," or "}": backslash
+// escapes the next byte, trailing blanks that are not escaped are dropped,
+// and an unescaped NULL (any case) is refused.
+func (a *arrayScan) unquoted() (string, *Error) {
+	var b strings.Builder
+	keep := 0 // length of b up to its last escaped or non-blank byte
+	escaped := false
+	for ; a.i < len(a.s) && a.s[a.i] != ',' && a.s[a.i] != '}'; a.i++ {
+		switch c := a.s[a.i]; {
+		case c == '\\':
+			if a.i+1 >= len(a.s) {
+				return "", a.malformed("Unexpected end of input.")
+			}
+			a.i++
+			b.WriteByte(a.s[a.i])
+			keep = b.Len()
+			escaped = true
+		case c == '"' || c == '{':
+			return "", a.unexpected(c)
+		default:
+			b.WriteByte(c)
+			if !isArrayBlank(c) {
+				keep = b.Len()
+			}
+		}
+	}
+	elem := b.String()[:keep]
+	if !escaped && strings.EqualFold(elem, "NULL") {
+		return "", a.unsupported("NULL elements")
+	}
+	return elem, nil
+}
+
+// separator reads the "," or "}" after an element, after the blanks
+// before it; done is true after "}".
+func (a *arrayScan) separator() (done bool, err *Error) {
+	a.skip()
+	if a.i >= len(a.s) {
+		return false, a.malformed("Unexpected end of input.")
+	}
+	switch a.s[a.i] {
+	case '}':
+		a.i++
+		return true, nil
+	case ',':
+		a.i++
+		return false, nil
+	}
+	return false, a.malformed("Unexpected array element.")
+}
+
+// skip moves past blanks.
+func (a *arrayScan) skip() {
+	for a.i < len(a.s) && isArrayBlank(a.s[a.i]) {
+		a.i++
+	}
+}
+
+// malformed is PostgreSQL's 22P02 for the literal, with its details.
+func (a *arrayScan) malformed(details string) *Error {
+	return &Error{Status: 400, Code: crm.SQLStateInvalidText, Message: "malformed array literal: " + strconv.Quote(a.lit), Details: ptr(details)}
+}
+
+// unexpected is 22P02 for a character that may not appear where it is.
+func (a *arrayScan) unexpected(c byte) *Error {
+	return a.malformed("Unexpected \"" + string(c) + "\" character.")
+}
+
+// unsupported is PGRST127 for what PostgreSQL accepts and a []string
+// cannot hold.
+func (a *arrayScan) unsupported(what string) *Error {
+	return &Error{Status: 400, Code: crm.PGRSTNotImplemented, Message: "Feature not implemented",
+		Details: ptr(what + " in array literals are not supported: " + strconv.Quote(a.lit))}
 }
 
 // BracelessHint explains the braces curl drops: a URL such as

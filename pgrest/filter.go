@@ -45,6 +45,29 @@ func parseFilter(value string, f *Filter) *Error {
 // (tree true) the operand follows the tree value rules and the cursor stops
 // after it; at the top level the operand is the rest of the input.
 func (s *scanner) opExpr(f *Filter, tree bool) *Error {
+	kind, err := s.operator(f)
+	if err != nil {
+		return err
+	}
+	switch kind {
+	case kindIn:
+		return s.inOperand(f, tree)
+	case kindIs:
+		return s.isOperand(f, tree)
+	case kindFTS:
+		err = s.ftsConfig(f)
+	case kindQuant:
+		err = s.quantifier(f)
+	}
+	if err != nil {
+		return err
+	}
+	return s.valueOperand(f, kind, tree)
+}
+
+// operator reads ['not.'] op into f.Negate and f.Op and returns the kind
+// of op.
+func (s *scanner) operator(f *Filter) (opKind, *Error) {
 	expOp := []string{`"not"`, "operator (eq, gt, ...)"}
 	if s.hasPrefix("not.") {
 		f.Negate = true
@@ -55,71 +78,103 @@ func (s *scanner) opExpr(f *Filter, tree bool) *Error {
 	w := s.word()
 	kind, ok := operators[w]
 	if !ok {
-		unexpected := quoteRuneAt(s.src, start)
-		if w != "" {
-			unexpected = strconv.Quote(w)
-		}
-		return s.failAt(start, unexpected, expOp...)
+		return 0, s.failAt(start, s.unexpectedWord(start, w), expOp...)
 	}
 	f.Op = Operator(w)
-	switch kind {
-	case kindIn:
-		if err := s.delimiter(); err != nil {
-			return err
-		}
-		list, err := s.inList()
-		if err != nil {
-			return err
-		}
-		f.List = list
-		return s.endOfOperand(tree)
-	case kindIs:
-		if err := s.delimiter(); err != nil {
-			return err
-		}
-		vstart := s.pos
-		for isLetter(s.peek()) || s.peek() == '_' {
-			s.pos++
-		}
-		w := s.src[vstart:s.pos]
-		v, ok := isValues[strings.ToLower(w)]
-		if !ok {
-			unexpected := quoteRuneAt(s.src, vstart)
-			if w != "" {
-				unexpected = strconv.Quote(w)
-			}
-			return s.failAt(vstart, unexpected, "null, not_null, true, false or unknown")
-		}
-		f.Value = v
-		return s.endOfOperand(tree)
-	case kindFTS:
-		if s.peek() == '(' {
-			s.pos++
-			cfg := s.identRun()
-			if cfg == "" {
-				return s.fail("text search configuration")
-			}
-			if s.peek() != ')' {
-				return s.fail(`")"`)
-			}
-			s.pos++
-			f.FTSConfig = cfg
-		}
-	case kindQuant:
-		if s.peek() == '(' {
-			s.pos++
-			mstart := s.pos
-			m := s.word()
-			if m != ModAny && m != ModAll {
-				return s.failAt(mstart, quoteRuneAt(s.src, mstart), `"any"`, `"all"`)
-			}
-			if s.peek() != ')' {
-				return s.fail(`")"`)
-			}
-			s.pos++
-			f.Modifier = m
-		}
+	return kind, nil
+}
+
+// unexpectedWord names what an error found at start: the word w read
+// there, or the character at start when w is empty.
+func (s *scanner) unexpectedWord(start int, w string) string {
+	if w != "" {
+		return strconv.Quote(w)
 	}
+	return quoteRuneAt(s.src, start)
+}
+
+// inOperand reads the ".(list)" of in into f.List.
+func (s *scanner) inOperand(f *Filter, tree bool) *Error {
+	if err := s.delimiter(); err != nil {
+		return err
+	}
+	list, err := s.inList()
+	if err != nil {
+		return err
+	}
+	f.List = list
+	return s.endOfOperand(tree)
+}
+
+// isOperand reads the ".keyword" of is (null, not_null, true, false,
+// unknown; any case) into f.Value.
+func (s *scanner) isOperand(f *Filter, tree bool) *Error {
+	if err := s.delimiter(); err != nil {
+		return err
+	}
+	start := s.pos
+	for isLetter(s.peek()) || s.peek() == '_' {
+		s.pos++
+	}
+	w := s.src[start:s.pos]
+	v, ok := isValues[strings.ToLower(w)]
+	if !ok {
+		return s.failAt(start, s.unexpectedWord(start, w), "null, not_null, true, false or unknown")
+	}
+	f.Value = v
+	return s.endOfOperand(tree)
+}
+
+// ftsConfig reads the optional "(config)" of a text search operator into
+// f.FTSConfig.
+func (s *scanner) ftsConfig(f *Filter) *Error {
+	if s.peek() != '(' {
+		return nil
+	}
+	s.pos++
+	cfg := s.identRun()
+	if cfg == "" {
+		return s.fail("text search configuration")
+	}
+	if err := s.closeParen(); err != nil {
+		return err
+	}
+	f.FTSConfig = cfg
+	return nil
+}
+
+// quantifier reads the optional "(any)" or "(all)" of a comparison into
+// f.Modifier.
+func (s *scanner) quantifier(f *Filter) *Error {
+	if s.peek() != '(' {
+		return nil
+	}
+	s.pos++
+	start := s.pos
+	m := s.word()
+	if m != ModAny && m != ModAll {
+		return s.failAt(start, quoteRuneAt(s.src, start), `"any"`, `"all"`)
+	}
+	if err := s.closeParen(); err != nil {
+		return err
+	}
+	f.Modifier = m
+	return nil
+}
+
+// closeParen consumes the ")" that ends a modifier.
+func (s *scanner) closeParen() *Error {
+	if s.peek() != ')' {
+		return s.fail(`")"`)
+	}
+	s.pos++
+	return nil
+}
+
+// valueOperand reads the "." and the operand of every operator but in and
+// is into f.Value; with an any/all modifier the operand is an array
+// literal, whose elements go to f.List.
+func (s *scanner) valueOperand(f *Filter, kind opKind, tree bool) *Error {
 	if s.peek() != '.' {
 		if kind == kindSimple {
 			return s.fail(expDelimiter)
@@ -127,23 +182,24 @@ func (s *scanner) opExpr(f *Filter, tree bool) *Error {
 		return s.fail(`"("`, expDelimiter)
 	}
 	s.pos++
-	vstart := s.pos
+	start := s.pos
 	if tree {
 		f.Value = s.treeValue()
 	} else {
 		f.Value = s.src[s.pos:]
 		s.pos = len(s.src)
 	}
-	if f.Modifier != "" {
-		list, err := parseArrayLiteral(f.Value)
-		if err != nil {
-			if err.Code == crm.PGRSTParse {
-				return s.failMsg(vstart, *err.Details)
-			}
-			return err
-		}
-		f.List = list
+	if f.Modifier == "" {
+		return nil
 	}
+	list, err := parseArrayLiteral(f.Value)
+	if err != nil {
+		if err.Code == crm.PGRSTParse {
+			return s.failMsg(start, *err.Details)
+		}
+		return err
+	}
+	f.List = list
 	return nil
 }
 

@@ -111,69 +111,93 @@ func parse(params []Param) (*Query, *Error) {
 // add applies one parameter to q. seen records which first-wins parameters
 // have been read.
 func (q *Query) add(p Param, seen map[string]bool) *Error {
-	var err *Error
 	switch p.Key {
 	case "select", "columns", "on_conflict":
-		if seen[p.Key] {
-			return nil
-		}
-		seen[p.Key] = true
-		switch p.Key {
-		case "select":
-			q.Select, err = parseSelect(p.Value)
-		case "columns":
-			q.Columns, err = parseColumns("columns parameter", p.Value)
-			q.HasColumns = err == nil
-		default:
-			q.OnConflict, err = parseColumns("on_conflict parameter", p.Value)
-		}
-		return err
+		return q.addFirstWins(p, seen)
 	}
 	switch last := p.Key[strings.LastIndexByte(p.Key, '.')+1:]; last {
 	case "order", "limit", "offset":
-		segs, _, err := parseKeyPath("tree path", p.Key, false)
-		if err != nil {
-			return err
-		}
-		m := q.modifiers(segs[:len(segs)-1])
-		switch last {
-		case "order":
-			terms, err := parseOrder(p.Value)
-			if err != nil {
-				return err
-			}
-			m.Order = terms
-		case "limit":
-			n, neg, ok := parseCount(p.Value)
-			if neg {
-				return rangeError("Limit should be greater than or equal to zero.")
-			}
-			if ok {
-				m.Limit = &n
-			}
-		default:
-			if n, neg, ok := parseCount(p.Value); ok && !neg {
-				m.Offset = n
-			}
-		}
-		return nil
+		return q.addModifier(p, last)
 	case "and", "or":
-		segs, _, err := parseKeyPath("logic path", p.Key, false)
-		if err != nil {
-			return err
-		}
-		path, op := segs[:len(segs)-1], last
-		if len(path) > 0 && path[len(path)-1] == "not" {
-			path, op = path[:len(path)-1], "not."+last
-		}
-		c, err := parseLogicTree(op, p.Value)
-		if err != nil {
-			return err
-		}
-		m := q.modifiers(path)
-		m.Where = append(m.Where, c)
+		return q.addLogic(p, last)
+	}
+	return q.addFilter(p)
+}
+
+// addFirstWins reads select, columns or on_conflict, unless seen says an
+// earlier occurrence was read.
+func (q *Query) addFirstWins(p Param, seen map[string]bool) *Error {
+	if seen[p.Key] {
 		return nil
 	}
+	seen[p.Key] = true
+	var err *Error
+	switch p.Key {
+	case "select":
+		q.Select, err = parseSelect(p.Value)
+	case "columns":
+		q.Columns, err = parseColumns("columns parameter", p.Value)
+		q.HasColumns = err == nil
+	default:
+		q.OnConflict, err = parseColumns("on_conflict parameter", p.Value)
+	}
+	return err
+}
+
+// addModifier reads order, limit or offset (last) of the level the key's
+// prefix names.
+func (q *Query) addModifier(p Param, last string) *Error {
+	segs, _, err := parseKeyPath("tree path", p.Key, false)
+	if err != nil {
+		return err
+	}
+	m := q.modifiers(segs[:len(segs)-1])
+	switch last {
+	case "order":
+		terms, err := parseOrder(p.Value)
+		if err != nil {
+			return err
+		}
+		m.Order = terms
+	case "limit":
+		n, neg, ok := parseCount(p.Value)
+		if neg {
+			return rangeError("Limit should be greater than or equal to zero.")
+		}
+		if ok {
+			m.Limit = &n
+		}
+	default:
+		if n, neg, ok := parseCount(p.Value); ok && !neg {
+			m.Offset = n
+		}
+	}
+	return nil
+}
+
+// addLogic reads an and or or tree (last), negated when the segment before
+// it is "not", into the conditions of the level the rest of the key names.
+func (q *Query) addLogic(p Param, last string) *Error {
+	segs, _, err := parseKeyPath("logic path", p.Key, false)
+	if err != nil {
+		return err
+	}
+	path, op := segs[:len(segs)-1], last
+	if len(path) > 0 && path[len(path)-1] == "not" {
+		path, op = path[:len(path)-1], "not."+last
+	}
+	c, err := parseLogicTree(op, p.Value)
+	if err != nil {
+		return err
+	}
+	m := q.modifiers(path)
+	m.Where = append(m.Where, c)
+	return nil
+}
+
+// addFilter reads a filter on the field the key's last name (and JSON
+// path) names, at the level its other names form.
+func (q *Query) addFilter(p Param) *Error {
 	segs, jp, err := parseKeyPath("tree path", p.Key, true)
 	if err != nil {
 		return err

@@ -71,15 +71,16 @@ func (a *arrayScan) open() *Error {
 }
 
 // elements reads the elements after "{", up to and including the "}"
-// that closes them.
+// that closes them. list is returned in one place only, which lets the
+// compiler keep its first small backing arrays on the stack.
 func (a *arrayScan) elements() ([]string, *Error) {
 	list := []string{}
 	a.skip()
-	if a.i < len(a.s) && a.s[a.i] == '}' {
+	done := a.i < len(a.s) && a.s[a.i] == '}'
+	if done {
 		a.i++
-		return list, nil
 	}
-	for {
+	for !done {
 		if len(list) == MaxListElements {
 			return nil, &Error{Status: 400, Code: crm.PGRSTParse, Message: "array literal too long",
 				Details: ptr("an array literal may have at most " + strconv.Itoa(MaxListElements) + " elements")}
@@ -89,14 +90,11 @@ func (a *arrayScan) elements() ([]string, *Error) {
 			return nil, err
 		}
 		list = append(list, elem)
-		done, err := a.separator()
-		if err != nil {
+		if done, err = a.separator(); err != nil {
 			return nil, err
 		}
-		if done {
-			return list, nil
-		}
 	}
+	return list, nil
 }
 
 // element reads one element, quoted or not, after the blanks before it.

@@ -3,12 +3,14 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
 	"time"
 
 	"github.com/connectgain/server/crm"
+	"github.com/connectgain/server/sqlstore/pgtext"
 )
 
 // Rows are read and written by column name from the table's description
@@ -261,6 +263,24 @@ func (s *Store) updateRecords(ctx context.Context, tx *sql.Tx, env *crm.WriteEnv
 		}
 	}
 	return s.applyEffects(ctx, tx, env, effects)
+}
+
+// storedForm replaces each JSON value of rec with the text both backends
+// store and read back (jsonb's: keys in jsonb order, 1e2 as 100,
+// strings escaped as PostgreSQL escapes them), so that a record shown
+// without being read again (the bulk result's deal) shows what a read
+// would. A value pgtext cannot read is left as it is.
+func storedForm(rec *crm.Record) {
+	for i := range rec.T.Columns {
+		if rec.T.Columns[i].Kind != crm.KindJSON {
+			continue
+		}
+		if r, ok := rec.Vals[i].(json.RawMessage); ok && r != nil {
+			if c, err := pgtext.CanonicalJSON(r); err == nil {
+				rec.Vals[i] = json.RawMessage(c)
+			}
+		}
+	}
 }
 
 // rowOf renders a record as a response row: every column, in order. The

@@ -343,10 +343,12 @@ func ParseProbability(r json.RawMessage) (int, *Error) {
 
 // ParseStringArray checks a JSON array of strings.
 func ParseStringArray(field string, r json.RawMessage) ([]string, *Error) {
-	var a []string
-	if err := json.Unmarshal(r, &a); err != nil {
-		return nil, Errorf(CodeInvalidField, "%s must be an array of strings, got %s", field, clip(r)).
-			WithHint(`send e.g. "%s": ["vip", "shopify"]`, field)
+	a, ok := plainStringArray(r)
+	if !ok {
+		if err := json.Unmarshal(r, &a); err != nil {
+			return nil, Errorf(CodeInvalidField, "%s must be an array of strings, got %s", field, clip(r)).
+				WithHint(`send e.g. "%s": ["vip", "shopify"]`, field)
+		}
 	}
 	if len(a) > MaxTags {
 		return nil, Errorf(CodeInvalidField, "%s has %d entries, the limit is %d", field, len(a), MaxTags)
@@ -357,18 +359,34 @@ func ParseStringArray(field string, r json.RawMessage) ([]string, *Error) {
 	return a, nil
 }
 
-// ParseCustomFields checks that r is a JSON object and returns it compacted.
+// ParseCustomFields checks that r is a JSON object and returns it
+// compacted (json.Compact checks it is JSON as it goes).
 func ParseCustomFields(r json.RawMessage) (json.RawMessage, *Error) {
 	t := bytes.TrimSpace(r)
-	if len(t) == 0 || t[0] != '{' || !json.Valid(t) {
+	b := bytes.NewBuffer(make([]byte, 0, len(t)))
+	if len(t) == 0 || t[0] != '{' || json.Compact(b, t) != nil {
 		return nil, Errorf(CodeInvalidCustom, "custom_fields must be a JSON object or omitted, got %s", clip(r)).
 			WithHint(`omit custom_fields, or send an object such as {"shopify_order_id": "68297797"}`)
 	}
-	var b bytes.Buffer
-	if err := json.Compact(&b, t); err != nil {
-		return nil, Errorf(CodeInvalidCustom, "custom_fields is not valid JSON").WithDetails("%v", err)
-	}
 	return b.Bytes(), nil
+}
+
+// plainStringArray reads a JSON array of strings that need no unescaping
+// (tags as shops send them) without reflection; ok is false for anything
+// else, which encoding/json then reads.
+func plainStringArray(r json.RawMessage) ([]string, bool) {
+	var buf [8]json.RawMessage
+	elems, ok := splitArrayInto(r, buf[:0])
+	if !ok {
+		return nil, false
+	}
+	out := make([]string, len(elems))
+	for i, e := range elems {
+		if out[i], ok = plainJSONString(e); !ok {
+			return nil, false
+		}
+	}
+	return out, true
 }
 
 // optString is contact field j as a string, "" when not sent.

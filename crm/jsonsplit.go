@@ -13,11 +13,15 @@ import "encoding/json"
 // splitArray returns the elements of the JSON array raw (sub-slices of
 // raw).
 func splitArray(raw []byte) (elems []json.RawMessage, ok bool) {
+	return splitArrayInto(raw, []json.RawMessage{})
+}
+
+// splitArrayInto is splitArray appending to elems.
+func splitArrayInto(raw []byte, elems []json.RawMessage) ([]json.RawMessage, bool) {
 	i := skipSpace(raw, 0)
 	if i >= len(raw) || raw[i] != '[' {
 		return nil, false
 	}
-	elems = []json.RawMessage{}
 	i = skipSpace(raw, i+1)
 	if i < len(raw) && raw[i] == ']' {
 		return elems, skipSpace(raw, i+1) == len(raw)

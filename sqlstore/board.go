@@ -3,7 +3,9 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -131,12 +133,21 @@ func (s *Store) BoardTotals(ctx context.Context, workspaceID string, f *BoardFil
 	return out, rows.Err()
 }
 
-// BoardCards returns a page of the filtered deals, newest first, with
+// BoardCards returns a page of the filtered deals, newest first (deals
+// created at the same instant in insertion order, see BoardLayout), with
 // their contact's name and when they entered their stage.
 func (s *Store) BoardCards(ctx context.Context, workspaceID string, f *BoardFilter, offset, limit int) ([]BoardCard, error) {
 	where, args, err := s.boardWhere(workspaceID, f)
 	if err != nil {
 		return nil, err
+	}
+	tie := "d.id"
+	if bl, ok := s.d.(BoardLayout); ok {
+		tie = bl.InsertOrder("d")
+		if bl.CurrencyRuns() && len(f.Stages) == 1 && f.Currency == "" && f.PipelineID != "" {
+			where, args = where+" AND d.currency IN ("+stageCurrencies+")",
+				append(args, workspaceID, f.PipelineID, f.Stages[0], workspaceID, f.PipelineID, f.Stages[0])
+		}
 	}
 	q := `SELECT d.id, d.title, ` + s.d.ReadExpr("d.value", crm.KindDecimal) + `, d.currency, d.stage, d.contact_id,
 		c.first_name, c.last_name, ` + s.d.ReadExpr("d.expected_close_date", crm.KindDate) + `, d.probability, d.source, ` +
@@ -144,7 +155,7 @@ func (s *Store) BoardCards(ctx context.Context, workspaceID string, f *BoardFilt
 		(SELECT ` + s.d.ReadExpr("MAX(sc.changed_at)", crm.KindTime) + ` FROM deal_stage_changes sc
 		  WHERE sc.workspace_id = d.workspace_id AND sc.deal_id = d.id)
 		FROM deals d LEFT JOIN contacts c ON c.workspace_id = d.workspace_id AND c.id = d.contact_id
-		WHERE ` + where + ` ORDER BY d.created_at DESC, d.id DESC LIMIT ? OFFSET ?`
+		WHERE ` + where + ` ORDER BY d.created_at DESC, ` + tie + ` DESC LIMIT ? OFFSET ?`
 	rows, err := s.query(ctx, s.read, q, append(args, limit, offset)...)
 	if err != nil {
 		return nil, fmt.Errorf("board cards: %w", err)
@@ -160,6 +171,31 @@ func (s *Store) BoardCards(ctx context.Context, workspaceID string, f *BoardFilt
 	}
 	return out, rows.Err()
 }
+
+// BoardLayout is an optional Dialect capability: how the dialect's
+// deals_board index (migrations sqlite 00009, postgres 00007) orders a
+// board column. Without it, deals created at the same instant are in id
+// order and a page reads the stage's entries in (created_at, id) order.
+type BoardLayout interface {
+	// InsertOrder is an expression on the deals alias that orders deals
+	// created at the same instant (a bulk request stamps all its deals
+	// with one created_at) as they were inserted.
+	InsertOrder(alias string) string
+	// CurrencyRuns says that the index keys currency before created_at
+	// (so that totals need no sort): a page then names the stage's
+	// currencies, and the engine merges each currency's newest entries.
+	CurrencyRuns() bool
+}
+
+// stageCurrencies lists the distinct currencies of one (workspace,
+// pipeline, stage) with one index seek each (a loose index scan), bound
+// as workspace, pipeline, stage, twice.
+const stageCurrencies = `WITH RECURSIVE cur (c) AS (
+	SELECT MIN(currency) FROM deals WHERE workspace_id = ? AND pipeline_id = ? AND stage = ?
+	UNION ALL
+	SELECT (SELECT MIN(currency) FROM deals WHERE workspace_id = ? AND pipeline_id = ? AND stage = ? AND currency > cur.c)
+	FROM cur WHERE cur.c IS NOT NULL)
+	SELECT c FROM cur WHERE c IS NOT NULL`
 
 func (s *Store) scanCard(rows *sql.Rows) (BoardCard, error) {
 	var c BoardCard
@@ -199,23 +235,34 @@ func (s *Store) scanCard(rows *sql.Rows) (BoardCard, error) {
 	return c, nil
 }
 
-// BoardVersion is a cheap fingerprint of the workspace's deals (their
-// count and latest update): it changes whenever a deal is created, moved,
-// edited or deleted, through any server on the database, so an open board
-// can poll it and refresh only when it moves.
+// BoardVersion is a cheap fingerprint of the workspace's data: the number
+// of write transactions it has committed (workspace_changes, counted by
+// noteChange on the one write path), so it moves whenever a deal is
+// created, moved, edited or deleted, or a contact a card names changes,
+// through any server on the database. An open board polls it and
+// refreshes only when it moves.
 func (s *Store) BoardVersion(ctx context.Context, workspaceID string) (string, error) {
 	var n int64
-	var latest any
-	err := s.queryRow(ctx, s.read, `SELECT COUNT(*), `+s.d.ReadExpr("MAX(updated_at)", crm.KindTime)+
-		` FROM deals WHERE workspace_id = ?`, workspaceID).Scan(&n, &latest)
-	if err != nil {
+	err := s.queryRow(ctx, s.read, `SELECT n FROM workspace_changes WHERE workspace_id = ?`,
+		s.d.Bind(crm.KindUUID, workspaceID)).Scan(&n)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("board version: %w", s.d.Error(err))
 	}
-	t, err := s.d.Decode(crm.KindTime, latest)
+	return "c" + strconv.FormatInt(n, 10), nil
+}
+
+// noteChange counts one committed write transaction of the workspace
+// (BoardVersion). inWrite calls it last before committing, for every
+// write: the bulk endpoint, REST and the dashboard. On PostgreSQL the
+// row lock it takes is held only while the workspace's advisory lock is
+// (BeginWrite), so it makes no writer wait that did not already.
+func (s *Store) noteChange(ctx context.Context, tx *sql.Tx, workspaceID string) error {
+	_, err := s.exec(ctx, tx, `INSERT INTO workspace_changes (workspace_id, n) VALUES (?, 1)
+		ON CONFLICT (workspace_id) DO UPDATE SET n = workspace_changes.n + 1`, s.d.Bind(crm.KindUUID, workspaceID))
 	if err != nil {
-		return "", err
+		return fmt.Errorf("count the change of workspace %s: %w", workspaceID, err)
 	}
-	return fmt.Sprintf("%d-%d", n, timeOf(t).UnixMicro()), nil
+	return nil
 }
 
 // boardWhere renders the condition on deals d for a filter. Every value

@@ -128,6 +128,10 @@ func (s *Store) inWrite(ctx context.Context, workspaceID string, fn func(tx *sql
 		_ = tx.Rollback()
 		return err
 	}
+	if err := s.noteChange(ctx, tx, workspaceID); err != nil { // the board's version (board.go)
+		_ = tx.Rollback()
+		return err
+	}
 	if err := s.markCommitted(ctx, tx); err != nil { // Idempotency-Key (idempotency.go)
 		_ = tx.Rollback()
 		return err

@@ -80,13 +80,13 @@ func (s *Store) decodeValue(k crm.Kind, raw any) (any, error) {
 	return v, err
 }
 
-// bindRecord returns the arguments that insert rec: the workspace, then
-// every column of its table bound by kind (an unset column is NULL).
-func (s *Store) bindRecord(wsID string, rec *crm.Record) []any {
-	args := make([]any, 0, len(rec.Vals)+1)
-	args = append(args, wsID)
+// bindRecord writes into args the arguments that insert rec: ws (the
+// workspace, already bound), then every column of its table bound by
+// kind (an unset column is NULL).
+func (s *Store) bindRecord(args []any, ws any, rec *crm.Record) []any {
+	args[0] = ws
 	for i, c := range rec.T.Columns {
-		args = append(args, s.bindValue(c.Kind, rec.Vals[i]))
+		args[i+1] = s.bindValue(c.Kind, rec.Vals[i])
 	}
 	return args
 }
@@ -104,9 +104,15 @@ func (s *Store) insertRecords(ctx context.Context, tx *sql.Tx, wsID string, t *c
 	if len(recs) == 0 {
 		return nil
 	}
+	// One argument array for every row, and the workspace boxed once:
+	// per row, they were two allocations of a 10,000-deal request's 20,000
+	// rows.
+	w := len(t.Columns) + 1
+	flat := make([]any, len(recs)*w)
+	ws := any(wsID)
 	rows := make([][]any, len(recs))
 	for i, r := range recs {
-		rows[i] = s.bindRecord(wsID, r)
+		rows[i] = s.bindRecord(flat[i*w:(i+1)*w:(i+1)*w], ws, r)
 	}
 	ts := s.sqlOf(t)
 	if err := s.insertRows(ctx, tx, t.Name, ts.insertCols, ts.insertKinds, rows); err != nil {

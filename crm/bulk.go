@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -66,47 +67,24 @@ func parseBulkRequest(body []byte, maxDeals int, valid bool) (*BulkRequest, erro
 			return nil, e
 		}
 	}
-	req := &BulkRequest{}
-	for k, v := range top {
-		var err *Error
-		switch k {
-		case "deals":
-			if isNull(v) || v[0] != '[' {
-				return nil, Errorf(CodeInvalidRequest, "deals must be an array of deal objects, got %s", clip(v)).
-					WithHint(`send "deals": [{...}, {...}]`)
-			}
-			if elems, ok := splitArray(v); ok {
-				req.Deals = elems
-			} else if e := json.Unmarshal(v, &req.Deals); e != nil {
-				return nil, Errorf(CodeInvalidRequest, "deals must be an array of deal objects").WithDetails("%v", e)
-			}
-		case "default_currency":
-			var s string
-			if s, err = stringField(k, v); err == nil && s != "" {
-				var e error
-				if req.DefaultCurrency, e = NormalizeCurrency(s); e != nil {
-					err = e.(*Error)
-					err.Message = "default_currency: " + err.Message
-				}
-			}
-		case "default_stage":
-			req.DefaultStage, err = stringField(k, v)
-		case "default_pipeline_id":
-			var s string
-			if s, err = stringField(k, v); err == nil && s != "" {
-				req.DefaultPipelineID, err = uuidField(k, s)
-			}
-		case "skip_if_exists":
-			req.SkipIfExists, err = boolField(k, v)
-		case "atomic":
-			req.Atomic, err = boolField(k, v)
-		case "dry_run":
-			req.DryRun, err = boolField(k, v)
-		default:
-			return nil, unknownField(k, bulkFields, "")
+	// An unknown key first (a typo explains what follows), then the
+	// known ones in a fixed order: the same error whatever the key order.
+	var unknown []string
+	for k := range top {
+		if !contains(bulkFields, k) {
+			unknown = append(unknown, k)
 		}
-		if err != nil {
-			return nil, err
+	}
+	if len(unknown) > 0 {
+		slices.Sort(unknown)
+		return nil, unknownField(unknown[0], bulkFields, "")
+	}
+	req := &BulkRequest{}
+	for _, k := range bulkFields {
+		if v, ok := top[k]; ok {
+			if err := req.set(k, v); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if req.Deals == nil {
@@ -121,6 +99,46 @@ func parseBulkRequest(body []byte, maxDeals int, valid bool) (*BulkRequest, erro
 			WithHint("split the deals into requests of at most %d", maxDeals)
 	}
 	return req, nil
+}
+
+// set reads the top-level field k of a bulk body.
+func (req *BulkRequest) set(k string, v json.RawMessage) *Error {
+	var err *Error
+	switch k {
+	case "deals":
+		if isNull(v) || v[0] != '[' {
+			return Errorf(CodeInvalidRequest, "deals must be an array of deal objects, got %s", clip(v)).
+				WithHint(`send "deals": [{...}, {...}]`)
+		}
+		if elems, ok := splitArray(v); ok {
+			req.Deals = elems
+		} else if e := json.Unmarshal(v, &req.Deals); e != nil {
+			return Errorf(CodeInvalidRequest, "deals must be an array of deal objects").WithDetails("%v", e)
+		}
+	case "default_currency":
+		var s string
+		if s, err = stringField(k, v); err == nil && s != "" {
+			var e error
+			if req.DefaultCurrency, e = NormalizeCurrency(s); e != nil {
+				err = e.(*Error)
+				err.Message = "default_currency: " + err.Message
+			}
+		}
+	case "default_stage":
+		req.DefaultStage, err = stringField(k, v)
+	case "default_pipeline_id":
+		var s string
+		if s, err = stringField(k, v); err == nil && s != "" {
+			req.DefaultPipelineID, err = uuidField(k, s)
+		}
+	case "skip_if_exists":
+		req.SkipIfExists, err = boolField(k, v)
+	case "atomic":
+		req.Atomic, err = boolField(k, v)
+	case "dry_run":
+		req.DryRun, err = boolField(k, v)
+	}
+	return err
 }
 
 // Defaults returns the request's defaults by deal column, for WriteEnv.

@@ -252,7 +252,7 @@ func (s *Store) prefetchContacts(ctx context.Context, tx *sql.Tx, wsID string, i
 	}
 	for _, chunk := range s.lookupChunks(ids) {
 		cond, in := s.inCond("id", crm.KindUUID, chunk)
-		rows, err := s.query(ctx, tx, `SELECT id FROM contacts WHERE workspace_id = ? AND `+cond, append([]any{wsID}, in...)...)
+		rows, err := s.query(ctx, tx, `SELECT id FROM contacts WHERE workspace_id = ? AND `+cond, append([]any{s.WorkspaceArg(wsID)}, in...)...)
 		if err != nil {
 			return nil, fmt.Errorf("look up contact ids: %w", err)
 		}
@@ -276,7 +276,7 @@ func (s *Store) prefetchContacts(ctx context.Context, tx *sql.Tx, wsID string, i
 	}{{crm.IdentPhone, phones, idx.phones}, {crm.IdentEmail, emails, idx.emails}} {
 		for _, chunk := range s.lookupChunks(kv.vals) {
 			cond, in := s.inCond("value", crm.KindText, chunk)
-			rows, err := s.query(ctx, tx, `SELECT value, contact_id FROM contact_identifiers WHERE workspace_id = ? AND kind = ? AND `+cond, append([]any{wsID, kv.kind}, in...)...)
+			rows, err := s.query(ctx, tx, `SELECT value, contact_id FROM contact_identifiers WHERE workspace_id = ? AND kind = ? AND `+cond, append([]any{s.WorkspaceArg(wsID), kv.kind}, in...)...)
 			if err != nil {
 				return nil, fmt.Errorf("look up contact %ss: %w", kv.kind, err)
 			}

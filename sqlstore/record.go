@@ -104,12 +104,12 @@ func (s *Store) insertRecords(ctx context.Context, tx *sql.Tx, wsID string, t *c
 	if len(recs) == 0 {
 		return nil
 	}
-	// One argument array for every row, and the workspace boxed once:
+	// One argument array for every row, and the workspace bound once:
 	// per row, they were two allocations of a 10,000-deal request's 20,000
 	// rows.
 	w := len(t.Columns) + 1
 	flat := make([]any, len(recs)*w)
-	ws := any(wsID)
+	ws := s.WorkspaceArg(wsID)
 	rows := make([][]any, len(recs))
 	for i, r := range recs {
 		rows[i] = s.bindRecord(flat[i*w:(i+1)*w:(i+1)*w], ws, r)
@@ -157,7 +157,7 @@ func (s *Store) applyEffects(ctx context.Context, tx *sql.Tx, env *crm.WriteEnv,
 // equal every column set in cond.
 func (s *Store) clearRows(ctx context.Context, tx *sql.Tx, wsID string, cond *crm.Record) error {
 	var b Builder
-	b.Add("DELETE FROM "+cond.T.Name+" WHERE workspace_id = ?", wsID)
+	b.Add("DELETE FROM "+cond.T.Name+" WHERE workspace_id = ?", s.WorkspaceArg(wsID))
 	for i, c := range cond.T.Columns {
 		if cond.HasAt(i) {
 			b.Add(" AND "+c.Name+" = ?", s.bindValue(c.Kind, cond.Vals[i]))
@@ -186,7 +186,7 @@ func (s *Store) loadRecords(ctx context.Context, q queryer, wsID string, t *crm.
 	}
 	for _, chunk := range s.lookupChunks(ids) {
 		cond, args := s.inCond("id", crm.KindUUID, chunk)
-		rows, err := s.query(ctx, q, "SELECT "+strings.Join(exprs, ", ")+" FROM "+t.Name+" WHERE workspace_id = ? AND "+cond, append([]any{wsID}, args...)...)
+		rows, err := s.query(ctx, q, "SELECT "+strings.Join(exprs, ", ")+" FROM "+t.Name+" WHERE workspace_id = ? AND "+cond, append([]any{s.WorkspaceArg(wsID)}, args...)...)
 		if err != nil {
 			return nil, err
 		}
@@ -256,14 +256,14 @@ func (s *Store) updateRecords(ctx context.Context, tx *sql.Tx, env *crm.WriteEnv
 		}
 		for _, chunk := range s.lookupChunks(ids) {
 			cond, in := s.inCond("id", crm.KindUUID, chunk)
-			a := append(append(append([]any{}, sets[0].args...), wsID), in...)
+			a := append(append(append([]any{}, sets[0].args...), s.WorkspaceArg(wsID)), in...)
 			if _, err := s.exec(ctx, tx, "UPDATE "+t.Name+" SET "+sets[0].set+" WHERE workspace_id = ? AND "+cond, a...); err != nil {
 				return err
 			}
 		}
 	} else {
 		for _, x := range sets {
-			if _, err := s.exec(ctx, tx, "UPDATE "+t.Name+" SET "+x.set+" WHERE workspace_id = ? AND id = ?", append(x.args, wsID, x.id)...); err != nil {
+			if _, err := s.exec(ctx, tx, "UPDATE "+t.Name+" SET "+x.set+" WHERE workspace_id = ? AND id = ?", append(x.args, s.WorkspaceArg(wsID), x.id)...); err != nil {
 				return err
 			}
 		}

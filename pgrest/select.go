@@ -58,14 +58,7 @@ func (s *scanner) selectItem(depth int) (SelectItem, *Error) {
 		s.pos++
 		return SelectItem{Star: true}, nil
 	}
-	var item SelectItem
-	start := s.pos
-	if name, err := s.fieldName(); err == nil && s.peek() == ':' && s.peekAt(1) != ':' {
-		item.Alias = name
-		s.pos++
-	} else {
-		s.pos = start
-	}
+	item := SelectItem{Alias: s.alias()}
 	if s.hasPrefix("count()") {
 		s.pos += len("count()")
 		item.Aggregate = "count"
@@ -80,6 +73,24 @@ func (s *scanner) selectItem(depth int) (SelectItem, *Error) {
 	if (s.peek() == '(' || s.peek() == '!') && name != "count" {
 		return s.embed(depth, Embed{Relation: name, Alias: item.Alias})
 	}
+	return s.column(item, name)
+}
+
+// alias reads an optional "alias:" (a single colon: "::" is a cast) and
+// returns the alias, or "" with the cursor where it was.
+func (s *scanner) alias() string {
+	start := s.pos
+	if name, err := s.fieldName(); err == nil && s.peek() == ':' && s.peekAt(1) != ':' {
+		s.pos++
+		return name
+	}
+	s.pos = start
+	return ""
+}
+
+// column reads the rest of a column item after its name: a JSON path, a
+// cast, and an optional ".fn()" aggregate with its own cast.
+func (s *scanner) column(item SelectItem, name string) (SelectItem, *Error) {
 	path, err := s.jsonPath()
 	if err != nil {
 		return SelectItem{}, err
@@ -88,18 +99,19 @@ func (s *scanner) selectItem(depth int) (SelectItem, *Error) {
 	if item.Cast, err = s.cast(); err != nil {
 		return SelectItem{}, err
 	}
-	if s.peek() == '.' {
-		s.pos++
-		fstart := s.pos
-		fn := s.word()
-		if !aggregates[fn] || !s.hasPrefix("()") {
-			return SelectItem{}, s.failAt(fstart, quoteRuneAt(s.src, fstart), "aggregate (sum(), avg(), count(), min(), max())")
-		}
-		s.pos += len("()")
-		item.Aggregate = fn
-		if item.AggregateCast, err = s.cast(); err != nil {
-			return SelectItem{}, err
-		}
+	if s.peek() != '.' {
+		return item, nil
+	}
+	s.pos++
+	start := s.pos
+	fn := s.word()
+	if !aggregates[fn] || !s.hasPrefix("()") {
+		return SelectItem{}, s.failAt(start, quoteRuneAt(s.src, start), "aggregate (sum(), avg(), count(), min(), max())")
+	}
+	s.pos += len("()")
+	item.Aggregate = fn
+	if item.AggregateCast, err = s.cast(); err != nil {
+		return SelectItem{}, err
 	}
 	return item, nil
 }

@@ -12,7 +12,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/connectgain/server/crm"
-	"github.com/connectgain/server/sqlstore"
 )
 
 // createDealsBulk is POST /functions/v1/create-deals-bulk. Status: 200 when
@@ -64,7 +63,7 @@ func (s *Server) createDealsBulk(w http.ResponseWriter, r *http.Request) error {
 // appendBulkResponse writes the response object: dry_run (when set),
 // summary, and one result per item in input order. Written by hand: a
 // 10,000-deal answer by reflection cost a third of the request's time.
-func appendBulkResponse(b []byte, dryRun bool, out *sqlstore.BulkOutcome) []byte {
+func appendBulkResponse(b []byte, dryRun bool, out *crm.BulkOutcome) []byte {
 	b = append(b, '{')
 	if dryRun {
 		b = append(b, `"dry_run":true,`...)
@@ -82,7 +81,7 @@ func appendBulkResponse(b []byte, dryRun bool, out *sqlstore.BulkOutcome) []byte
 		b = strconv.AppendInt(b, int64(r.Index), 10)
 		b = append(b, `,"status":`...)
 		b = crm.AppendJSONString(b, r.Status)
-		if r.Status == sqlstore.StatusCreated || r.Status == sqlstore.StatusSkipped {
+		if r.Status == crm.ItemCreated || r.Status == crm.ItemSkipped {
 			b = append(b, `,"deal_id":`...)
 			b = appendNullable(b, r.DealID)
 			b = append(b, `,"contact_id":`...)
@@ -112,7 +111,7 @@ func appendBulkResponse(b []byte, dryRun bool, out *sqlstore.BulkOutcome) []byte
 
 // appendContactChanges writes contact_updated and contact_conflicts, when
 // the item added to its contact or named another contact's identifier.
-func appendContactChanges(b []byte, r *sqlstore.BulkResult) []byte {
+func appendContactChanges(b []byte, r *crm.BulkResult) []byte {
 	if len(r.ContactUpdated) > 0 {
 		b = append(b, `,"contact_updated":[`...)
 		for i, f := range r.ContactUpdated {

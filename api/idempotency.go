@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/connectgain/server/crm"
-	"github.com/connectgain/server/sqlstore"
 )
 
 // Idempotency-Key error codes (statuses in error.go).
@@ -34,8 +33,8 @@ const DefaultIdempotencyLease = 30 * time.Second
 // IdempotencyStore is the optional store capability behind
 // Idempotency-Key; without it the header is ignored.
 type IdempotencyStore interface {
-	BeginIdempotent(ctx context.Context, k sqlstore.IdemKey, lease time.Duration) (*sqlstore.IdemClaim, sqlstore.IdemState, *sqlstore.IdemResponse, error)
-	FinishIdempotent(ctx context.Context, claim *sqlstore.IdemClaim, resp *sqlstore.IdemResponse, keep bool) error
+	BeginIdempotent(ctx context.Context, k crm.IdemKey, lease time.Duration) (*crm.IdemClaim, crm.IdemState, *crm.IdemResponse, error)
+	FinishIdempotent(ctx context.Context, claim *crm.IdemClaim, resp *crm.IdemResponse, keep bool) error
 }
 
 // replayedHeaders are the response headers stored with an answer.
@@ -69,40 +68,40 @@ func (s *Server) idempotent(route string, next handlerFunc) handlerFunc {
 		if !ok {
 			path = route
 		}
-		k := sqlstore.IdemKey{WorkspaceID: p.Workspace.ID, Scope: r.Method + " " + path, Key: key,
+		k := crm.IdemKey{WorkspaceID: p.Workspace.ID, Scope: r.Method + " " + path, Key: key,
 			Fingerprint: fingerprint(r, body)}
 		claim, state, stored, err := is.BeginIdempotent(r.Context(), k, s.idemLease())
 		if err != nil {
 			return err
 		}
 		switch state {
-		case sqlstore.IdemReplay:
+		case crm.IdemReplay:
 			return replay(w, stored)
-		case sqlstore.IdemRunning:
+		case crm.IdemRunning:
 			w.Header().Set("Retry-After", "1")
 			return crm.Errorf(CodeIdemInUse, "a request with this Idempotency-Key is still running").
 				WithHint("retry after a second with the same key and body; you will get its answer")
-		case sqlstore.IdemMismatch:
+		case crm.IdemMismatch:
 			return crm.Errorf(CodeIdemReused, "this Idempotency-Key was first used with a different request").
 				WithDetails("a key is bound to the method, path, query, Prefer and body it was first sent with").
 				WithHint("use a new Idempotency-Key for a new request")
-		case sqlstore.IdemLost:
+		case crm.IdemLost:
 			return crm.Errorf(CodeIdemLost, "the request with this Idempotency-Key was committed, but the server stopped before storing its answer").
 				WithDetails("its writes are in the database; it will not run again").
 				WithHint("read the rows back with GET instead of retrying")
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		return s.runAndStore(w, r.WithContext(sqlstore.WithIdempotency(r.Context(), claim)), is, claim, next)
+		return s.runAndStore(w, r.WithContext(crm.WithIdempotency(r.Context(), claim)), is, claim, next)
 	}
 }
 
 // runAndStore runs next for the attempt holding claim, passing its
 // answer through, and stores that answer (an error as writeError renders
 // it) for the retries.
-func (s *Server) runAndStore(w http.ResponseWriter, r *http.Request, is IdempotencyStore, claim *sqlstore.IdemClaim, next handlerFunc) error {
+func (s *Server) runAndStore(w http.ResponseWriter, r *http.Request, is IdempotencyStore, claim *crm.IdemClaim, next handlerFunc) error {
 	rec := &recordingWriter{ResponseWriter: w, status: http.StatusOK}
 	herr := next(rec, r)
-	resp := &sqlstore.IdemResponse{Status: rec.status, Body: rec.body.Bytes(), Headers: map[string]string{}}
+	resp := &crm.IdemResponse{Status: rec.status, Body: rec.body.Bytes(), Headers: map[string]string{}}
 	if herr != nil && !rec.wrote {
 		buf := bufferWriter{h: w.Header().Clone()}
 		writeError(&buf, asAPIError(herr, "", s.log))
@@ -178,7 +177,7 @@ func pickHeaders(dst map[string]string, h http.Header) {
 }
 
 // replay writes a stored answer.
-func replay(w http.ResponseWriter, resp *sqlstore.IdemResponse) error {
+func replay(w http.ResponseWriter, resp *crm.IdemResponse) error {
 	for k, v := range resp.Headers {
 		w.Header().Set(k, v)
 	}

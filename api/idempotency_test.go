@@ -181,10 +181,10 @@ func TestIdempotencyLease(t *testing.T) {
 			ctx := context.Background()
 			body := deals(`{"title":"Order 9","value":5,"contact_phone":"+201017177777","create_contact_if_missing":true}`)
 			// An attempt that "crashed": it claimed the key and never finished.
-			k := sqlstore.IdemKey{WorkspaceID: e.ws.ID, Scope: "POST " + bulkURL, Key: "crash",
+			k := crm.IdemKey{WorkspaceID: e.ws.ID, Scope: "POST " + bulkURL, Key: "crash",
 				Fingerprint: fingerprintFor(t, e, body)}
 			dead, st, _, err := e.store.BeginIdempotent(ctx, k, time.Second)
-			if err != nil || st != sqlstore.IdemStarted {
+			if err != nil || st != crm.IdemStarted {
 				t.Fatalf("claim: %v %v", st, err)
 			}
 			if st, _, b := e.idemDo(e.writeKey, "crash", "POST", bulkURL, body, false); st != 409 || !strings.Contains(b, CodeIdemInUse) {
@@ -197,7 +197,7 @@ func TestIdempotencyLease(t *testing.T) {
 			// The dead attempt comes back to life and tries to commit: refused.
 			req, _ := crm.ParseBulkRequest([]byte(strings.Replace(body, "Order 9", "Order 10", 1)), 10)
 			p := &crm.Principal{Workspace: *e.ws, Scope: crm.ScopeWrite}
-			_, err = e.store.CreateDealsBulk(sqlstore.WithIdempotency(ctx, dead), p, req)
+			_, err = e.store.CreateDealsBulk(crm.WithIdempotency(ctx, dead), p, req)
 			if ce, ok := crm.AsError(err); !ok || ce.Code != CodeIdemInUse {
 				t.Errorf("taken-over attempt wrote: %v", err)
 			}
@@ -208,7 +208,7 @@ func TestIdempotencyLease(t *testing.T) {
 			k.Key = "lost"
 			lost, _, _, _ := e.store.BeginIdempotent(ctx, k, time.Second)
 			req, _ = crm.ParseBulkRequest([]byte(strings.Replace(body, "Order 9", "Order 11", 1)), 10)
-			if _, err := e.store.CreateDealsBulk(sqlstore.WithIdempotency(ctx, lost), p, req); err != nil {
+			if _, err := e.store.CreateDealsBulk(crm.WithIdempotency(ctx, lost), p, req); err != nil {
 				t.Fatal(err)
 			}
 			time.Sleep(1100 * time.Millisecond)

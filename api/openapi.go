@@ -23,14 +23,8 @@ func (s *Server) restRoot(w http.ResponseWriter, r *http.Request) error {
 		WithHint("GET it for the Swagger 2.0 document (%s/openapi.json for OpenAPI 3); tables are under %s/{table}", restBase(r), restBase(r))
 }
 
-// schema is the description of the tables the store serves (a store
-// without one serves crm.DefaultSchema).
-func (s *Server) schema() *crm.Schema {
-	if ss, ok := s.store.(interface{ Schema() *crm.Schema }); ok {
-		return ss.Schema()
-	}
-	return crm.DefaultSchema
-}
+// schema is the description of the tables the store serves.
+func (s *Server) schema() *crm.Schema { return s.store.Schema() }
 
 // swagger serves GET {prefix}/: the Swagger 2.0 document, as
 // application/openapi+json unless Accept asks for application/json.

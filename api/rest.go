@@ -15,7 +15,6 @@ import (
 
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/pgrest"
-	"github.com/connectgain/server/sqlstore"
 	"github.com/connectgain/server/sqlstore/restsql"
 )
 
@@ -200,27 +199,7 @@ func (s *Server) restWrite(w http.ResponseWriter, r *http.Request, req *restsql.
 		return err
 	}
 	s.rowsWritten(req.Table, res.Affected)
-	n := int64(res.Affected)
-	total := int64(-1)
-	if pref.Count != "" {
-		total = n
-	}
-	status := http.StatusOK
-	switch r.Method {
-	case http.MethodPost:
-		w.Header().Set("Content-Range", contentRange(0, 0, total))
-		status = http.StatusCreated
-		if pref.Resolution == "merge-duplicates" && res.Inserted == 0 && res.Affected > 0 {
-			status = http.StatusOK
-		}
-		if pref.Return == "headers-only" && len(res.IDs) == 1 {
-			w.Header().Set("Location", restBase(r)+"/"+req.Table+"?id=eq."+url.QueryEscape(res.IDs[0]))
-		}
-	case http.MethodPatch:
-		w.Header().Set("Content-Range", contentRange(0, n, total))
-	default:
-		w.Header().Set("Content-Range", contentRange(0, 0, total))
-	}
+	status := writeStatus(w, r, req.Table, pref, res)
 	setApplied(w, pref)
 	if !req.Return {
 		if status == http.StatusOK {
@@ -237,6 +216,32 @@ func (s *Server) restWrite(w http.ResponseWriter, r *http.Request, req *restsql.
 	return writeRows(w, r, status, media, strip, res.Rows)
 }
 
+// writeStatus sets a write's Content-Range (and Location, for a POST
+// that returns headers only) and returns its status: 201 for a POST, 200
+// for an upsert that inserted nothing, else 200.
+func writeStatus(w http.ResponseWriter, r *http.Request, table string, pref pgrest.Prefer, res *restsql.Result) int {
+	n, total := int64(res.Affected), int64(-1)
+	if pref.Count != "" {
+		total = n
+	}
+	switch r.Method {
+	case http.MethodPost:
+		w.Header().Set("Content-Range", contentRange(0, 0, total))
+		if pref.Return == "headers-only" && len(res.IDs) == 1 {
+			w.Header().Set("Location", restBase(r)+"/"+table+"?id=eq."+url.QueryEscape(res.IDs[0]))
+		}
+		if pref.Resolution == "merge-duplicates" && res.Inserted == 0 && res.Affected > 0 {
+			return http.StatusOK
+		}
+		return http.StatusCreated
+	case http.MethodPatch:
+		w.Header().Set("Content-Range", contentRange(0, n, total))
+	default:
+		w.Header().Set("Content-Range", contentRange(0, 0, total))
+	}
+	return http.StatusOK
+}
+
 func readBody(r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
@@ -249,51 +254,61 @@ func readBody(r *http.Request) ([]byte, error) {
 	return body, nil
 }
 
+// jsonTypes are the write bodies' JSON media types.
+var jsonTypes = map[string]bool{"": true, mimeJSON: true, "application/vnd.pgrst.object+json": true, "application/vnd.pgrst.object": true, "*/*": true}
+
 // parseRows reads a write body: JSON (an object or an array of objects),
 // CSV (a header line, then rows; NULL is null) or a form (one row).
 func parseRows(method, ctype string, body []byte) ([]map[string]json.RawMessage, error) {
 	mt := strings.ToLower(strings.TrimSpace(strings.Split(ctype, ";")[0]))
-	switch { // the pre-scan (jsonbody.go)
-	case mt == "" || mt == mimeJSON || mt == "application/vnd.pgrst.object+json" || mt == "application/vnd.pgrst.object" ||
-		mt == "*/*" || mt == "application/x-www-form-urlencoded" && looksJSON(body):
-		if bp := checkJSONBody(body); bp != nil {
+	if mt == "application/x-www-form-urlencoded" && looksJSON(body) {
+		// curl -d sends this type unless told otherwise; as a form the
+		// JSON would be one key naming no column, so it is read as the
+		// JSON it is, as the bulk endpoint reads it.
+		mt = mimeJSON
+	}
+	switch {
+	case jsonTypes[mt]:
+		if bp := checkJSONBody(body); bp != nil { // the pre-scan (jsonbody.go)
 			return nil, bp.asError(true)
 		}
+		return parseJSONRows(method, body)
 	case mt == mimeCSV || mt == "application/x-www-form-urlencoded":
 		if bp := checkTextBody(body); bp != nil {
 			return nil, bp.asError(true)
 		}
+		if mt == mimeCSV {
+			return parseCSVRows(body)
+		}
+		return parseFormRow(body)
 	}
-	switch mt {
-	case "", mimeJSON, "application/vnd.pgrst.object+json", "application/vnd.pgrst.object", "*/*":
-	case mimeCSV:
-		return parseCSVRows(body)
-	case "application/x-www-form-urlencoded":
-		if looksJSON(body) {
-			// curl -d sends this type unless told otherwise; as a form
-			// the JSON would be one key naming no column, so it is read
-			// as the JSON it is, as the bulk endpoint reads it.
-			break
-		}
-		v, err := url.ParseQuery(string(body))
-		if err != nil {
-			return nil, &crm.Error{Code: crm.PGRSTInvalidBody, Message: "Empty or invalid form body",
-				Details: "the application/x-www-form-urlencoded body cannot be read: " + err.Error(),
-				Hint:    "send JSON with Content-Type: application/json, or encode the form's values with %XX"}
-		}
-		row := map[string]json.RawMessage{}
-		for k := range v {
-			if bp := checkTextBody([]byte(k + v.Get(k))); bp != nil {
-				bp.Path = "form field " + strconv.Quote(clipString(k))
-				return nil, bp.asError(true)
-			}
-			b, _ := json.Marshal(v.Get(k))
-			row[k] = b
-		}
-		return []map[string]json.RawMessage{row}, nil
-	default:
-		return nil, &crm.Error{Code: crm.PGRSTInvalidBody, Message: "Content-Type not acceptable: " + ctype}
+	return nil, &crm.Error{Code: crm.PGRSTInvalidBody, Message: "Content-Type not acceptable: " + ctype}
+}
+
+// parseFormRow reads an application/x-www-form-urlencoded body as one
+// row of text values.
+func parseFormRow(body []byte) ([]map[string]json.RawMessage, error) {
+	v, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, &crm.Error{Code: crm.PGRSTInvalidBody, Message: "Empty or invalid form body",
+			Details: "the application/x-www-form-urlencoded body cannot be read: " + err.Error(),
+			Hint:    "send JSON with Content-Type: application/json, or encode the form's values with %XX"}
 	}
+	row := map[string]json.RawMessage{}
+	for k := range v {
+		if bp := checkTextBody([]byte(k + v.Get(k))); bp != nil {
+			bp.Path = "form field " + strconv.Quote(clipString(k))
+			return nil, bp.asError(true)
+		}
+		b, _ := json.Marshal(v.Get(k))
+		row[k] = b
+	}
+	return []map[string]json.RawMessage{row}, nil
+}
+
+// parseJSONRows reads a JSON body: an object, or (except for PATCH) an
+// array of objects.
+func parseJSONRows(method string, body []byte) ([]map[string]json.RawMessage, error) {
 	t := bytes.TrimSpace(body)
 	invalid := &crm.Error{Code: crm.PGRSTInvalidBody, Message: "Empty or invalid json",
 		Hint: `send a JSON object, e.g. {"title": "Order 1", "value": 100}, or an array of them`}
@@ -307,37 +322,33 @@ func parseRows(method, ctype string, body []byte) ([]map[string]json.RawMessage,
 	case t[0] != '{' && t[0] != '[':
 		invalid.Details = fmt.Sprintf("the request body is a JSON %s (%s), not an object or an array of objects", jsonKind(t), clipText(t))
 		return nil, invalid
-	}
-	switch t[0] {
-	case '{':
+	case t[0] == '{':
 		var m map[string]json.RawMessage
 		if err := json.Unmarshal(t, &m); err != nil {
 			return nil, invalid
 		}
 		return []map[string]json.RawMessage{m}, nil
-	case '[':
-		var list []json.RawMessage
-		if err := json.Unmarshal(t, &list); err != nil {
-			return nil, invalid
-		}
-		if method == http.MethodPatch && len(list) > 0 {
-			return nil, &crm.Error{Code: crm.PGRSTInvalidBody, Message: "Empty or invalid json",
-				Details: "a PATCH body is one object, applied to every matching row"}
-		}
-		rows := make([]map[string]json.RawMessage, 0, len(list))
-		for i, e := range list {
-			var m map[string]json.RawMessage
-			if err := json.Unmarshal(e, &m); err != nil || m == nil {
-				et := bytes.TrimSpace(e)
-				return nil, &crm.Error{Code: crm.PGRSTInvalidBody, Message: "All object keys must match",
-					Details: fmt.Sprintf("element %d of the array is a JSON %s (%s), not an object", i, jsonKind(et), clipText(et)),
-					Hint:    "send an array of objects, one per row"}
-			}
-			rows = append(rows, m)
-		}
-		return rows, nil
 	}
-	return nil, nil
+	var list []json.RawMessage
+	if err := json.Unmarshal(t, &list); err != nil {
+		return nil, invalid
+	}
+	if method == http.MethodPatch && len(list) > 0 {
+		return nil, &crm.Error{Code: crm.PGRSTInvalidBody, Message: "Empty or invalid json",
+			Details: "a PATCH body is one object, applied to every matching row"}
+	}
+	rows := make([]map[string]json.RawMessage, 0, len(list))
+	for i, e := range list {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(e, &m); err != nil || m == nil {
+			et := bytes.TrimSpace(e)
+			return nil, &crm.Error{Code: crm.PGRSTInvalidBody, Message: "All object keys must match",
+				Details: fmt.Sprintf("element %d of the array is a JSON %s (%s), not an object", i, jsonKind(et), clipText(et)),
+				Hint:    "send an array of objects, one per row"}
+		}
+		rows = append(rows, m)
+	}
+	return rows, nil
 }
 
 // looksJSON reports whether body is a JSON object or array.
@@ -428,9 +439,9 @@ func negotiate(accept string) (media string, stripNulls bool, err error) {
 
 // writeRows writes the rows as JSON (an array, or one object when
 // singular) or CSV; HEAD gets the headers only.
-func writeRows(w http.ResponseWriter, r *http.Request, status int, media string, strip bool, rows []*sqlstore.Row) error {
+func writeRows(w http.ResponseWriter, r *http.Request, status int, media string, strip bool, rows []*crm.Row) error {
 	if rows == nil {
-		rows = []*sqlstore.Row{}
+		rows = []*crm.Row{}
 	}
 	if strip {
 		for _, row := range rows {
@@ -445,10 +456,10 @@ func writeRows(w http.ResponseWriter, r *http.Request, status int, media string,
 		body = csvRows(rows)
 	case mimeSingular:
 		w.Header().Set("Content-Type", mimeSingular+"; charset=utf-8")
-		body, err = sqlstore.MarshalRows(rows[0])
+		body, err = crm.MarshalRows(rows[0])
 	default:
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		body, err = sqlstore.MarshalRows(rows)
+		body, err = crm.MarshalRows(rows)
 	}
 	if err != nil {
 		return err
@@ -462,13 +473,13 @@ func writeRows(w http.ResponseWriter, r *http.Request, status int, media string,
 	return err
 }
 
-func stripRow(r *sqlstore.Row) {
+func stripRow(r *crm.Row) {
 	keys, vals := r.Keys[:0], r.Vals[:0]
 	for i, v := range r.Vals {
 		if v == nil {
 			continue
 		}
-		if sub, ok := v.(*sqlstore.Row); ok {
+		if sub, ok := v.(*crm.Row); ok {
 			if sub == nil {
 				continue
 			}
@@ -482,7 +493,7 @@ func stripRow(r *sqlstore.Row) {
 // csvRows renders rows as PostgREST's CSV: a header line, NULL as an empty
 // field, fields with a comma, space, quote, parenthesis or newline
 // quoted, lines joined by "\n" without a trailing newline.
-func csvRows(rows []*sqlstore.Row) []byte {
+func csvRows(rows []*crm.Row) []byte {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -502,12 +513,12 @@ func csvRows(rows []*sqlstore.Row) []byte {
 			if v == nil {
 				continue
 			}
-			if sub, ok := v.(*sqlstore.Row); ok && sub == nil {
+			if sub, ok := v.(*crm.Row); ok && sub == nil {
 				continue
 			}
 			var s string
 			switch x := v.(type) {
-			case *sqlstore.Row, []*sqlstore.Row:
+			case *crm.Row, []*crm.Row:
 				j, _ := json.Marshal(x)
 				s = string(j)
 			default:

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/connectgain/server/crm"
-	"github.com/connectgain/server/sqlstore"
 	"github.com/connectgain/server/sqlstore/restsql"
 )
 
@@ -58,25 +57,32 @@ const (
 	DefaultMaxBodyBytes = 64 << 20
 )
 
-// Store is what the handlers need of the database: the bulk endpoint's
-// and the keys' calls, and the Backend a restsql.Engine (built by New)
-// runs the REST proxy's requests on. *sqlstore.Store is one.
+// Store is what the handlers need of persistence: the keys, the bulk
+// endpoint, readiness and the description of the tables. It names crm
+// types only, so the HTTP layer is read and tested without a database.
 type Store interface {
 	Authenticate(ctx context.Context, key string) (*crm.Principal, error)
-	CreateDealsBulk(ctx context.Context, p *crm.Principal, req *crm.BulkRequest) (*sqlstore.BulkOutcome, error)
+	CreateDealsBulk(ctx context.Context, p *crm.Principal, req *crm.BulkRequest) (*crm.BulkOutcome, error)
 	Ping(ctx context.Context) error
+	Schema() *crm.Schema
+}
+
+// Backend is a Store that the REST engine (restsql) also runs on;
+// *sqlstore.Store is one.
+type Backend interface {
+	Store
 	restsql.Backend
 }
 
-// restRunner runs a REST proxy request; *restsql.Engine is one.
-type restRunner interface {
+// RestRunner runs a REST proxy request; *restsql.Engine is one.
+type RestRunner interface {
 	Rest(ctx context.Context, p *crm.Principal, req *restsql.Request) (*restsql.Result, error)
 }
 
 // Server serves the API.
 type Server struct {
 	store   Store
-	rest    restRunner
+	rest    RestRunner
 	cfg     Config
 	log     *slog.Logger
 	metrics *metrics
@@ -85,8 +91,15 @@ type Server struct {
 	mux     *http.ServeMux
 }
 
-// New returns a server; call Handler for its http.Handler.
-func New(store Store, cfg Config, log *slog.Logger) *Server {
+// New returns a server over b, its REST requests run by a restsql
+// engine on b; call Handler for its http.Handler.
+func New(b Backend, cfg Config, log *slog.Logger) *Server {
+	return NewServer(b, restsql.New(b), cfg, log)
+}
+
+// NewServer returns a server over a store and a REST runner, which a
+// test may replace with its own.
+func NewServer(store Store, rest RestRunner, cfg Config, log *slog.Logger) *Server {
 	if cfg.MaxBulkDeals <= 0 {
 		cfg.MaxBulkDeals = crm.DefaultMaxBulkDeals
 	}
@@ -96,7 +109,7 @@ func New(store Store, cfg Config, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{store: store, rest: restsql.New(store), cfg: cfg, log: log, metrics: newMetrics(), limits: newLimits(cfg), mux: http.NewServeMux()}
+	s := &Server{store: store, rest: rest, cfg: cfg, log: log, metrics: newMetrics(), limits: newLimits(cfg), mux: http.NewServeMux()}
 	s.routes()
 	return s
 }

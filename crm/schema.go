@@ -49,10 +49,14 @@ type Column struct {
 	// compared with this column: "phone", "email", "currency", "stage",
 	// "stage_id".
 	Normalize string
-	// Identifier, when set, is the contact_identifiers kind that mirrors
-	// this array column ("phone", "email"): the exact index behind
-	// phones=cs.{...} and the bulk endpoint's linking.
+	// Identifier, when set, is the kind under which the table's
+	// identifier index (Table.Identifiers) mirrors this array column
+	// ("phone", "email"): the exact index behind phones=cs.{...} and the
+	// bulk endpoint's linking.
 	Identifier string
+	// Search declares the indexes behind like and ilike on this column
+	// (text columns only); the dialects read it to use them.
+	Search TextSearch
 	// Parse, when set, replaces the kind's reading of a written JSON value.
 	Parse func(raw json.RawMessage) (any, *Error)
 	// Check, when set, validates and normalises a written value after the
@@ -62,6 +66,20 @@ type Column struct {
 	// Missing is the error for a required column that an insert leaves
 	// out or sets to null; nil means PostgreSQL's 23502.
 	Missing *Error
+}
+
+// TextSearch declares the indexes that the migrations create for a text
+// column's substring search (like and ilike with % around the term). The
+// dialects read it, so none names a column; the schema tests check that
+// each declared index exists.
+type TextSearch struct {
+	// Trigram: an index of the column's trigrams over every workspace
+	// (PostgreSQL: a pg_trgm GIN index, <table>_<column>_trgm).
+	Trigram bool
+	// Grams names the table that indexes the column's trigrams one
+	// workspace at a time (SQLite: an FTS5 table whose rowid is the
+	// row's rid, migrations/00007); "" when there is none.
+	Grams string
 }
 
 // MissingError is the error for the column left out of an insert (or
@@ -98,6 +116,9 @@ type Table struct {
 	// Unique lists the column sets that carry a unique constraint (for
 	// on_conflict), besides the primary key id.
 	Unique [][]string
+	// Identifiers, when set, is the internal table that mirrors the
+	// table's identifier columns (Column.Identifier), one value a row.
+	Identifiers *IdentifierIndex
 	// KeyHints are hints for written keys that are not columns (a deal's
 	// "contact").
 	KeyHints map[string]string
@@ -106,6 +127,17 @@ type Table struct {
 	index  map[string]int
 	names  []string
 	schema *Schema
+}
+
+// IdentifierIndex describes an internal table that holds a table's
+// identifier values (a contact's phones and emails), one a row: the exact
+// index that answers cs on an identifier column, kept by the table's
+// hooks.
+type IdentifierIndex struct {
+	Table string // the internal table (contact_identifiers)
+	Kind  string // its column holding the Column.Identifier kind
+	Value string // its column holding one normalised value
+	Row   string // its column holding the id of the row identified
 }
 
 // Schema returns the schema the table belongs to (hooks find the tables

@@ -41,6 +41,7 @@ func dealsTable() *Table {
 		Columns: []Column{
 			idCol(),
 			{Name: "title", Kind: KindText, Required: true, Check: checkTitle,
+				Search:  TextSearch{Trigram: true, Grams: "deal_title_grams"},
 				Missing: Errorf(CodeInvalidTitle, "title is required").WithHint(`send a deal name, e.g. "title": "Order 12345"`)},
 			{Name: "value", Kind: KindDecimal, Required: true,
 				Missing: Errorf(CodeInvalidValue, "value is required").WithHint("send value as a JSON number, e.g. 11523")},
@@ -75,8 +76,8 @@ func contactsTable() *Table {
 		Name: "contacts",
 		Columns: []Column{
 			idCol(),
-			{Name: "first_name", Kind: KindText, Nullable: true},
-			{Name: "last_name", Kind: KindText, Nullable: true},
+			{Name: "first_name", Kind: KindText, Nullable: true, Search: TextSearch{Trigram: true}},
+			{Name: "last_name", Kind: KindText, Nullable: true, Search: TextSearch{Trigram: true}},
 			{Name: "phones", Kind: KindTextArray, Default: emptyList, Normalize: "phone", Identifier: IdentPhone, Check: checkPhones},
 			{Name: "emails", Kind: KindTextArray, Default: emptyList, Normalize: "email", Identifier: IdentEmail, Check: checkEmails},
 			{Name: "company_id", Kind: KindUUID, Nullable: true},
@@ -90,7 +91,8 @@ func contactsTable() *Table {
 			{Table: "deals", Local: "id", Foreign: "contact_id"},
 			{Table: "companies", Local: "company_id", Foreign: "id", ToOne: true},
 		},
-		Hooks: contactHooks,
+		Identifiers: &IdentifierIndex{Table: "contact_identifiers", Kind: "kind", Value: "value", Row: "contact_id"},
+		Hooks:       contactHooks,
 	}
 }
 

@@ -268,30 +268,30 @@ func (s *Store) noteChange(ctx context.Context, tx *sql.Tx, workspaceID string) 
 // boardWhere renders the condition on deals d for a filter. Every value
 // is bound; the workspace condition comes first.
 func (s *Store) boardWhere(workspaceID string, f *BoardFilter) (string, []any, error) {
-	var b sqlb
-	b.add("d.workspace_id = ?", workspaceID)
+	var b Builder
+	b.Add("d.workspace_id = ?", workspaceID)
 	if f.PipelineID != "" {
-		b.add(" AND d.pipeline_id = ?", f.PipelineID)
+		b.Add(" AND d.pipeline_id = ?", f.PipelineID)
 	}
 	if len(f.Stages) > 0 {
-		b.add(" AND d.stage IN ("+inList(len(f.Stages))+")", boardArgs(f.Stages)...)
+		b.Add(" AND d.stage IN ("+inList(len(f.Stages))+")", boardArgs(f.Stages)...)
 	}
 	if len(f.NotStages) > 0 {
-		b.add(" AND d.stage NOT IN ("+inList(len(f.NotStages))+")", boardArgs(f.NotStages)...)
+		b.Add(" AND d.stage NOT IN ("+inList(len(f.NotStages))+")", boardArgs(f.NotStages)...)
 	}
 	for _, eq := range []struct{ col, v string }{{"d.source", f.Source}, {"d.currency", f.Currency}} {
 		if eq.v != "" {
-			b.add(" AND "+eq.col+" = ?", eq.v)
+			b.Add(" AND "+eq.col+" = ?", eq.v)
 		}
 	}
 	if f.CloseFrom != "" {
-		b.add(" AND d.expected_close_date >= ?", s.d.Bind(crm.KindDate, f.CloseFrom))
+		b.Add(" AND d.expected_close_date >= ?", s.d.Bind(crm.KindDate, f.CloseFrom))
 	}
 	if f.CloseTo != "" {
-		b.add(" AND d.expected_close_date <= ?", s.d.Bind(crm.KindDate, f.CloseTo))
+		b.Add(" AND d.expected_close_date <= ?", s.d.Bind(crm.KindDate, f.CloseTo))
 	}
 	if f.Tag != "" {
-		if err := s.restFilter(&b, " AND ", RestFilter{Op: pgrest.OpCs, Table: "deals", Alias: "d", Col: "d.tags",
+		if err := s.restFilter(&b, " AND ", RestFilter{Op: pgrest.OpCs, Alias: "d", Col: "d.tags",
 			Kind: crm.KindTextArray, Elems: []string{f.Tag}}); err != nil {
 			return "", nil, err
 		}
@@ -299,35 +299,35 @@ func (s *Store) boardWhere(workspaceID string, f *BoardFilter) (string, []any, e
 	if err := s.searchWhere(&b, workspaceID, f); err != nil {
 		return "", nil, err
 	}
-	return b.String(), b.args, nil
+	return b.String(), b.Args, nil
 }
 
 // searchWhere adds the text, phone and email search: any of them matches.
-func (s *Store) searchWhere(b *sqlb, workspaceID string, f *BoardFilter) error {
+func (s *Store) searchWhere(b *Builder, workspaceID string, f *BoardFilter) error {
 	if f.Text == "" && f.Phone == "" && f.Email == "" {
 		return nil
 	}
-	b.add(" AND (1 = 0")
+	b.Add(" AND (1 = 0")
 	if f.Text != "" {
 		pat := "%" + likeEscaper.Replace(f.Text) + "%"
-		if err := s.restFilter(b, " OR ", RestFilter{Op: pgrest.OpILike, Table: "deals", Alias: "d", Col: "d.title", Kind: crm.KindText, Pattern: pat}); err != nil {
+		if err := s.restFilter(b, " OR ", RestFilter{Op: pgrest.OpILike, Search: s.columnSearch("deals", "title"), Alias: "d", Col: "d.title", Kind: crm.KindText, Pattern: pat}); err != nil {
 			return err
 		}
-		b.add(" OR d.contact_id IN (SELECT c.id FROM contacts c WHERE c.workspace_id = ? AND (1 = 0", workspaceID)
+		b.Add(" OR d.contact_id IN (SELECT c.id FROM contacts c WHERE c.workspace_id = ? AND (1 = 0", workspaceID)
 		for _, col := range []string{"c.first_name", "c.last_name", "COALESCE(c.first_name, '') || ' ' || COALESCE(c.last_name, '')"} {
-			if err := s.restFilter(b, " OR ", RestFilter{Op: pgrest.OpILike, Table: "contacts", Alias: "c", Col: col, Kind: crm.KindText, Pattern: pat}); err != nil {
+			if err := s.restFilter(b, " OR ", RestFilter{Op: pgrest.OpILike, Search: s.columnSearch("contacts", strings.TrimPrefix(col, "c.")), Alias: "c", Col: col, Kind: crm.KindText, Pattern: pat}); err != nil {
 				return err
 			}
 		}
-		b.add("))")
+		b.Add("))")
 	}
 	for _, id := range []struct{ kind, v string }{{"phone", f.Phone}, {"email", f.Email}} {
 		if id.v != "" {
-			b.add(" OR d.contact_id IN (SELECT ci.contact_id FROM contact_identifiers ci WHERE ci.workspace_id = ? AND ci.kind = ? AND ci.value = ?)",
+			b.Add(" OR d.contact_id IN (SELECT ci.contact_id FROM contact_identifiers ci WHERE ci.workspace_id = ? AND ci.kind = ? AND ci.value = ?)",
 				workspaceID, id.kind, id.v)
 		}
 	}
-	b.add(")")
+	b.Add(")")
 	return nil
 }
 
@@ -335,7 +335,7 @@ func (s *Store) searchWhere(b *sqlb, workspaceID string, f *BoardFilter) error {
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // restFilter renders one engine-specific filter leaf through the dialect.
-func (s *Store) restFilter(b *sqlb, join string, f RestFilter) error {
+func (s *Store) restFilter(b *Builder, join string, f RestFilter) error {
 	d, ok := s.d.(FilterRenderer)
 	if !ok {
 		return fmt.Errorf("the %s backend cannot filter the board", s.d.Name())
@@ -344,7 +344,7 @@ func (s *Store) restFilter(b *sqlb, join string, f RestFilter) error {
 	if err != nil {
 		return err
 	}
-	b.add(join+sqlText, args...)
+	b.Add(join+sqlText, args...)
 	return nil
 }
 

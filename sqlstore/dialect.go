@@ -60,9 +60,10 @@ type FilterRenderer interface {
 //   - like, ilike on text (Pattern is a LIKE pattern: % and _ are
 //     wildcards, backslash escapes; PostgreSQL LIKE semantics, so like is
 //     case-sensitive);
-//   - match, imatch (Pattern is a POSIX-style regular expression);
-//   - fts, plfts, phfts, wfts (Pattern is the query text, Config the
-//     text-search configuration or "");
+//   - match, imatch (Pattern is a POSIX-style regular expression that
+//     pgtext compiles);
+//   - fts, plfts, phfts, wfts (Pattern is the query text, which pgtext
+//     parses, Config the text-search configuration: one of pgtext.Configs);
 //   - cs, cd, ov on a text array (Elems, already normalised);
 //   - cs, cd on JSON (JSON is the operand document);
 //   - eq, neq, gt, gte, lt, lte on a JSON value: the column itself when
@@ -72,8 +73,10 @@ type FilterRenderer interface {
 // Col is the qualified column; Path, when set, applies to it first (the
 // like/match/fts operators then get a path ending in ->>).
 type RestFilter struct {
-	Op    pgrest.Operator
-	Table string // the table Col belongs to, so a dialect can use a search index
+	Op pgrest.Operator
+	// Search is Col's declared search index (crm.Column.Search), set
+	// when Col is the column itself: like and ilike may use it.
+	Search crm.TextSearch
 	// Workspace is the id of the request's workspace, for a search index
 	// kept per workspace (SQLite's title trigrams).
 	Workspace string
@@ -85,9 +88,6 @@ type RestFilter struct {
 	Config    string
 	Elems     []string
 	JSON      json.RawMessage
-	// Identifier is the contact_identifiers kind mirroring Col, when it
-	// has one (crm.Column.Identifier): cs on it may use that index.
-	Identifier string
 }
 
 // decimalOf and timeOf are small helpers for dialect Decode results.

@@ -17,54 +17,23 @@ import (
 // first attempt.
 const IdempotencyTTL = 24 * time.Hour
 
-// IdemKey names one Idempotency-Key: per workspace, per scope (method and
-// route), with the fingerprint of the request it was first sent with.
-type IdemKey struct {
-	WorkspaceID string
-	Scope       string
-	Key         string
-	Fingerprint string
-}
-
-// IdemState is what BeginIdempotent found.
-type IdemState int
-
-const (
-	// IdemStarted: this attempt owns the key and runs the request.
-	IdemStarted IdemState = iota
-	// IdemReplay: the request was answered; IdemResponse holds the answer.
-	IdemReplay
-	// IdemRunning: another attempt runs it now (its lease holds).
-	IdemRunning
-	// IdemMismatch: the key was first used with a different request.
-	IdemMismatch
-	// IdemLost: an attempt committed its writes but its server stopped
-	// before storing the response.
-	IdemLost
+// The Idempotency-Key types are crm's (crm/idempotency.go), shared with
+// the HTTP layer.
+type (
+	IdemKey      = crm.IdemKey
+	IdemState    = crm.IdemState
+	IdemResponse = crm.IdemResponse
+	IdemClaim    = crm.IdemClaim
 )
 
-// IdemResponse is a stored answer.
-type IdemResponse struct {
-	Status  int
-	Headers map[string]string
-	Body    []byte
-}
-
-// IdemClaim is an attempt's hold on a key, returned by BeginIdempotent.
-type IdemClaim struct {
-	IdemKey
-	Owner string
-}
-
-type idemCtxKey struct{}
-
-// WithIdempotency returns ctx carrying claim: every write transaction run
-// with it marks the key 'committed' before it commits, and fails (rolls
-// back, 409) when another attempt has taken the key over meanwhile. So a
-// key's writes happen once even when leases expire or servers crash.
-func WithIdempotency(ctx context.Context, claim *IdemClaim) context.Context {
-	return context.WithValue(ctx, idemCtxKey{}, claim)
-}
+// What BeginIdempotent found (crm.IdemState).
+const (
+	IdemStarted  = crm.IdemStarted
+	IdemReplay   = crm.IdemReplay
+	IdemRunning  = crm.IdemRunning
+	IdemMismatch = crm.IdemMismatch
+	IdemLost     = crm.IdemLost
+)
 
 // ErrIdemTakenOver is returned by a write whose key another attempt took
 // over (code idempotency_key_in_use).
@@ -75,7 +44,7 @@ var ErrIdemTakenOver = &crm.Error{Code: "idempotency_key_in_use",
 // markCommitted runs inside a write transaction (inWrite) of a request
 // holding an Idempotency-Key.
 func (s *Store) markCommitted(ctx context.Context, tx *sql.Tx) error {
-	c, _ := ctx.Value(idemCtxKey{}).(*IdemClaim)
+	c := crm.IdempotencyClaim(ctx)
 	if c == nil {
 		return nil
 	}

@@ -148,14 +148,14 @@ func (s *Store) applyEffects(ctx context.Context, tx *sql.Tx, env *crm.WriteEnv,
 // clearRows deletes the workspace's rows of cond's table whose columns
 // equal every column set in cond.
 func (s *Store) clearRows(ctx context.Context, tx *sql.Tx, wsID string, cond *crm.Record) error {
-	var b sqlb
-	b.add("DELETE FROM "+cond.T.Name+" WHERE workspace_id = ?", wsID)
+	var b Builder
+	b.Add("DELETE FROM "+cond.T.Name+" WHERE workspace_id = ?", wsID)
 	for i, c := range cond.T.Columns {
 		if cond.HasAt(i) {
-			b.add(" AND "+c.Name+" = ?", s.bindValue(c.Kind, cond.Vals[i]))
+			b.Add(" AND "+c.Name+" = ?", s.bindValue(c.Kind, cond.Vals[i]))
 		}
 	}
-	if _, err := s.exec(ctx, tx, b.String(), b.args...); err != nil {
+	if _, err := s.exec(ctx, tx, b.String(), b.Args...); err != nil {
 		return fmt.Errorf("clear %s: %w", cond.T.Name, err)
 	}
 	return nil
@@ -267,16 +267,6 @@ func (s *Store) updateRecords(ctx context.Context, tx *sql.Tx, env *crm.WriteEnv
 // row shares the record's values (a record holds only kinds the row
 // renders), so a bulk request does not copy each deal.
 func rowOf(rec *crm.Record) *Row { return &Row{Keys: rec.T.ColumnNames(), Vals: rec.Vals} }
-
-// Set sets the value of key k, when the row has it.
-func (r *Row) Set(k string, v any) {
-	for i, x := range r.Keys {
-		if x == k {
-			r.Vals[i] = v
-			return
-		}
-	}
-}
 
 // RowInserter is an optional Dialect capability: write many rows of one
 // table in a single round trip (PostgreSQL: one INSERT ... SELECT FROM

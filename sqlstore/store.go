@@ -51,6 +51,15 @@ func (s *Store) Schema() *crm.Schema { return s.schema }
 // its database, and sees it everywhere.
 func (s *Store) SetSchema(sc *crm.Schema) { s.schema = sc }
 
+// columnSearch is the declared search index of a column of the schema
+// (none for an expression that is not a column).
+func (s *Store) columnSearch(table, col string) crm.TextSearch {
+	if c, ok := s.schema.MustTable(table).Column(col); ok {
+		return c.Search
+	}
+	return crm.TextSearch{}
+}
+
 // Dialect returns the store's dialect.
 func (s *Store) Dialect() Dialect { return s.d }
 
@@ -188,13 +197,15 @@ func (s *Store) QueryRowForTest(ctx context.Context, query string, args ...any) 
 	return s.queryRow(ctx, s.read, query, args...)
 }
 
-// sqlb accumulates SQL text and its arguments in text order.
-type sqlb struct {
+// Builder accumulates SQL text and its arguments in text order: the
+// statements of the store and of the REST engine (sqlstore/restsql).
+type Builder struct {
 	strings.Builder
-	args []any
+	Args []any
 }
 
-func (b *sqlb) add(sql string, args ...any) {
+// Add appends sql and the arguments of its placeholders.
+func (b *Builder) Add(sql string, args ...any) {
 	b.WriteString(sql)
-	b.args = append(b.args, args...)
+	b.Args = append(b.Args, args...)
 }

@@ -320,7 +320,7 @@ func showField(name string, v any, cur string) field {
 			f.Value = "—"
 		}
 	default:
-		b, _ := sqlstore.MarshalRows(v)
+		b, _ := crm.MarshalRows(v)
 		f.Value, f.Code = string(b), true
 	}
 	return f

@@ -160,54 +160,16 @@ func (Dialect) Decode(k crm.Kind, src any) (any, error) {
 		src = string(b)
 	}
 	switch k {
-	case crm.KindDecimal:
-		switch v := src.(type) {
-		case string:
-			d, err := decimal.NewFromString(v)
-			if err != nil {
-				return nil, fmt.Errorf("numeric %q: %w", v, err)
-			}
-			return d, nil
-		case int64:
-			return decimal.NewFromInt(v), nil
-		case decimal.Decimal:
-			return v, nil
-		}
-	case crm.KindInt:
-		switch v := src.(type) {
-		case int64:
-			return v, nil
-		case string:
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
-				return nil, fmt.Errorf("integer %q: %w", v, err)
-			}
-			return n, nil
-		}
+	case crm.KindDecimal, crm.KindInt:
+		return decodeNumber(k, src)
+	case crm.KindTime, crm.KindDate:
+		return decodeTime(k, src)
 	case crm.KindBool:
 		switch v := src.(type) {
 		case bool:
 			return v, nil
 		case string:
 			return v == "t" || v == "true", nil
-		}
-	case crm.KindTime:
-		switch v := src.(type) {
-		case time.Time:
-			return v.UTC(), nil
-		case string:
-			t, err := parseTimestamp(v)
-			if err != nil {
-				return nil, err
-			}
-			return t, nil
-		}
-	case crm.KindDate:
-		switch v := src.(type) {
-		case time.Time:
-			return v.Format(time.DateOnly), nil
-		case string:
-			return v, nil
 		}
 	case crm.KindJSON:
 		if s, ok := src.(string); ok {
@@ -230,7 +192,60 @@ func (Dialect) Decode(k crm.Kind, src any) (any, error) {
 			return s, nil
 		}
 	}
-	return nil, fmt.Errorf("cannot read %T as %s", src, k)
+	return nil, cannotRead(k, src)
+}
+
+func cannotRead(k crm.Kind, src any) error { return fmt.Errorf("cannot read %T as %s", src, k) }
+
+// decodeNumber reads a numeric (as decimal.Decimal) or an integer.
+func decodeNumber(k crm.Kind, src any) (any, error) {
+	switch v := src.(type) {
+	case int64:
+		if k == crm.KindInt {
+			return v, nil
+		}
+		return decimal.NewFromInt(v), nil
+	case decimal.Decimal:
+		if k == crm.KindDecimal {
+			return v, nil
+		}
+	case string:
+		if k == crm.KindInt {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("integer %q: %w", v, err)
+			}
+			return n, nil
+		}
+		d, err := decimal.NewFromString(v)
+		if err != nil {
+			return nil, fmt.Errorf("numeric %q: %w", v, err)
+		}
+		return d, nil
+	}
+	return nil, cannotRead(k, src)
+}
+
+// decodeTime reads a timestamptz (as UTC time.Time) or a date (as
+// YYYY-MM-DD).
+func decodeTime(k crm.Kind, src any) (any, error) {
+	switch v := src.(type) {
+	case time.Time:
+		if k == crm.KindDate {
+			return v.Format(time.DateOnly), nil
+		}
+		return v.UTC(), nil
+	case string:
+		if k == crm.KindDate {
+			return v, nil
+		}
+		t, err := parseTimestamp(v)
+		if err != nil {
+			return nil, err
+		}
+		return t, nil
+	}
+	return nil, cannotRead(k, src)
 }
 
 // parseTimestamp reads RFC 3339 or PostgreSQL's text output of timestamptz.

@@ -3,6 +3,7 @@ package postgres
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -129,7 +130,8 @@ func TestTrigramProbe(t *testing.T) {
 		{"deals", "t0.stage", "%Order 10424%", ""}, // no trigram index
 		{"contacts", "t1.last_name", "Ali 77889%", "%77889%"},
 	} {
-		got, ok := trigramProbe(sqlstore.RestFilter{Table: c.table, Col: c.col, Pattern: c.pattern})
+		col, _ := crm.DefaultSchema.MustTable(c.table).Column(c.col[strings.IndexByte(c.col, '.')+1:])
+		got, ok := trigramProbe(sqlstore.RestFilter{Search: col.Search, Col: c.col, Pattern: c.pattern})
 		if got != c.want || ok != (c.want != "") {
 			t.Errorf("trigramProbe(%s %s %q) = %q, %v; want %q", c.table, c.col, c.pattern, got, ok, c.want)
 		}

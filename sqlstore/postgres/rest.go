@@ -7,7 +7,6 @@ import (
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/pgrest"
 	"github.com/connectgain/server/sqlstore"
-	"github.com/connectgain/server/sqlstore/pgtext"
 	"github.com/connectgain/server/sqlstore/restsql"
 )
 
@@ -78,20 +77,16 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 		}
 		return expr + op, append(args, f.Pattern), nil
 	case pgrest.OpMatch, pgrest.OpIMatch:
-		// Refused alike on SQLite: what pgtext cannot emulate, and the
-		// length and size limits.
-		if _, err := pgtext.CompileRegex(f.Pattern, f.Op == pgrest.OpIMatch); err != nil {
-			return "", nil, err
-		}
 		if f.Op == pgrest.OpIMatch {
 			return expr + " ~* ?", append(args, f.Pattern), nil
 		}
 		return expr + " ~ ?", append(args, f.Pattern), nil
 	case pgrest.OpFts, pgrest.OpPlFts, pgrest.OpPhFts, pgrest.OpWFts:
-		return ftsFilter(f, expr, args)
+		lit := "'" + f.Config + "'::regconfig" // one of pgtext.Configs
+		return "to_tsvector(" + lit + ", " + expr + ") @@ " + tsFuncs[f.Op] + "(" + lit + ", ?)", append(args, f.Pattern), nil
 	case pgrest.OpCs, pgrest.OpCd, pgrest.OpOv:
 		if f.Kind == crm.KindTextArray && len(f.Path) == 0 && f.JSON == nil {
-			return arrayFilter(f.Op, f.Col, f.Identifier, f.Elems)
+			return arrayFilter(f.Op, f.Col, f.Elems)
 		}
 		if f.JSON == nil {
 			break
@@ -111,41 +106,16 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 	return "", nil, &crm.Error{Code: crm.SQLStateUndefinedFunction, Message: fmt.Sprintf("operator does not exist: %s %s unknown", f.Kind, f.Op)}
 }
 
-// ftsFilter renders the text-search operators with the configurations
-// SQLite emulates, english by default whatever the server's
-// default_text_search_config; a to_tsquery syntax error is refused before
-// PostgreSQL sees it, as on SQLite.
-func ftsFilter(f sqlstore.RestFilter, expr string, args []any) (string, []any, error) {
-	cfg, err := pgtext.Config(f.Config)
-	if err != nil {
-		return "", nil, err
-	}
-	if _, err := pgtext.ParseTSQuery(string(f.Op), cfg, f.Pattern); err != nil {
-		return "", nil, err
-	}
-	lit := "'" + cfg + "'::regconfig" // one of pgtext.Configs
-	return "to_tsvector(" + lit + ", " + expr + ") @@ " + tsFuncs[f.Op] + "(" + lit + ", ?)", append(args, f.Pattern), nil
-}
-
-// arrayFilter renders @>, <@ and && on a text[] column. phones=cs. and
-// emails=cs. (the lookups users make) first find the contacts through the
-// contact_identifiers btree, so they never scan contacts; the @> that
-// follows keeps the answer exact. kind is the column's identifier kind
-// (crm.Column.Identifier), or "".
-func arrayFilter(op pgrest.Operator, col, kind string, elems []string) (string, []any, error) {
+// arrayFilter renders @>, <@ and && on a text[] column. (cs on an
+// identifier column never gets here: restsql answers it from the
+// identifiers table on every backend.)
+func arrayFilter(op pgrest.Operator, col string, elems []string) (string, []any, error) {
 	arr := elems
 	if arr == nil {
 		arr = []string{}
 	}
 	switch op {
 	case pgrest.OpCs:
-		dot := strings.LastIndexByte(col, '.')
-		if kind != "" && dot > 0 && len(elems) > 0 {
-			alias := col[:dot]
-			return "(" + alias + ".workspace_id, " + alias + ".id) IN (SELECT ci.workspace_id, ci.contact_id FROM contact_identifiers ci WHERE ci.kind = '" + kind +
-					"' AND ci.value = ANY(?::text[])) AND " + col + " @> ?::text[]",
-				[]any{arr, arr}, nil
-		}
 		return col + " @> ?::text[]", []any{arr}, nil
 	case pgrest.OpCd:
 		return col + " <@ ?::text[]", []any{arr}, nil
@@ -153,11 +123,8 @@ func arrayFilter(op pgrest.Operator, col, kind string, elems []string) (string, 
 	return col + " && ?::text[]", []any{arr}, nil
 }
 
-// trigramColumns are the columns with a pg_trgm GIN index (migrations).
-var trigramColumns = map[string]bool{"deals.title": true, "contacts.first_name": true, "contacts.last_name": true}
-
-// trigramProbe returns, for a like/ilike filter on a trigram-indexed
-// column, a narrower pattern for the index to answer: "%digits%" for the
+// trigramProbe returns, for a like/ilike filter on a column with a
+// pg_trgm index (crm.TextSearch.Trigram), a narrower pattern for the index to answer: "%digits%" for the
 // longest run of 3+ digits in the pattern, when the pattern has more than
 // that run. Every row the pattern matches contains the run, so the probe
 // loses nothing; the full pattern is then checked on the probe's rows.
@@ -171,7 +138,7 @@ var trigramColumns = map[string]bool{"deals.title": true, "contacts.first_name":
 // Digits are what identifies a row in CRM titles and names (order and
 // invoice numbers); words repeat.
 func trigramProbe(f sqlstore.RestFilter) (string, bool) {
-	if len(f.Path) > 0 || !trigramColumns[f.Table+"."+f.Col[strings.LastIndexByte(f.Col, '.')+1:]] {
+	if len(f.Path) > 0 || !f.Search.Trigram {
 		return "", false
 	}
 	var best, cur []byte

@@ -23,56 +23,15 @@ func applyCast(v any, cast string) (any, error) {
 	if v == nil {
 		return nil, nil
 	}
-	bad := func() error {
-		return &crm.Error{Code: crm.SQLStateInvalidText, Message: fmt.Sprintf("invalid input syntax for type %s: %q", cast, textOf(v))}
-	}
 	switch casts[cast] {
 	case "text":
 		return textOf(v), nil
 	case "int":
-		switch x := v.(type) {
-		case int64:
-			return x, nil
-		case bool:
-			if x {
-				return int64(1), nil
-			}
-			return int64(0), nil
-		case crm.Amount:
-			return x.Round(0).IntPart(), nil
-		case string:
-			n, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64)
-			if err != nil {
-				return nil, bad()
-			}
-			return n, nil
-		}
+		return castInt(v, cast)
 	case "numeric":
-		switch x := v.(type) {
-		case int64:
-			return crm.Amount{Decimal: decimal.NewFromInt(x)}, nil
-		case crm.Amount:
-			return x, nil
-		case string:
-			d, err := decimal.NewFromString(strings.TrimSpace(x))
-			if err != nil {
-				return nil, bad()
-			}
-			return crm.Amount{Decimal: d}, nil
-		}
+		return castNumeric(v, cast)
 	case "bool":
-		switch x := v.(type) {
-		case bool:
-			return x, nil
-		case int64:
-			return x != 0, nil
-		case string:
-			b, ok := parseBool(x)
-			if !ok {
-				return nil, bad()
-			}
-			return b, nil
-		}
+		return castBool(v, cast)
 	case "json":
 		b, err := json.Marshal(v)
 		if err != nil {
@@ -80,7 +39,69 @@ func applyCast(v any, cast string) (any, error) {
 		}
 		return json.RawMessage(b), nil
 	}
-	return nil, &crm.Error{Code: crm.SQLStateCannotCoerce, Message: fmt.Sprintf("cannot cast %s to %s", textOf(v), cast)}
+	return nil, cannotCast(v, cast)
+}
+
+// cannotCast is PostgreSQL's 42846 for a value whose type does not cast.
+func cannotCast(v any, cast string) error {
+	return &crm.Error{Code: crm.SQLStateCannotCoerce, Message: fmt.Sprintf("cannot cast %s to %s", textOf(v), cast)}
+}
+
+// badText is PostgreSQL's 22P02 for text the cast's type cannot read.
+func badText(v any, cast string) error {
+	return &crm.Error{Code: crm.SQLStateInvalidText, Message: fmt.Sprintf("invalid input syntax for type %s: %q", cast, textOf(v))}
+}
+
+func castInt(v any, cast string) (any, error) {
+	switch x := v.(type) {
+	case int64:
+		return x, nil
+	case bool:
+		if x {
+			return int64(1), nil
+		}
+		return int64(0), nil
+	case crm.Amount:
+		return x.Round(0).IntPart(), nil
+	case string:
+		n, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64)
+		if err != nil {
+			return nil, badText(v, cast)
+		}
+		return n, nil
+	}
+	return nil, cannotCast(v, cast)
+}
+
+func castNumeric(v any, cast string) (any, error) {
+	switch x := v.(type) {
+	case int64:
+		return crm.Amount{Decimal: decimal.NewFromInt(x)}, nil
+	case crm.Amount:
+		return x, nil
+	case string:
+		d, err := decimal.NewFromString(strings.TrimSpace(x))
+		if err != nil {
+			return nil, badText(v, cast)
+		}
+		return crm.Amount{Decimal: d}, nil
+	}
+	return nil, cannotCast(v, cast)
+}
+
+func castBool(v any, cast string) (any, error) {
+	switch x := v.(type) {
+	case bool:
+		return x, nil
+	case int64:
+		return x != 0, nil
+	case string:
+		if b, ok := parseBool(x); ok {
+			return b, nil
+		}
+		return nil, badText(v, cast)
+	}
+	return nil, cannotCast(v, cast)
 }
 
 // textOf renders a value as PostgreSQL's text output does.

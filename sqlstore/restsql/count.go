@@ -7,6 +7,7 @@ import (
 
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/pgrest"
+	"github.com/connectgain/server/sqlstore"
 )
 
 // PostgREST's legacy count: a bare "count" in a select, rendered by
@@ -79,7 +80,7 @@ func (rc *restCtx) readCount(ctx context.Context, q queryer, p *plan, req *Reque
 		return nil, err
 	}
 	var n int64
-	if err := rc.s.queryRow(ctx, q, b.String(), b.args...).Scan(&n); err != nil {
+	if err := rc.s.queryRow(ctx, q, b.String(), b.Args...).Scan(&n); err != nil {
 		return nil, fmt.Errorf("count %s: %w", p.table.Name, rc.d.Error(err))
 	}
 	res := &Result{Total: -1, Rows: []*Row{}}
@@ -100,12 +101,12 @@ func (rc *restCtx) fetchCounts(ctx context.Context, q queryer, e *embedPlan, val
 	link := c.alias + "." + e.rel.Foreign
 	groups := map[string][]*Row{}
 	for _, chunk := range chunks(vals, lookupChunk) {
-		var b sqlb
-		b.add("SELECT " + rc.d.ReadExpr(link, crm.KindUUID) + ", COUNT(*) FROM " + c.table.Name + " " + c.alias + " WHERE ")
+		var b sqlstore.Builder
+		b.Add("SELECT " + rc.d.ReadExpr(link, crm.KindUUID) + ", COUNT(*) FROM " + c.table.Name + " " + c.alias + " WHERE ")
 		if err := rc.where(c, &b); err != nil {
 			return nil, err
 		}
-		b.add(" AND "+link+" IN ("+inList(len(chunk))+") GROUP BY "+link, anySlice(chunk)...)
+		b.Add(" AND "+link+" IN ("+inList(len(chunk))+") GROUP BY "+link, anySlice(chunk)...)
 		if err := rc.scanCounts(ctx, q, c, &b, groups); err != nil {
 			return nil, err
 		}
@@ -113,8 +114,8 @@ func (rc *restCtx) fetchCounts(ctx context.Context, q queryer, e *embedPlan, val
 	return groups, nil
 }
 
-func (rc *restCtx) scanCounts(ctx context.Context, q queryer, c *plan, b *sqlb, groups map[string][]*Row) error {
-	rs, err := rc.s.query(ctx, q, b.String(), b.args...)
+func (rc *restCtx) scanCounts(ctx context.Context, q queryer, c *plan, b *sqlstore.Builder, groups map[string][]*Row) error {
+	rs, err := rc.s.query(ctx, q, b.String(), b.Args...)
 	if err != nil {
 		return fmt.Errorf("count %s: %w", c.table.Name, err)
 	}

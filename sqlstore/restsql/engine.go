@@ -55,7 +55,7 @@ func New(b Backend) *Engine { return &Engine{b: b} }
 type queryer = sqlstore.Queryer
 
 // Row is one row of a response.
-type Row = sqlstore.Row
+type Row = crm.Row
 
 // errRollback makes a write transaction roll back without an error.
 var errRollback = errors.New("rollback")
@@ -105,7 +105,7 @@ func (s *Engine) updateRecords(ctx context.Context, tx *sql.Tx, env *crm.WriteEn
 }
 
 // outValue turns a decoded value into its response form.
-func outValue(v any) any { return sqlstore.OutValue(v) }
+func outValue(v any) any { return crm.OutValue(v) }
 
 // SQL-building helpers shared with sqlstore.
 const lookupChunk = sqlstore.LookupChunk

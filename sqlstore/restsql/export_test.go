@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/connectgain/server/crm"
+	"github.com/connectgain/server/sqlstore"
 )
 
 // Statement is one statement the REST renderer wrote, for the golden
@@ -29,8 +30,8 @@ func RenderForTest(d Dialect, ws *crm.Workspace, req *Request) ([]Statement, err
 	}
 	rc := &restCtx{d: d, ws: ws, q: req.Query, schema: crm.DefaultSchema}
 	var out []Statement
-	emit := func(label string, b *sqlb) {
-		out = append(out, Statement{Label: label, SQL: d.Rebind(b.String()), Args: b.args})
+	emit := func(label string, b *sqlstore.Builder) {
+		out = append(out, Statement{Label: label, SQL: d.Rebind(b.String()), Args: b.Args})
 	}
 	switch req.Method {
 	case http.MethodPatch, http.MethodDelete:

@@ -10,6 +10,7 @@ import (
 
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/pgrest"
+	"github.com/connectgain/server/sqlstore"
 )
 
 // restCtx renders and runs one REST request.
@@ -24,17 +25,6 @@ type restCtx struct {
 	read bool
 	// budget bounds the rows and bytes the request reads (rest_budget.go).
 	budget rowBudget
-}
-
-// sqlb accumulates SQL text and its arguments in text order.
-type sqlb struct {
-	strings.Builder
-	args []any
-}
-
-func (b *sqlb) add(sql string, args ...any) {
-	b.WriteString(sql)
-	b.args = append(b.args, args...)
 }
 
 // plan is one level of a read: a table, its output items, its modifiers
@@ -297,12 +287,12 @@ func (rc *restCtx) colExpr(alias string, c *crm.Column, path []pgrest.JSONStep) 
 }
 
 // selectList writes "SELECT <columns>, <keys> FROM table alias".
-func (rc *restCtx) selectList(p *plan, b *sqlb) {
-	b.add("SELECT ")
+func (rc *restCtx) selectList(p *plan, b *sqlstore.Builder) {
+	b.Add("SELECT ")
 	n := 0
 	sep := func() {
 		if n > 0 {
-			b.add(", ")
+			b.Add(", ")
 		}
 		n++
 	}
@@ -313,137 +303,43 @@ func (rc *restCtx) selectList(p *plan, b *sqlb) {
 		sep()
 		if len(it.col.path) > 0 {
 			e, args := rc.colExpr(p.alias, it.col.col, it.col.path)
-			b.add(e, args...)
+			b.Add(e, args...)
 		} else {
-			b.add(rc.d.ReadExpr(p.alias+"."+it.col.col.Name, it.col.kind))
+			b.Add(rc.d.ReadExpr(p.alias+"."+it.col.col.Name, it.col.kind))
 		}
 	}
 	for _, k := range p.keys {
 		sep()
-		b.add(rc.d.ReadExpr(p.alias+"."+k, crm.KindUUID))
+		b.Add(rc.d.ReadExpr(p.alias+"."+k, crm.KindUUID))
 	}
 	if n == 0 {
-		b.add("1")
+		b.Add("1")
 	}
-	b.add(" FROM " + p.table.Name + " " + p.alias)
+	b.Add(" FROM " + p.table.Name + " " + p.alias)
+}
+
+// pendingRow is a row read but not yet assembled: its cells (embeds
+// still to fill), its key columns' values and the estimated JSON bytes
+// of its own columns.
+type pendingRow struct {
+	cells []any
+	keys  map[string]string
+	size  int
 }
 
 // run executes the SELECT in b (written by selectList and friends),
-// assembles the rows and resolves their embeds. links holds each row's
-// value of the plan's last key column (the link to the parent).
-func (rc *restCtx) run(ctx context.Context, q queryer, p *plan, b *sqlb) (rows []*Row, keyVals []map[string]string, err error) {
-	rs, err := rc.s.query(ctx, q, b.String(), b.args...)
+// assembles the rows and resolves their embeds. keyVals holds each row's
+// values of the plan's key columns (the links to embeds and the parent).
+func (rc *restCtx) run(ctx context.Context, q queryer, p *plan, b *sqlstore.Builder) (rows []*Row, keyVals []map[string]string, err error) {
+	all, err := rc.scanRows(ctx, q, p, b)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read %s: %w", p.table.Name, err)
+		return nil, nil, err
 	}
-	defer rs.Close()
-	ncols := 0
-	for _, it := range p.items {
-		if it.col != nil {
-			ncols++
-		}
-	}
-	width := max(ncols+len(p.keys), 1)
-	raw := make([]any, width)
-	ptrs := make([]any, width)
-	for i := range raw {
-		ptrs[i] = &raw[i]
-	}
-	type pending struct {
-		cells []any
-		keys  map[string]string
-		size  int // estimated JSON bytes of its own columns
-	}
-	var all []pending
-	for rs.Next() {
-		if err := rs.Scan(ptrs...); err != nil {
-			return nil, nil, err
-		}
-		pr := pending{cells: make([]any, len(p.items)), keys: map[string]string{}}
-		j, size := 0, 2
-		for _, it := range p.items {
-			if it.embed != nil {
-				size += len(it.embed.out) + 4
-			}
-		}
-		for i, it := range p.items {
-			if it.col == nil {
-				continue
-			}
-			v, err := rc.d.Decode(it.col.kind, raw[j])
-			if err != nil {
-				return nil, nil, fmt.Errorf("read %s.%s: %w", p.table.Name, it.col.col.Name, err)
-			}
-			v = outValue(v)
-			if it.col.cast != "" {
-				if v, err = applyCast(v, it.col.cast); err != nil {
-					return nil, nil, err
-				}
-			}
-			pr.cells[i] = v
-			size += len(it.col.out) + 4 + cellSize(v)
-			j++
-		}
-		for _, k := range p.keys {
-			v, err := rc.d.Decode(crm.KindUUID, raw[j])
-			if err != nil {
+	for i, it := range p.items {
+		if it.embed != nil && !it.embed.empty {
+			if err := rc.fillEmbed(ctx, q, it.embed, i, all); err != nil {
 				return nil, nil, err
 			}
-			if s, ok := v.(string); ok {
-				pr.keys[k] = s
-			}
-			j++
-		}
-		if err := rc.budget.spend(p, size); err != nil {
-			return nil, nil, err
-		}
-		pr.size = size
-		all = append(all, pr)
-	}
-	if err := rs.Err(); err != nil {
-		return nil, nil, rc.d.Error(err)
-	}
-	rs.Close()
-
-	for i, it := range p.items {
-		if it.embed == nil || it.embed.empty {
-			continue
-		}
-		e := it.embed
-		var vals []string
-		seen := map[string]bool{}
-		for _, pr := range all {
-			if v, ok := pr.keys[e.rel.Local]; ok && !seen[v] {
-				seen[v] = true
-				vals = append(vals, v)
-			}
-		}
-		var groups map[string][]*Row
-		if e.count {
-			groups, err = rc.fetchCounts(ctx, q, e, vals)
-		} else {
-			groups, err = rc.fetchEmbed(ctx, q, e, vals)
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, pr := range all {
-			g := groups[pr.keys[e.rel.Local]]
-			if e.count && g == nil {
-				g = []*Row{countRow(e.child, 0)}
-			}
-			if e.rel.ToOne {
-				if len(g) > 0 {
-					pr.cells[i] = g[0]
-				} else {
-					pr.cells[i] = (*Row)(nil)
-				}
-				continue
-			}
-			if g == nil {
-				g = []*Row{}
-			}
-			pr.cells[i] = g
 		}
 	}
 	rows = make([]*Row, len(all))
@@ -457,6 +353,127 @@ func (rc *restCtx) run(ctx context.Context, q queryer, p *plan, b *sqlb) (rows [
 		}
 	}
 	return rows, keyVals, nil
+}
+
+// scanRows runs the SELECT in b and reads its rows, each charged to the
+// request's budget as it comes.
+func (rc *restCtx) scanRows(ctx context.Context, q queryer, p *plan, b *sqlstore.Builder) ([]pendingRow, error) {
+	rs, err := rc.s.query(ctx, q, b.String(), b.Args...)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", p.table.Name, err)
+	}
+	defer rs.Close()
+	ncols, embedSize := 0, 2
+	for _, it := range p.items {
+		if it.col != nil {
+			ncols++
+		}
+		if it.embed != nil {
+			embedSize += len(it.embed.out) + 4
+		}
+	}
+	width := max(ncols+len(p.keys), 1)
+	raw := make([]any, width)
+	ptrs := make([]any, width)
+	for i := range raw {
+		ptrs[i] = &raw[i]
+	}
+	var all []pendingRow
+	for rs.Next() {
+		if err := rs.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		pr, err := rc.decodeRow(p, raw, embedSize)
+		if err != nil {
+			return nil, err
+		}
+		if err := rc.budget.spend(p, pr.size); err != nil {
+			return nil, err
+		}
+		all = append(all, pr)
+	}
+	if err := rs.Err(); err != nil {
+		return nil, rc.d.Error(err)
+	}
+	return all, nil
+}
+
+// decodeRow decodes one scanned row: its columns (cast when asked) and
+// then its key columns, in the order selectList wrote them.
+func (rc *restCtx) decodeRow(p *plan, raw []any, size int) (pendingRow, error) {
+	pr := pendingRow{cells: make([]any, len(p.items)), keys: map[string]string{}}
+	j := 0
+	for i, it := range p.items {
+		if it.col == nil {
+			continue
+		}
+		v, err := rc.d.Decode(it.col.kind, raw[j])
+		if err != nil {
+			return pr, fmt.Errorf("read %s.%s: %w", p.table.Name, it.col.col.Name, err)
+		}
+		v = outValue(v)
+		if it.col.cast != "" {
+			if v, err = applyCast(v, it.col.cast); err != nil {
+				return pr, err
+			}
+		}
+		pr.cells[i] = v
+		size += len(it.col.out) + 4 + cellSize(v)
+		j++
+	}
+	for _, k := range p.keys {
+		v, err := rc.d.Decode(crm.KindUUID, raw[j])
+		if err != nil {
+			return pr, err
+		}
+		if s, ok := v.(string); ok {
+			pr.keys[k] = s
+		}
+		j++
+	}
+	pr.size = size
+	return pr, nil
+}
+
+// fillEmbed reads embed e for the rows all and sets each row's cell i:
+// the related row (or null) of a to-one embed, else the list (empty when
+// none; a count embed's one row counts 0).
+func (rc *restCtx) fillEmbed(ctx context.Context, q queryer, e *embedPlan, i int, all []pendingRow) error {
+	var vals []string
+	seen := map[string]bool{}
+	for _, pr := range all {
+		if v, ok := pr.keys[e.rel.Local]; ok && !seen[v] {
+			seen[v] = true
+			vals = append(vals, v)
+		}
+	}
+	var groups map[string][]*Row
+	var err error
+	if e.count {
+		groups, err = rc.fetchCounts(ctx, q, e, vals)
+	} else {
+		groups, err = rc.fetchEmbed(ctx, q, e, vals)
+	}
+	if err != nil {
+		return err
+	}
+	for _, pr := range all {
+		g := groups[pr.keys[e.rel.Local]]
+		switch {
+		case e.count && g == nil:
+			g = []*Row{countRow(e.child, 0)}
+		case g == nil && !e.rel.ToOne:
+			g = []*Row{}
+		}
+		if !e.rel.ToOne {
+			pr.cells[i] = g
+		} else if len(g) > 0 {
+			pr.cells[i] = g[0]
+		} else {
+			pr.cells[i] = (*Row)(nil)
+		}
+	}
+	return nil
 }
 
 // fetchEmbed reads the rows of embed e whose link column is in vals,
@@ -494,11 +511,11 @@ func (rc *restCtx) fetchEmbed(ctx context.Context, q queryer, e *embedPlan, vals
 // embedSQL renders the SELECT of embed e's rows linked to the parent key
 // values vals (one chunk), filtered and ordered (ties by id); the
 // per-parent limit and offset are applied afterwards, in Go.
-func (rc *restCtx) embedSQL(e *embedPlan, vals []string) (*sqlb, error) {
+func (rc *restCtx) embedSQL(e *embedPlan, vals []string) (*sqlstore.Builder, error) {
 	c := e.child
-	var b sqlb
+	var b sqlstore.Builder
 	rc.selectList(c, &b)
-	b.add(" WHERE ")
+	b.Add(" WHERE ")
 	if err := rc.where(c, &b); err != nil {
 		return nil, err
 	}
@@ -510,7 +527,7 @@ func (rc *restCtx) embedSQL(e *embedPlan, vals []string) (*sqlb, error) {
 	if h, ok := rc.d.(SelectivityHinter); ok {
 		link = h.Selective(link)
 	}
-	b.add(" AND "+link, anySlice(vals)...)
+	b.Add(" AND "+link, anySlice(vals)...)
 	if err := rc.orderBy(c, &b); err != nil {
 		return nil, err
 	}
@@ -519,9 +536,9 @@ func (rc *restCtx) embedSQL(e *embedPlan, vals []string) (*sqlb, error) {
 	// nests them alike.
 	if _, ok := c.table.Column("id"); ok && !e.rel.ToOne {
 		if len(c.mods.Order) == 0 {
-			b.add(" ORDER BY " + c.alias + ".id")
+			b.Add(" ORDER BY " + c.alias + ".id")
 		} else {
-			b.add(", " + c.alias + ".id")
+			b.Add(", " + c.alias + ".id")
 		}
 	}
 	return &b, nil

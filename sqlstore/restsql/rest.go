@@ -10,6 +10,7 @@ import (
 
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/pgrest"
+	"github.com/connectgain/server/sqlstore"
 )
 
 // MaxRows caps the rows of every REST read, at the top level, as
@@ -82,37 +83,47 @@ func (s *Engine) Rest(ctx context.Context, p *crm.Principal, req *Request) (*Res
 	var res *Result
 	err := s.b.InWrite(ctx, p.Workspace.ID, func(tx *sql.Tx) error {
 		var err error
-		switch req.Method {
-		case http.MethodPost:
-			res, err = rc.insert(ctx, tx, t, req)
-		case http.MethodPatch:
-			res, err = rc.update(ctx, tx, t, req)
-		case http.MethodDelete:
-			res, err = rc.delete(ctx, tx, t, req)
-		default:
-			return crm.Errorf(crm.PGRSTMethod, "Unsupported HTTP method: %s", req.Method)
-		}
-		if err != nil {
-			return err
-		}
-		if req.Singular && res.Affected != 1 {
-			return singularError(res.Affected)
-		}
-		if mx := req.Prefer.MaxAffected; mx != nil && req.Prefer.Handling == "strict" &&
-			(req.Method == http.MethodPatch || req.Method == http.MethodDelete) && int64(res.Affected) > *mx {
-			return &crm.Error{Code: crm.PGRSTMaxAffected, Message: "Query result exceeds max-affected preference constraint",
-				Details: fmt.Sprintf("The query affects %d rows", res.Affected)}
-		}
-		if req.Prefer.Tx == "rollback" {
-			return errRollback
-		}
-		return nil
+		res, err = rc.write(ctx, tx, t, req)
+		return err
 	})
 	if err != nil && !errors.Is(err, errRollback) {
 		return nil, err
 	}
 	if err == nil && res != nil {
 		s.b.NoteWrites(ctx, res.Affected)
+	}
+	return res, nil
+}
+
+// write runs a POST, PATCH or DELETE in tx, and refuses a result the
+// request's preferences do not allow (Accept singular, max-affected);
+// Prefer: tx=rollback ends it with errRollback.
+func (rc *restCtx) write(ctx context.Context, tx *sql.Tx, t *crm.Table, req *Request) (*Result, error) {
+	var res *Result
+	var err error
+	switch req.Method {
+	case http.MethodPost:
+		res, err = rc.insert(ctx, tx, t, req)
+	case http.MethodPatch:
+		res, err = rc.update(ctx, tx, t, req)
+	case http.MethodDelete:
+		res, err = rc.delete(ctx, tx, t, req)
+	default:
+		return nil, crm.Errorf(crm.PGRSTMethod, "Unsupported HTTP method: %s", req.Method)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if req.Singular && res.Affected != 1 {
+		return nil, singularError(res.Affected)
+	}
+	if mx := req.Prefer.MaxAffected; mx != nil && req.Prefer.Handling == "strict" &&
+		(req.Method == http.MethodPatch || req.Method == http.MethodDelete) && int64(res.Affected) > *mx {
+		return nil, &crm.Error{Code: crm.PGRSTMaxAffected, Message: "Query result exceeds max-affected preference constraint",
+			Details: fmt.Sprintf("The query affects %d rows", res.Affected)}
+	}
+	if req.Prefer.Tx == "rollback" {
+		return res, errRollback
 	}
 	return res, nil
 }
@@ -149,7 +160,7 @@ func (rc *restCtx) readRows(ctx context.Context, q queryer, t *crm.Table, req *R
 		if err != nil {
 			return nil, err
 		}
-		if err := rc.s.queryRow(ctx, q, b.String(), b.args...).Scan(&res.Total); err != nil {
+		if err := rc.s.queryRow(ctx, q, b.String(), b.Args...).Scan(&res.Total); err != nil {
 			return nil, fmt.Errorf("count %s: %w", t.Name, rc.d.Error(err))
 		}
 	}
@@ -170,9 +181,9 @@ func (rc *restCtx) readRows(ctx context.Context, q queryer, t *crm.Table, req *R
 }
 
 // countSQL renders the COUNT(*) of the rows plan p selects.
-func (rc *restCtx) countSQL(p *plan) (*sqlb, error) {
-	var b sqlb
-	b.add("SELECT COUNT(*) FROM " + p.table.Name + " " + p.alias + " WHERE ")
+func (rc *restCtx) countSQL(p *plan) (*sqlstore.Builder, error) {
+	var b sqlstore.Builder
+	b.Add("SELECT COUNT(*) FROM " + p.table.Name + " " + p.alias + " WHERE ")
 	if err := rc.where(p, &b); err != nil {
 		return nil, err
 	}
@@ -181,10 +192,10 @@ func (rc *restCtx) countSQL(p *plan) (*sqlb, error) {
 
 // readSQL renders the top-level SELECT of a read: plan p's columns and
 // keys, filtered, ordered and cut to req's page (at most MaxRows rows).
-func (rc *restCtx) readSQL(p *plan, req *Request) (*sqlb, error) {
-	var b sqlb
+func (rc *restCtx) readSQL(p *plan, req *Request) (*sqlstore.Builder, error) {
+	var b sqlstore.Builder
 	rc.selectList(p, &b)
-	b.add(" WHERE ")
+	b.Add(" WHERE ")
 	if err := rc.where(p, &b); err != nil {
 		return nil, err
 	}
@@ -195,6 +206,6 @@ func (rc *restCtx) readSQL(p *plan, req *Request) (*sqlb, error) {
 	if limit < 0 || limit > MaxRows {
 		limit = MaxRows
 	}
-	b.add(" LIMIT ? OFFSET ?", limit, req.Offset)
+	b.Add(" LIMIT ? OFFSET ?", limit, req.Offset)
 	return &b, nil
 }

@@ -1,77 +1,74 @@
 package restsql
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/pgrest"
-	"github.com/google/uuid"
-	"github.com/shopspring/decimal"
+	"github.com/connectgain/server/sqlstore"
 )
 
 // where writes the WHERE clause of plan p: the workspace condition
 // first, then EXISTS for each !inner embed, then each user condition in
 // its own parentheses, so no or= can reach past the workspace.
-func (rc *restCtx) where(p *plan, b *sqlb) error {
-	b.add(p.alias+".workspace_id = ?", rc.ws.ID)
+func (rc *restCtx) where(p *plan, b *sqlstore.Builder) error {
+	b.Add(p.alias+".workspace_id = ?", rc.ws.ID)
 	for _, e := range p.embeds {
 		// A count embed always has its one row, so !inner keeps every
 		// parent, as in PostgREST (an aggregate over no rows is a row).
 		if e.inner && !e.count {
-			b.add(" AND ")
+			b.Add(" AND ")
 			if err := rc.exists(p, e, b); err != nil {
 				return err
 			}
 		}
 	}
 	for _, c := range p.mods.Where {
-		b.add(" AND (")
+		b.Add(" AND (")
 		if err := rc.cond(p, c, b); err != nil {
 			return err
 		}
-		b.add(")")
+		b.Add(")")
 	}
 	return nil
 }
 
 // exists writes EXISTS (rows of embed e linked to the current row of p).
-func (rc *restCtx) exists(p *plan, e *embedPlan, b *sqlb) error {
+func (rc *restCtx) exists(p *plan, e *embedPlan, b *sqlstore.Builder) error {
 	c := e.child
-	b.add("EXISTS (SELECT 1 FROM " + c.table.Name + " " + c.alias + " WHERE ")
+	b.Add("EXISTS (SELECT 1 FROM " + c.table.Name + " " + c.alias + " WHERE ")
 	if err := rc.where(c, b); err != nil {
 		return err
 	}
-	b.add(" AND " + c.alias + "." + e.rel.Foreign + " = " + p.alias + "." + e.rel.Local + ")")
+	b.Add(" AND " + c.alias + "." + e.rel.Foreign + " = " + p.alias + "." + e.rel.Local + ")")
 	return nil
 }
 
-func (rc *restCtx) cond(p *plan, c pgrest.Cond, b *sqlb) error {
+func (rc *restCtx) cond(p *plan, c pgrest.Cond, b *sqlstore.Builder) error {
 	if c.IsLeaf() {
 		if c.Filter.Negate {
-			b.add("NOT (")
-			defer b.add(")")
+			b.Add("NOT (")
+			defer b.Add(")")
 		}
 		return rc.leaf(p, c.Filter, b)
 	}
 	if c.Negate {
-		b.add("NOT ")
+		b.Add("NOT ")
 	}
-	b.add("(")
+	b.Add("(")
 	for i, ch := range c.Children {
 		if i > 0 {
-			b.add(" " + strings.ToUpper(string(c.Logic)) + " ")
+			b.Add(" " + strings.ToUpper(string(c.Logic)) + " ")
 		}
-		b.add("(")
+		b.Add("(")
 		if err := rc.cond(p, ch, b); err != nil {
 			return err
 		}
-		b.add(")")
+		b.Add(")")
 	}
-	b.add(")")
+	b.Add(")")
 	return nil
 }
 
@@ -86,7 +83,16 @@ type term struct {
 	plain bool     // the column itself: normalisation rules apply
 }
 
-func (rc *restCtx) leaf(p *plan, f *pgrest.Filter, b *sqlb) error {
+// search is the term's declared search index: the column's, when the
+// term is the column itself.
+func (t *term) search() crm.TextSearch {
+	if !t.plain {
+		return crm.TextSearch{}
+	}
+	return t.col.Search
+}
+
+func (rc *restCtx) leaf(p *plan, f *pgrest.Filter, b *sqlstore.Builder) error {
 	c, ok := p.table.Column(f.Field.Name)
 	if !ok {
 		// rel=is.null / rel=not.is.null on an embed of the select.
@@ -94,11 +100,11 @@ func (rc *restCtx) leaf(p *plan, f *pgrest.Filter, b *sqlb) error {
 			if e.name == f.Field.Name && f.Op == pgrest.OpIs && len(f.Field.JSONPath) == 0 &&
 				(f.Value == pgrest.IsNull || f.Value == pgrest.IsNotNull) {
 				if e.count { // its one row is never null, as in PostgREST
-					b.add(map[bool]string{true: "FALSE", false: "TRUE"}[f.Value == pgrest.IsNull])
+					b.Add(map[bool]string{true: "FALSE", false: "TRUE"}[f.Value == pgrest.IsNull])
 					return nil
 				}
 				if f.Value == pgrest.IsNull {
-					b.add("NOT ")
+					b.Add("NOT ")
 				}
 				return rc.exists(p, e, b)
 			}
@@ -117,29 +123,29 @@ func (rc *restCtx) leaf(p *plan, f *pgrest.Filter, b *sqlb) error {
 		}
 		if len(f.List) == 0 {
 			if f.Modifier == pgrest.ModAll {
-				b.add("TRUE")
+				b.Add("TRUE")
 			} else {
-				b.add("FALSE")
+				b.Add("FALSE")
 			}
 			return nil
 		}
-		b.add("(")
+		b.Add("(")
 		for i, v := range f.List {
 			if i > 0 {
-				b.add(join)
+				b.Add(join)
 			}
 			if err := rc.single(p, &t, f, v, b); err != nil {
 				return err
 			}
 		}
-		b.add(")")
+		b.Add(")")
 		return nil
 	}
 	return rc.single(p, &t, f, f.Value, b)
 }
 
 // single renders filter f with operand v (one element for any/all).
-func (rc *restCtx) single(p *plan, t *term, f *pgrest.Filter, v string, b *sqlb) error {
+func (rc *restCtx) single(p *plan, t *term, f *pgrest.Filter, v string, b *sqlstore.Builder) error {
 	switch f.Op {
 	case pgrest.OpEq, pgrest.OpNeq, pgrest.OpGt, pgrest.OpGte, pgrest.OpLt, pgrest.OpLte:
 		return rc.compare(t, f.Op, v, b)
@@ -147,51 +153,49 @@ func (rc *restCtx) single(p *plan, t *term, f *pgrest.Filter, v string, b *sqlb)
 		if t.kind != crm.KindText {
 			return noOperator(t.kind, f.Op)
 		}
-		pat := v
-		if f.Op == pgrest.OpLike || f.Op == pgrest.OpILike {
-			pat = strings.ReplaceAll(v, "*", "%")
-			if err := checkLikePattern(pat); err != nil {
-				return err
-			}
+		pat, err := textPattern(f.Op, v)
+		if err != nil {
+			return err
 		}
-		return rc.dialect(b, RestFilter{Op: f.Op, Table: p.table.Name, Alias: p.alias, Workspace: rc.ws.ID, Col: t.qcol, Kind: t.col.Kind, Path: t.path, Pattern: pat})
+		return rc.dialect(b, RestFilter{Op: f.Op, Search: t.search(), Alias: p.alias, Workspace: rc.ws.ID, Col: t.qcol, Kind: t.col.Kind, Path: t.path, Pattern: pat})
 	case pgrest.OpFts, pgrest.OpPlFts, pgrest.OpPhFts, pgrest.OpWFts:
 		if t.kind != crm.KindText && t.kind != crm.KindJSON {
 			return noOperator(t.kind, "@@")
 		}
-		if err := checkTSConfig(f.FTSConfig); err != nil {
+		cfg, err := ftsConfig(f.Op, f.FTSConfig, v)
+		if err != nil {
 			return err
 		}
-		return rc.dialect(b, RestFilter{Op: f.Op, Col: t.qcol, Kind: t.col.Kind, Path: t.path, Pattern: v, Config: f.FTSConfig})
+		return rc.dialect(b, RestFilter{Op: f.Op, Col: t.qcol, Kind: t.col.Kind, Path: t.path, Pattern: v, Config: cfg})
 	case pgrest.OpIn:
 		return rc.in(t, f.List, b)
 	case pgrest.OpIs:
 		switch f.Value {
 		case pgrest.IsNull:
-			b.add(t.expr+" IS NULL", t.args...)
+			b.Add(t.expr+" IS NULL", t.args...)
 		case pgrest.IsNotNull:
-			b.add(t.expr+" IS NOT NULL", t.args...)
+			b.Add(t.expr+" IS NOT NULL", t.args...)
 		default:
 			if t.kind != crm.KindBool {
 				return &crm.Error{Code: crm.SQLStateDatatypeMismatch, Message: fmt.Sprintf("argument of IS %s must be type boolean, not type %s", strings.ToUpper(f.Value), t.kind)}
 			}
-			b.add(t.expr+" IS "+map[string]string{pgrest.IsTrue: "TRUE", pgrest.IsFalse: "FALSE", pgrest.IsUnknown: "NULL"}[f.Value], t.args...)
+			b.Add(t.expr+" IS "+map[string]string{pgrest.IsTrue: "TRUE", pgrest.IsFalse: "FALSE", pgrest.IsUnknown: "NULL"}[f.Value], t.args...)
 		}
 		return nil
 	case pgrest.OpIsDistinct:
 		if t.kind == crm.KindJSON {
-			b.add("COALESCE(NOT (")
+			b.Add("COALESCE(NOT (")
 			if err := rc.compare(t, pgrest.OpEq, v, b); err != nil {
 				return err
 			}
-			b.add("), TRUE)")
+			b.Add("), TRUE)")
 			return nil
 		}
 		val, err := rc.operand(t, v)
 		if err != nil {
 			return err
 		}
-		b.add(t.expr+" IS DISTINCT FROM ?", append(t.args, val)...)
+		b.Add(t.expr+" IS DISTINCT FROM ?", append(t.args, val)...)
 		return nil
 	case pgrest.OpCs, pgrest.OpCd, pgrest.OpOv:
 		return rc.contains(p, t, f.Op, v, b)
@@ -199,12 +203,12 @@ func (rc *restCtx) single(p *plan, t *term, f *pgrest.Filter, v string, b *sqlb)
 	return noOperator(t.kind, f.Op)
 }
 
-func (rc *restCtx) dialect(b *sqlb, f RestFilter) error {
+func (rc *restCtx) dialect(b *sqlstore.Builder, f RestFilter) error {
 	s, args, err := rc.d.RestFilter(f)
 	if err != nil {
 		return err
 	}
-	b.add(s, args...)
+	b.Add(s, args...)
 	return nil
 }
 
@@ -213,7 +217,7 @@ var sqlOps = map[pgrest.Operator]string{
 }
 
 // compare renders t op v.
-func (rc *restCtx) compare(t *term, op pgrest.Operator, v string, b *sqlb) error {
+func (rc *restCtx) compare(t *term, op pgrest.Operator, v string, b *sqlstore.Builder) error {
 	if t.kind == crm.KindJSON {
 		doc, err := jsonOperand(v)
 		if err != nil {
@@ -232,10 +236,10 @@ func (rc *restCtx) compare(t *term, op pgrest.Operator, v string, b *sqlb) error
 		if !d.Equal(d.Round(crm.MaxValueScale)) {
 			switch op {
 			case pgrest.OpEq:
-				b.add(t.expr+" <> "+t.expr, append(t.args, t.args...)...)
+				b.Add(t.expr+" <> "+t.expr, append(t.args, t.args...)...)
 				return nil
 			case pgrest.OpNeq:
-				b.add(t.expr+" = "+t.expr, append(t.args, t.args...)...)
+				b.Add(t.expr+" = "+t.expr, append(t.args, t.args...)...)
 				return nil
 			case pgrest.OpGt, pgrest.OpLte:
 				d = d.RoundFloor(crm.MaxValueScale)
@@ -243,33 +247,33 @@ func (rc *restCtx) compare(t *term, op pgrest.Operator, v string, b *sqlb) error
 				d = d.RoundCeil(crm.MaxValueScale)
 			}
 		}
-		b.add(t.expr+" "+sqlOps[op]+" ?", append(t.args, rc.d.Bind(crm.KindDecimal, d))...)
+		b.Add(t.expr+" "+sqlOps[op]+" ?", append(t.args, rc.d.Bind(crm.KindDecimal, d))...)
 		return nil
 	}
 	val, err := rc.operand(t, v)
 	if err != nil {
 		return err
 	}
-	b.add(t.expr+" "+sqlOps[op]+" ?", append(t.args, val)...)
+	b.Add(t.expr+" "+sqlOps[op]+" ?", append(t.args, val)...)
 	return nil
 }
 
-func (rc *restCtx) in(t *term, list []string, b *sqlb) error {
+func (rc *restCtx) in(t *term, list []string, b *sqlstore.Builder) error {
 	if t.kind == crm.KindJSON {
 		if len(list) == 0 {
-			b.add("FALSE")
+			b.Add("FALSE")
 			return nil
 		}
-		b.add("(")
+		b.Add("(")
 		for i, v := range list {
 			if i > 0 {
-				b.add(" OR ")
+				b.Add(" OR ")
 			}
 			if err := rc.compare(t, pgrest.OpEq, v, b); err != nil {
 				return err
 			}
 		}
-		b.add(")")
+		b.Add(")")
 		return nil
 	}
 	var vals []any
@@ -291,20 +295,21 @@ func (rc *restCtx) in(t *term, list []string, b *sqlb) error {
 		vals = append(vals, val)
 	}
 	if len(vals) == 0 {
-		b.add("FALSE")
+		b.Add("FALSE")
 		return nil
 	}
 	in := t.expr + " IN (" + inList(len(vals)) + ")"
 	if h, ok := rc.d.(SelectivityHinter); ok && len(vals) > 1 {
 		in = h.Selective(in)
 	}
-	b.add(in, append(t.args, vals...)...)
+	b.Add(in, append(t.args, vals...)...)
 	return nil
 }
 
-// contains renders cs, cd and ov. phones=cs. and emails=cs. are answered
-// from contact_identifiers, the exact index of normalised identifiers.
-func (rc *restCtx) contains(p *plan, t *term, op pgrest.Operator, v string, b *sqlb) error {
+// contains renders cs, cd and ov. cs on an identifier column (a
+// contact's phones, emails) is answered from the table's identifier
+// index (crm.Table.Identifiers), the exact index of normalised values.
+func (rc *restCtx) contains(p *plan, t *term, op pgrest.Operator, v string, b *sqlstore.Builder) error {
 	switch {
 	case t.kind == crm.KindTextArray && t.plain:
 		// A single element without braces is a one-element array: curl
@@ -314,22 +319,21 @@ func (rc *restCtx) contains(p *plan, t *term, op pgrest.Operator, v string, b *s
 			return pgrest.AsCrmError(err)
 		}
 		elems = normalizeElems(t.col, elems, rc.ws.PhoneRegion)
-		kind := t.col.Identifier
-		if op == pgrest.OpCs && kind != "" {
+		if ix := p.table.Identifiers; op == pgrest.OpCs && t.col.Identifier != "" && ix != nil {
 			if len(elems) == 0 {
-				b.add("TRUE")
+				b.Add("TRUE")
 				return nil
 			}
 			for i, e := range elems {
 				if i > 0 {
-					b.add(" AND ")
+					b.Add(" AND ")
 				}
-				b.add(p.alias+".id IN (SELECT ci.contact_id FROM contact_identifiers ci WHERE ci.workspace_id = ? AND ci.kind = ? AND ci.value = ?)",
-					rc.ws.ID, kind, e)
+				b.Add(p.alias+".id IN (SELECT ci."+ix.Row+" FROM "+ix.Table+" ci WHERE ci.workspace_id = ? AND ci."+ix.Kind+" = ? AND ci."+ix.Value+" = ?)",
+					rc.ws.ID, t.col.Identifier, e)
 			}
 			return nil
 		}
-		return rc.dialect(b, RestFilter{Op: op, Col: t.qcol, Kind: t.col.Kind, Elems: elems, Identifier: t.col.Identifier})
+		return rc.dialect(b, RestFilter{Op: op, Col: t.qcol, Kind: t.col.Kind, Elems: elems})
 	case t.kind == crm.KindJSON && op != pgrest.OpOv:
 		doc, err := jsonOperand(v)
 		if err != nil {
@@ -361,135 +365,15 @@ func normalizeElems(c *crm.Column, elems []string, region string) []string {
 	return out
 }
 
-// noOperator is PostgreSQL's 42883 (404 in PostgREST) for an operator the
-// column's type does not have.
-func noOperator(k crm.Kind, op pgrest.Operator) *crm.Error {
-	sym := map[pgrest.Operator]string{pgrest.OpLike: "~~", pgrest.OpILike: "~~*", pgrest.OpMatch: "~", pgrest.OpIMatch: "~*",
-		pgrest.OpCs: "@>", pgrest.OpCd: "<@", pgrest.OpOv: "&&", pgrest.OpSl: "<<", pgrest.OpSr: ">>",
-		pgrest.OpNxr: "&<", pgrest.OpNxl: "&>", pgrest.OpAdj: "-|-"}[op]
-	if sym == "" {
-		sym = string(op)
-	}
-	return &crm.Error{Code: crm.SQLStateUndefinedFunction, Message: fmt.Sprintf("operator does not exist: %s %s unknown", k, sym),
-		Hint: "No operator matches the given name and argument types. You might need to add explicit type casts."}
-}
-
-// operand converts a filter value to the bound form of the term's kind,
-// with PostgreSQL's errors for literals the type cannot read.
-func (rc *restCtx) operand(t *term, v string) (any, error) {
-	k := t.kind
-	bad := func(code, typ string) error {
-		return &crm.Error{Code: code, Message: fmt.Sprintf("invalid input syntax for type %s: %q", typ, v)}
-	}
-	switch k {
-	case crm.KindText:
-		if t.plain {
-			switch t.col.Normalize {
-			case "currency":
-				v = strings.ToUpper(strings.TrimSpace(v))
-			case "stage", "stage_id":
-				v = crm.CanonicalStage(v)
-			}
-		}
-		return v, nil
-	case crm.KindUUID:
-		u, err := uuid.Parse(strings.TrimSpace(v))
-		if err != nil || len(strings.TrimSpace(v)) != 36 {
-			return nil, bad(crm.SQLStateInvalidText, "uuid")
-		}
-		return u.String(), nil
-	case crm.KindInt:
-		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-		if err != nil {
-			return nil, bad(crm.SQLStateInvalidText, "integer")
-		}
-		return n, nil
-	case crm.KindDecimal:
-		d, err := decimalOperand(v)
-		if err != nil {
-			return nil, err
-		}
-		return rc.d.Bind(k, d), nil
-	case crm.KindBool:
-		x, ok := parseBool(v)
-		if !ok {
-			return nil, bad(crm.SQLStateInvalidText, "boolean")
-		}
-		return rc.d.Bind(k, x), nil
-	case crm.KindDate:
-		d, err := time.Parse(time.DateOnly, strings.TrimSpace(v))
-		if err != nil {
-			return nil, bad(crm.SQLStateDatetimeFormat, "date")
-		}
-		if d.Year() < 1 { // PostgreSQL has no year 0
-			return nil, &crm.Error{Code: crm.SQLStateDatetimeOverflow, Message: fmt.Sprintf("date/time field value out of range: %q", v)}
-		}
-		return rc.d.Bind(k, d.Format(time.DateOnly)), nil
-	case crm.KindTime:
-		tm, ok := parseTimestamp(v)
-		if !ok {
-			return nil, bad(crm.SQLStateDatetimeFormat, "timestamp with time zone")
-		}
-		return rc.d.Bind(k, tm), nil
-	case crm.KindTextArray:
-		elems, err := pgrest.ParseArrayLiteral(v)
-		if err != nil {
-			return nil, pgrest.AsCrmError(err)
-		}
-		if t.plain {
-			elems = normalizeElems(t.col, elems, rc.ws.PhoneRegion)
-		}
-		return rc.d.Bind(k, elems), nil
-	}
-	return nil, noOperator(k, "=")
-}
-
-func decimalOperand(v string) (decimal.Decimal, error) {
-	d, err := decimal.NewFromString(strings.TrimSpace(v))
-	if err != nil {
-		return d, &crm.Error{Code: crm.SQLStateInvalidText, Message: fmt.Sprintf("invalid input syntax for type numeric: %q", v)}
-	}
-	lim := decimal.New(1, crm.MaxValueDigits)
-	if d.GreaterThan(lim) {
-		d = lim
-	} else if d.LessThan(lim.Neg()) {
-		d = lim.Neg()
-	}
-	return d, nil
-}
-
-func jsonOperand(v string) (json.RawMessage, error) {
-	if !json.Valid([]byte(v)) {
-		return nil, &crm.Error{Code: crm.SQLStateInvalidText, Message: "invalid input syntax for type json",
-			Details: fmt.Sprintf("Token %q is invalid.", v)}
-	}
-	return json.RawMessage(v), nil
-}
-
-// timestampLayouts are the timestamp forms filters accept; a form without
-// an offset is UTC (the session time zone).
-var timestampLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00",
-	"2006-01-02 15:04:05.999999999Z07", "2006-01-02T15:04:05.999999999Z07", "2006-01-02 15:04:05.999999999", "2006-01-02T15:04", "2006-01-02"}
-
-func parseTimestamp(v string) (time.Time, bool) {
-	v = strings.TrimSpace(v)
-	for _, l := range timestampLayouts {
-		if t, err := time.Parse(l, v); err == nil {
-			return t.UTC(), true
-		}
-	}
-	return time.Time{}, false
-}
-
 // orderBy writes ORDER BY for the plan's order terms (nothing without).
 // NULLS placement is always explicit: PostgreSQL's defaults (last when
 // ascending, first when descending), which SQLite does not share.
-func (rc *restCtx) orderBy(p *plan, b *sqlb) error {
+func (rc *restCtx) orderBy(p *plan, b *sqlstore.Builder) error {
 	for i, o := range p.mods.Order {
 		if i == 0 {
-			b.add(" ORDER BY ")
+			b.Add(" ORDER BY ")
 		} else {
-			b.add(", ")
+			b.Add(", ")
 		}
 		if o.Relation != "" {
 			if err := rc.relatedOrder(p, o, b); err != nil {
@@ -501,31 +385,31 @@ func (rc *restCtx) orderBy(p *plan, b *sqlb) error {
 				return UnknownColumn(p.table, o.Field.Name)
 			}
 			e, args := rc.colExpr(p.alias, c, o.Field.JSONPath)
-			b.add(e, args...)
+			b.Add(e, args...)
 			if oc, ok := rc.d.(OrderCollator); ok {
 				k := c.Kind
 				if len(o.Field.JSONPath) > 0 {
 					k = pathKind(o.Field.JSONPath)
 				}
-				b.add(oc.OrderCollate(k))
+				b.Add(oc.OrderCollate(k))
 			}
 		}
 		nulls := o.Nulls
 		if o.Desc {
-			b.add(" DESC")
+			b.Add(" DESC")
 			if nulls == "" {
 				nulls = pgrest.NullsFirst
 			}
 		} else if nulls == "" {
 			nulls = pgrest.NullsLast
 		}
-		b.add(" NULLS " + strings.ToUpper(nulls))
+		b.Add(" NULLS " + strings.ToUpper(nulls))
 	}
 	return nil
 }
 
 // relatedOrder writes the value of a to-one embed's column: order=rel(col).
-func (rc *restCtx) relatedOrder(p *plan, o pgrest.OrderTerm, b *sqlb) error {
+func (rc *restCtx) relatedOrder(p *plan, o pgrest.OrderTerm, b *sqlstore.Builder) error {
 	var e *embedPlan
 	for _, x := range p.embeds {
 		if x.name == o.Relation || x.rel.Table == o.Relation {
@@ -548,38 +432,7 @@ func (rc *restCtx) relatedOrder(p *plan, o pgrest.OrderTerm, b *sqlb) error {
 	}
 	a := "o" + strconv.Itoa(p.depth)
 	ex, args := rc.colExpr(a, c, o.Field.JSONPath)
-	b.add("(SELECT "+ex+" FROM "+rt.Name+" "+a+" WHERE "+a+".workspace_id = ? AND "+a+"."+e.rel.Foreign+" = "+p.alias+"."+e.rel.Local+")",
+	b.Add("(SELECT "+ex+" FROM "+rt.Name+" "+a+" WHERE "+a+".workspace_id = ? AND "+a+"."+e.rel.Foreign+" = "+p.alias+"."+e.rel.Local+")",
 		append(args, rc.ws.ID)...)
 	return nil
-}
-
-// checkLikePattern refuses what PostgreSQL refuses, so SQLite answers the
-// same: a pattern ending in the escape character (22025).
-func checkLikePattern(pat string) error {
-	n := len(pat) - len(strings.TrimRight(pat, `\`))
-	if n%2 == 1 {
-		return &crm.Error{Code: crm.SQLStateInvalidEscape, Message: "LIKE pattern must not end with escape character",
-			Hint: `escape the backslash as \\, or drop it`}
-	}
-	return nil
-}
-
-// tsConfigs are PostgreSQL's built-in text search configurations.
-var tsConfigs = map[string]bool{
-	"simple": true, "arabic": true, "armenian": true, "basque": true, "catalan": true, "danish": true,
-	"dutch": true, "english": true, "finnish": true, "french": true, "german": true, "greek": true,
-	"hindi": true, "hungarian": true, "indonesian": true, "irish": true, "italian": true,
-	"lithuanian": true, "nepali": true, "norwegian": true, "portuguese": true, "romanian": true,
-	"russian": true, "serbian": true, "spanish": true, "swedish": true, "tamil": true,
-	"turkish": true, "yiddish": true,
-}
-
-// checkTSConfig refuses an unknown fts(config) on every backend, as
-// PostgreSQL does (42704).
-func checkTSConfig(cfg string) error {
-	if cfg == "" || tsConfigs[strings.ToLower(cfg)] || tsConfigs[strings.TrimPrefix(strings.ToLower(cfg), "pg_catalog.")] {
-		return nil
-	}
-	return &crm.Error{Code: crm.SQLStateUndefinedObject, Message: fmt.Sprintf("text search configuration %q does not exist", cfg),
-		Hint: "use one of PostgreSQL's configurations, e.g. simple, english or arabic"}
 }

@@ -9,38 +9,18 @@ import (
 	"strings"
 
 	"github.com/connectgain/server/crm"
+	"github.com/connectgain/server/sqlstore"
 )
 
 // insert serves POST: plain inserts, or upserts with Prefer: resolution.
 func (rc *restCtx) insert(ctx context.Context, tx *sql.Tx, t *crm.Table, req *Request) (*Result, error) {
-	q := req.Query
-	var cols []string
-	if q.HasColumns {
-		for _, c := range q.Columns {
-			if _, ok := t.Column(c); !ok {
-				return nil, unknownWriteColumn(t, c)
-			}
-		}
-		cols = q.Columns
-	} else if len(req.Body) > 1 {
-		first := sortedKeys(req.Body[0])
-		for _, r := range req.Body[1:] {
-			if strings.Join(sortedKeys(r), ",") != strings.Join(first, ",") {
-				return nil, &crm.Error{Code: crm.PGRSTInvalidBody, Message: "All object keys must match",
-					Hint: "send the same keys in every object, or name the columns with ?columns=a,b"}
-			}
-		}
+	cols, err := insertColumns(t, req)
+	if err != nil {
+		return nil, err
 	}
-	var conflict []string
-	if req.Prefer.Resolution != "" {
-		conflict = q.OnConflict
-		if len(conflict) == 0 {
-			conflict = []string{"id"}
-		}
-		if !uniqueSet(t, conflict) {
-			return nil, &crm.Error{Code: crm.SQLStateNoConflictTarget, Message: "there is no unique or exclusion constraint matching the ON CONFLICT specification",
-				Hint: fmt.Sprintf("on_conflict may name id%s", uniqueHint(t))}
-		}
+	conflict, err := conflictTarget(t, req)
+	if err != nil {
+		return nil, err
 	}
 	env, err := rc.writeEnv(ctx, tx, t)
 	if err != nil {
@@ -52,28 +32,9 @@ func (rc *restCtx) insert(ctx context.Context, tx *sql.Tx, t *crm.Table, req *Re
 		if err != nil {
 			return nil, rowError(len(req.Body), i, err)
 		}
-		if conflict != nil {
-			id, found, err := rc.findConflict(ctx, tx, t, conflict, rec)
-			if err != nil {
-				return nil, err
-			}
-			if found {
-				if req.Prefer.Resolution == "ignore-duplicates" {
-					continue
-				}
-				if err := rc.updateConflicting(ctx, tx, t, env, id, conflict, rec, req.Prefer.MergeCustomFields); err != nil {
-					return nil, rowError(len(req.Body), i, err)
-				}
-				res.IDs = append(res.IDs, id)
-				continue
-			}
+		if err := rc.upsertRow(ctx, tx, t, env, req, i, conflict, rec, res); err != nil {
+			return nil, err
 		}
-		id, err := rc.insertRow(ctx, tx, t, env, rec)
-		if err != nil {
-			return nil, rowError(len(req.Body), i, err)
-		}
-		res.IDs = append(res.IDs, id)
-		res.Inserted++
 	}
 	res.Affected = len(res.IDs)
 	if req.Return {
@@ -82,6 +43,75 @@ func (rc *restCtx) insert(ctx context.Context, tx *sql.Tx, t *crm.Table, req *Re
 		}
 	}
 	return res, nil
+}
+
+// insertColumns checks the columns a POST names (?columns=), or else that
+// every object of the body has the same keys; it returns the columns
+// named, or nil.
+func insertColumns(t *crm.Table, req *Request) ([]string, error) {
+	q := req.Query
+	if q.HasColumns {
+		for _, c := range q.Columns {
+			if _, ok := t.Column(c); !ok {
+				return nil, unknownWriteColumn(t, c)
+			}
+		}
+		return q.Columns, nil
+	}
+	if len(req.Body) > 1 {
+		first := strings.Join(sortedKeys(req.Body[0]), ",")
+		for _, r := range req.Body[1:] {
+			if strings.Join(sortedKeys(r), ",") != first {
+				return nil, &crm.Error{Code: crm.PGRSTInvalidBody, Message: "All object keys must match",
+					Hint: "send the same keys in every object, or name the columns with ?columns=a,b"}
+			}
+		}
+	}
+	return nil, nil
+}
+
+// conflictTarget is an upsert's on_conflict columns (id by default),
+// which must carry a unique constraint; nil for a plain insert.
+func conflictTarget(t *crm.Table, req *Request) ([]string, error) {
+	if req.Prefer.Resolution == "" {
+		return nil, nil
+	}
+	conflict := req.Query.OnConflict
+	if len(conflict) == 0 {
+		conflict = []string{"id"}
+	}
+	if !uniqueSet(t, conflict) {
+		return nil, &crm.Error{Code: crm.SQLStateNoConflictTarget, Message: "there is no unique or exclusion constraint matching the ON CONFLICT specification",
+			Hint: fmt.Sprintf("on_conflict may name id%s", uniqueHint(t))}
+	}
+	return conflict, nil
+}
+
+// upsertRow writes row rec (row i of the body) of a POST: inserted, or,
+// when it conflicts with a stored row on the conflict columns, skipped
+// (ignore-duplicates) or merged into it (merge-duplicates). res gets the
+// row's id.
+func (rc *restCtx) upsertRow(ctx context.Context, tx *sql.Tx, t *crm.Table, env *crm.WriteEnv, req *Request, i int, conflict []string, rec *crm.Record, res *Result) error {
+	if conflict != nil {
+		id, found, err := rc.findConflict(ctx, tx, t, conflict, rec)
+		if err != nil || (found && req.Prefer.Resolution == "ignore-duplicates") {
+			return err
+		}
+		if found {
+			if err := rc.updateConflicting(ctx, tx, t, env, id, conflict, rec, req.Prefer.MergeCustomFields); err != nil {
+				return rowError(len(req.Body), i, err)
+			}
+			res.IDs = append(res.IDs, id)
+			return nil
+		}
+	}
+	id, err := rc.insertRow(ctx, tx, t, env, rec)
+	if err != nil {
+		return rowError(len(req.Body), i, err)
+	}
+	res.IDs = append(res.IDs, id)
+	res.Inserted++
+	return nil
 }
 
 // updateConflicting serves merge-duplicates: the stored row id that rec
@@ -150,18 +180,18 @@ func uniqueHint(t *crm.Table) string {
 // findConflict looks up the workspace's row whose conflict columns equal
 // the row's values.
 func (rc *restCtx) findConflict(ctx context.Context, tx *sql.Tx, t *crm.Table, conflict []string, rec *crm.Record) (string, bool, error) {
-	var b sqlb
-	b.add("SELECT id FROM "+t.Name+" WHERE workspace_id = ?", rc.ws.ID)
+	var b sqlstore.Builder
+	b.Add("SELECT id FROM "+t.Name+" WHERE workspace_id = ?", rc.ws.ID)
 	for _, c := range conflict {
 		v, _ := rec.Get(c)
 		if v == nil {
 			return "", false, nil
 		}
 		col, _ := t.Column(c)
-		b.add(" AND "+c+" = ?", rc.d.Bind(col.Kind, v))
+		b.Add(" AND "+c+" = ?", rc.d.Bind(col.Kind, v))
 	}
 	var id string
-	err := rc.s.queryRow(ctx, tx, b.String(), b.args...).Scan(&id)
+	err := rc.s.queryRow(ctx, tx, b.String(), b.Args...).Scan(&id)
 	if err == sql.ErrNoRows {
 		return "", false, nil
 	}
@@ -240,7 +270,7 @@ func (rc *restCtx) matching(ctx context.Context, tx *sql.Tx, t *crm.Table) ([]st
 	if err != nil {
 		return nil, err
 	}
-	rows, err := rc.s.query(ctx, tx, b.String(), b.args...)
+	rows, err := rc.s.query(ctx, tx, b.String(), b.Args...)
 	if err != nil {
 		return nil, err
 	}
@@ -258,13 +288,13 @@ func (rc *restCtx) matching(ctx context.Context, tx *sql.Tx, t *crm.Table) ([]st
 
 // matchingSQL renders the SELECT of the ids of t's rows that the
 // request's filters select (PATCH and DELETE).
-func (rc *restCtx) matchingSQL(t *crm.Table) (*sqlb, error) {
+func (rc *restCtx) matchingSQL(t *crm.Table) (*sqlstore.Builder, error) {
 	p, err := rc.compileTop(t)
 	if err != nil {
 		return nil, err
 	}
-	var b sqlb
-	b.add("SELECT " + p.alias + ".id FROM " + t.Name + " " + p.alias + " WHERE ")
+	var b sqlstore.Builder
+	b.Add("SELECT " + p.alias + ".id FROM " + t.Name + " " + p.alias + " WHERE ")
 	if err := rc.where(p, &b); err != nil {
 		return nil, err
 	}
@@ -440,13 +470,13 @@ func (rc *restCtx) readIDs(ctx context.Context, q queryer, t *crm.Table, ids []s
 	addKey(&p.keys, "id")
 	byID := map[string]*Row{}
 	for _, chunk := range chunks(ids, lookupChunk) {
-		var b sqlb
+		var b sqlstore.Builder
 		rc.selectList(p, &b)
-		b.add(" WHERE ")
+		b.Add(" WHERE ")
 		if err := rc.where(p, &b); err != nil {
 			return nil, err
 		}
-		b.add(" AND "+p.alias+".id IN ("+inList(len(chunk))+")", anySlice(chunk)...)
+		b.Add(" AND "+p.alias+".id IN ("+inList(len(chunk))+")", anySlice(chunk)...)
 		rows, keys, err := rc.run(ctx, q, p, &b)
 		if err != nil {
 			return nil, err

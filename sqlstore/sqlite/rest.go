@@ -150,22 +150,20 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 	case pgrest.OpLike:
 		return expr + " GLOB ?", append(args, likeToGlob(f.Pattern)), nil
 	case pgrest.OpILike:
-		if grams, ok := titleTrigrams(f.Pattern); ok && f.Table == "deals" && f.Col == f.Alias+".title" && len(f.Path) == 0 && f.Workspace != "" {
+		if grams, ok := titleTrigrams(f.Pattern); ok && f.Search.Grams != "" && len(f.Path) == 0 && f.Workspace != "" {
 			// The workspace's trigram rows find the candidates; cg_ilike
 			// keeps the answer exact.
 			match, margs := trigramMatch(f.Workspace, grams)
-			return "(" + f.Alias + ".rid IN (SELECT rowid FROM deal_title_grams WHERE deal_title_grams MATCH " + match + ") AND cg_ilike(" + expr + ", ?))",
+			idx := f.Search.Grams
+			return "(" + f.Alias + ".rid IN (SELECT rowid FROM " + idx + " WHERE " + idx + " MATCH " + match + ") AND cg_ilike(" + expr + ", ?))",
 				append(append(args, margs...), f.Pattern), nil
 		}
 		return "cg_ilike(" + expr + ", ?)", append(args, f.Pattern), nil
 	case pgrest.OpMatch, pgrest.OpIMatch:
-		icase := f.Op == pgrest.OpIMatch
-		if _, err := pgtext.CompileRegex(f.Pattern, icase); err != nil {
-			return "", nil, err
-		}
-		return "cg_match(" + expr + ", ?, ?)", append(args, f.Pattern, icase), nil
+		return "cg_match(" + expr + ", ?, ?)", append(args, f.Pattern, f.Op == pgrest.OpIMatch), nil
 	case pgrest.OpFts, pgrest.OpPlFts, pgrest.OpPhFts, pgrest.OpWFts:
-		return ftsFilter(f, expr, args)
+		isJSON := f.Kind == crm.KindJSON && (len(f.Path) == 0 || !f.Path[len(f.Path)-1].Text)
+		return "cg_fts(" + expr + ", ?, ?, ?, ?)", append(args, string(f.Op), f.Config, f.Pattern, isJSON), nil
 	case pgrest.OpCs, pgrest.OpCd, pgrest.OpOv:
 		if f.Kind == crm.KindTextArray && len(f.Path) == 0 && f.JSON == nil {
 			return arrayOp(f.Op, expr, f.Elems)
@@ -181,21 +179,6 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 		return "cg_jsonb_cmp(" + expr + ", ?) " + op + " 0", append(args, string(f.JSON)), nil
 	}
 	return "", nil, &crm.Error{Code: crm.SQLStateUndefinedFunction, Message: fmt.Sprintf("operator does not exist: %s %s unknown", f.Kind, f.Op)}
-}
-
-// ftsFilter renders the text-search operators as cg_fts, which parses and
-// matches as PostgreSQL does (pgtext); a JSON value (not ->> text) is
-// searched in its string values.
-func ftsFilter(f sqlstore.RestFilter, expr string, args []any) (string, []any, error) {
-	cfg, err := pgtext.Config(f.Config)
-	if err != nil {
-		return "", nil, err
-	}
-	if _, err := pgtext.ParseTSQuery(string(f.Op), cfg, f.Pattern); err != nil {
-		return "", nil, err
-	}
-	isJSON := f.Kind == crm.KindJSON && (len(f.Path) == 0 || !f.Path[len(f.Path)-1].Text)
-	return "cg_fts(" + expr + ", ?, ?, ?, ?)", append(args, string(f.Op), cfg, f.Pattern, isJSON), nil
 }
 
 // arrayOp renders @>, <@ and && on a JSON-text array column.
@@ -425,30 +408,33 @@ func sqlJSONText(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, 
 	return t, nil
 }
 
+// sqlJSONContains is cg_jsonb_contains(a, b): jsonb's a @> b.
 func sqlJSONContains(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-	a, ok1 := textArg(args[0])
-	b, ok2 := textArg(args[1])
-	if !ok1 || !ok2 {
-		return nil, nil
-	}
-	var x, y any
-	if decodeJSON(a, &x) != nil || decodeJSON(b, &y) != nil {
+	x, y, ok := jsonArgs(args)
+	if !ok {
 		return nil, nil
 	}
 	return jsonContains(x, y, true), nil
 }
 
+// sqlJSONCmp is cg_jsonb_cmp(a, b): -1, 0 or 1 in jsonb order.
 func sqlJSONCmp(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-	a, ok1 := textArg(args[0])
-	b, ok2 := textArg(args[1])
-	if !ok1 || !ok2 {
-		return nil, nil
-	}
-	var x, y any
-	if decodeJSON(a, &x) != nil || decodeJSON(b, &y) != nil {
+	x, y, ok := jsonArgs(args)
+	if !ok {
 		return nil, nil
 	}
 	return int64(jsonbCmpTop(x, y)), nil
+}
+
+// jsonArgs decodes a SQL function's two JSON text arguments; ok is false
+// when either is NULL or not JSON (the function then yields NULL).
+func jsonArgs(args []driver.Value) (x, y any, ok bool) {
+	a, ok1 := textArg(args[0])
+	b, ok2 := textArg(args[1])
+	if !ok1 || !ok2 || decodeJSON(a, &x) != nil || decodeJSON(b, &y) != nil {
+		return nil, nil, false
+	}
+	return x, y, true
 }
 
 func decodeJSON(s string, v *any) error {

@@ -3,6 +3,10 @@ package sqlite
 import (
 	"strings"
 	"testing"
+
+	"github.com/connectgain/server/crm"
+	"github.com/connectgain/server/pgrest"
+	"github.com/connectgain/server/sqlstore"
 )
 
 func TestTrigramTerm(t *testing.T) {
@@ -59,6 +63,27 @@ func TestTitleGrams(t *testing.T) {
 	} {
 		if got := titleGrams(tt.n, tt.title); got != tt.want {
 			t.Errorf("titleGrams(%d, %q) = %q, want %q", tt.n, tt.title, got, tt.want)
+		}
+	}
+}
+
+// TestTitleSearchUsesDeclaredIndex: ilike reads the per-workspace trigram
+// table the column declares (crm.Column.Search.Grams), and scans a column
+// that declares none.
+func TestTitleSearchUsesDeclaredIndex(t *testing.T) {
+	deals := crm.DefaultSchema.MustTable("deals")
+	for _, tt := range []struct {
+		col  string
+		want bool
+	}{{"title", true}, {"source", false}} {
+		c, _ := deals.Column(tt.col)
+		sql, _, err := Dialect{}.RestFilter(sqlstore.RestFilter{Op: pgrest.OpILike, Search: c.Search, Alias: "t0", Col: "t0." + tt.col,
+			Kind: crm.KindText, Workspace: "ws", Pattern: "%Order 10424%"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.Search.Grams != "" && strings.Contains(sql, "FROM "+c.Search.Grams+" WHERE"); got != tt.want {
+			t.Errorf("ilike on deals.%s = %s; uses the trigram table: %v, want %v", tt.col, sql, got, tt.want)
 		}
 	}
 }

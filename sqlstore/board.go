@@ -271,7 +271,7 @@ func (s *Store) boardWhere(workspaceID string, f *BoardFilter) (string, []any, e
 	var b Builder
 	b.Add("d.workspace_id = ?", workspaceID)
 	if f.PipelineID != "" {
-		b.Add(" AND d.pipeline_id = ?", f.PipelineID)
+		b.Add(" AND "+s.selective("d.pipeline_id = ?"), f.PipelineID)
 	}
 	if len(f.Stages) > 0 {
 		b.Add(" AND d.stage IN ("+inList(len(f.Stages))+")", boardArgs(f.Stages)...)
@@ -300,6 +300,20 @@ func (s *Store) boardWhere(workspaceID string, f *BoardFilter) (string, []any, e
 		return "", nil, err
 	}
 	return b.String(), b.Args, nil
+}
+
+// selective wraps a condition the planner should take as matching few rows
+// (SQLite: unlikely(), restsql.SelectivityHinter). SQLite's sampled
+// statistics do not tell one pipeline from another, so for a pipeline
+// whose stage ids another, larger pipeline shares it read that stage
+// through deals_stage, checking every newer deal of the other pipeline;
+// told the pipeline is selective, it reads the pipeline's own entries of
+// deals_board.
+func (s *Store) selective(cond string) string {
+	if h, ok := s.d.(interface{ Selective(expr string) string }); ok {
+		return h.Selective(cond)
+	}
+	return cond
 }
 
 // searchWhere adds the text, phone and email search: any of them matches.

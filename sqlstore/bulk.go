@@ -277,6 +277,7 @@ func dealResults(req *crm.BulkRequest, inputs []crm.DealInput, ok []bool, lk *co
 		}
 		usedContacts[cid] = true
 		rec.Set("contact_id", cid)
+		storedForm(rec)
 		deals = append(deals, rec)
 		if req.SkipIfExists {
 			existing[key] = rec

@@ -230,21 +230,25 @@ func newContactRecord(env *crm.WriteEnv, t *crm.Table, in *crm.DealInput) (*crm.
 func (s *Store) prefetchContacts(ctx context.Context, tx *sql.Tx, wsID string, inputs []crm.DealInput, ok []bool) (*contactIndex, error) {
 	idx := &contactIndex{ids: map[string]bool{}, phones: map[string]string{}, emails: map[string]string{}}
 	var ids, phones, emails []string
-	seen := map[string]bool{}
+	type seenKey struct {
+		list *[]string
+		v    string
+	}
+	seen := make(map[seenKey]bool, len(inputs))
+	add := func(list *[]string, v string) {
+		if k := (seenKey{list, v}); v != "" && !seen[k] {
+			seen[k] = true
+			*list = append(*list, v)
+		}
+	}
 	for i := range inputs {
 		if !ok[i] {
 			continue
 		}
 		in := &inputs[i]
-		add := func(list *[]string, v, kind string) {
-			if v != "" && !seen[kind+v] {
-				seen[kind+v] = true
-				*list = append(*list, v)
-			}
-		}
-		add(&ids, in.ContactID, "i")
-		add(&phones, in.ContactPhone, "p")
-		add(&emails, in.ContactEmail, "e")
+		add(&ids, in.ContactID)
+		add(&phones, in.ContactPhone)
+		add(&emails, in.ContactEmail)
 	}
 	for _, chunk := range s.lookupChunks(ids) {
 		cond, in := s.inCond("id", crm.KindUUID, chunk)

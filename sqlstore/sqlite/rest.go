@@ -155,7 +155,7 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 			// keeps the answer exact.
 			match, margs := trigramMatch(f.Workspace, grams)
 			idx := f.Search.Grams
-			return "(" + f.Alias + ".rid IN (SELECT rowid FROM " + idx + " WHERE " + idx + " MATCH " + match + ") AND cg_ilike(" + expr + ", ?))",
+			return "(" + f.Alias + ".rowid IN (SELECT rowid FROM " + idx + " WHERE " + idx + " MATCH " + match + ") AND cg_ilike(" + expr + ", ?))",
 				append(append(args, margs...), f.Pattern), nil
 		}
 		return "cg_ilike(" + expr + ", ?)", append(args, f.Pattern), nil

@@ -26,13 +26,16 @@ func (s *Server) createDealsBulk(w http.ResponseWriter, r *http.Request) error {
 		}
 		return crm.Errorf(crm.CodeInvalidRequest, "could not read the request body").WithDetails("%v", err)
 	}
-	if err := checkBulkBody(body); err != nil {
+	// One pass finds what must not be stored and whether the body is
+	// JSON at all; the latter is reported first, in the decoder's terms.
+	bp, valid := scanJSONBody(body)
+	if err := checkBulkBody(body, valid); err != nil {
 		return err
 	}
-	if bp := checkJSONBody(body); bp != nil {
+	if bp != nil {
 		return bp.asError(false)
 	}
-	req, err := crm.ParseBulkRequest(body, s.cfg.MaxBulkDeals)
+	req, err := crm.ParseValidBulkRequest(body, s.cfg.MaxBulkDeals)
 	if err != nil {
 		return err
 	}
@@ -142,14 +145,15 @@ const bulkExample = `{"deals": [{"title": "Order 1", "value": 100, "contact_phon
 
 // checkBulkBody refuses a bulk body that is not a JSON object, in words:
 // what was received (empty, not JSON and where, an array, a scalar) and
-// the fix, never the decoder's Go types.
-func checkBulkBody(body []byte) error {
+// the fix, never the decoder's Go types. valid says the pre-scan has
+// already found the body to be JSON.
+func checkBulkBody(body []byte, valid bool) error {
 	t := bytes.TrimSpace(body)
 	switch {
 	case len(t) == 0:
 		return crm.Errorf(crm.CodeInvalidRequest, "the request body is empty").
 			WithHint("send a JSON object with a deals array: %s", bulkExample)
-	case !json.Valid(t):
+	case !valid && !json.Valid(t):
 		return crm.Errorf(crm.CodeInvalidRequest, "the request body is not valid JSON: %s", describeJSONError(body)).
 			WithHint("check the JSON (quotes, commas, brackets); the body is an object: %s", bulkExample)
 	case t[0] == '[':

@@ -130,7 +130,7 @@ func TestBulkContactsDoNotSplit(t *testing.T) {
 			if len(rows) != 1 || fmt.Sprint(rows[0]["emails"]) != "[new@example.com]" || rows[0]["first_name"] != "Nour" {
 				t.Errorf("contact created and completed in one request: %v", rows)
 			}
-			if n := e.count(`SELECT COUNT(*) FROM contact_identifiers WHERE workspace_id = ? AND value = 'new@example.com'`, e.ws.ID); n != 1 {
+			if n := e.count(`SELECT COUNT(*) FROM contact_identifiers WHERE workspace_id = ? AND value = 'new@example.com'`, e.store.WorkspaceArg(e.ws.ID)); n != 1 {
 				t.Errorf("identifier rows for the added email: %d", n)
 			}
 		})
@@ -160,10 +160,10 @@ func TestBulkContactEnrichmentConcurrent(t *testing.T) {
 			if len(rows) != 1 || len(rows[0]["emails"].([]any)) != n {
 				t.Fatalf("contact after %d concurrent requests: %v", n, rows)
 			}
-			if got := e.count(`SELECT COUNT(*) FROM contact_identifiers WHERE workspace_id = ? AND kind = 'email'`, e.ws.ID); got != n {
+			if got := e.count(`SELECT COUNT(*) FROM contact_identifiers WHERE workspace_id = ? AND kind = 'email'`, e.store.WorkspaceArg(e.ws.ID)); got != n {
 				t.Errorf("email identifier rows = %d, want %d", got, n)
 			}
-			if got := e.count(`SELECT COUNT(*) FROM contacts WHERE workspace_id = ?`, e.ws.ID); got != 1 {
+			if got := e.count(`SELECT COUNT(*) FROM contacts WHERE workspace_id = ?`, e.store.WorkspaceArg(e.ws.ID)); got != 1 {
 				t.Errorf("contacts = %d, want 1", got)
 			}
 		})

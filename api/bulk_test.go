@@ -343,7 +343,7 @@ func TestBulkDealEqualsRESTRead(t *testing.T) {
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
 			e := mustBulkEnv(t, b, Config{}, "", "")
-			_, r, _ := e.post(e.writeKey, deals(item("Order \"q\" ١", phone+`,`+create+`,"value":12.5,"tags":["a"],"custom_fields":{"k":[1,"x"]},"probability":5,"expected_close_date":"2026-01-31","source":"web"`)))
+			_, r, _ := e.post(e.writeKey, deals(item("Order \"q\" ١", phone+`,`+create+`,"value":12.5,"tags":["a"],"custom_fields":{"k":[1,"x"],"n":1e2,"m":1.50,"a":"\u00e9"},"probability":5,"expected_close_date":"2026-01-31","source":"web"`)))
 			req, _ := http.NewRequest("GET", e.url+"/functions/v1/rest-api-proxy/deals?id=eq."+*r.Results[0].DealID, nil)
 			req.Header.Set("X-API-Key", e.readKey)
 			req.Header.Set("Accept", "application/vnd.pgrst.object+json")
@@ -362,6 +362,14 @@ func TestBulkDealEqualsRESTRead(t *testing.T) {
 			}
 			if !reflect.DeepEqual(a, c) {
 				t.Errorf("bulk deal  %s\nREST deal %s", r.Results[0].Deal, rest)
+			}
+			// custom_fields as text too: numbers as stored (1e2 is 100),
+			// keys in the stored order.
+			var bm, rm map[string]json.RawMessage
+			_ = json.Unmarshal(r.Results[0].Deal, &bm)
+			_ = json.Unmarshal(rest, &rm)
+			if string(bm["custom_fields"]) != string(rm["custom_fields"]) {
+				t.Errorf("bulk custom_fields %s, REST read %s", bm["custom_fields"], rm["custom_fields"])
 			}
 		})
 	}

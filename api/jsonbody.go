@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -50,17 +51,8 @@ var errSyntax = errors.New("json syntax")
 // number outside float64's range or longer than MaxJSONNumberLen. It
 // returns nil for a clean body and for one with a syntax error.
 func checkJSONBody(body []byte) *bodyProblem {
-	sc := &jsonScan{b: body}
-	sc.ws()
-	err := sc.value("", 0)
-	if err == nil {
-		return nil
-	}
-	var p *bodyProblem
-	if errors.As(err, &p) {
-		return p
-	}
-	return nil
+	p, _ := scanJSONBody(body)
+	return p
 }
 
 func (p *bodyProblem) Error() string { return p.Kind + " at " + p.Path }
@@ -90,9 +82,10 @@ func (p *bodyProblem) asError(rest bool) *crm.Error {
 
 // checkTextBody checks a CSV or form body: valid UTF-8 and no NUL.
 func checkTextBody(body []byte) *bodyProblem {
-	if i := strings.IndexByte(string(body), 0); i >= 0 {
+	if crm.HasNUL(body) {
+		i := bytes.IndexByte(body, 0)
 		return &bodyProblem{Path: "byte " + strconv.Itoa(i), Kind: problemNUL,
-			Detail: "PostgreSQL text cannot hold the NUL character (0x00)", Hint: "remove the NUL bytes from the body"}
+			Detail: "PostgreSQL text cannot hold the NUL character (0x00)", Hint: crm.NULHint}
 	}
 	if !utf8.Valid(body) {
 		i := firstInvalidUTF8(body)
@@ -120,11 +113,61 @@ func clipBytes(b []byte) []byte {
 	return b
 }
 
-// jsonScan is a recursive-descent reader of one JSON value that keeps the
-// path to where it is. Its recursion is bounded by MaxJSONDepth.
+// jsonScan is a recursive-descent reader of one JSON value. It keeps the
+// path to where it is as a stack of keys and indexes, and renders it as
+// text (deals[3].custom_fields.note) only when it reports a problem: a
+// clean 10,000-deal body used to build ~100,000 path strings. Its
+// recursion is bounded by MaxJSONDepth.
 type jsonScan struct {
-	b   []byte
-	pos int
+	b    []byte
+	pos  int
+	path []pathStep
+	// keys holds the keys of the objects being read, innermost last, for
+	// the duplicate check (sub-slices of b, or decoded when escaped).
+	keys [][]byte
+}
+
+// pathStep is one step of the path: a key, or an index when key is nil.
+type pathStep struct {
+	key []byte
+	idx int
+}
+
+// scanJSONBody is checkJSONBody that also reports whether body is valid
+// JSON (one value and nothing but whitespace after it). valid is only
+// known when there is no problem: the scan stops at the first one.
+func scanJSONBody(body []byte) (p *bodyProblem, valid bool) {
+	sc := &jsonScan{b: body}
+	sc.ws()
+	err := sc.value(0)
+	if err == nil {
+		sc.ws()
+		return nil, sc.pos == len(body)
+	}
+	if errors.As(err, &p) {
+		return p, false
+	}
+	return nil, false
+}
+
+// pathString renders the path, keys that are not plain words quoted.
+func (s *jsonScan) pathString() string {
+	var b strings.Builder
+	for _, st := range s.path {
+		if st.key == nil {
+			b.WriteString("[" + strconv.Itoa(st.idx) + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(keyText(string(st.key)))
+	}
+	return b.String()
+}
+
+func (s *jsonScan) problem(kind, detail, hint string) *bodyProblem {
+	return &bodyProblem{Path: s.pathString(), Kind: kind, Detail: detail, Hint: hint}
 }
 
 func (s *jsonScan) ws() {
@@ -138,29 +181,28 @@ func (s *jsonScan) ws() {
 	}
 }
 
-func (s *jsonScan) value(path string, depth int) error {
+func (s *jsonScan) value(depth int) error {
 	if s.pos >= len(s.b) {
 		return errSyntax
 	}
 	switch c := s.b[s.pos]; {
 	case c == '{' || c == '[':
 		if depth >= MaxJSONDepth {
-			return &bodyProblem{Path: path, Kind: problemDepth,
-				Detail: fmt.Sprintf("objects and arrays nest deeper than %d levels", MaxJSONDepth),
-				Hint:   fmt.Sprintf("flatten the value: at most %d levels of objects and arrays (MaxJSONDepth)", MaxJSONDepth)}
+			return s.problem(problemDepth, fmt.Sprintf("objects and arrays nest deeper than %d levels", MaxJSONDepth),
+				fmt.Sprintf("flatten the value: at most %d levels of objects and arrays (MaxJSONDepth)", MaxJSONDepth))
 		}
 		if c == '{' {
-			return s.object(path, depth+1)
+			return s.object(depth + 1)
 		}
-		return s.array(path, depth+1)
+		return s.array(depth + 1)
 	case c == '"':
-		_, err := s.str(path)
+		_, err := s.str(false)
 		return err
 	case c == '-' || c >= '0' && c <= '9':
-		return s.number(path)
+		return s.number()
 	}
-	for _, lit := range []string{"true", "false", "null"} {
-		if strings.HasPrefix(string(s.b[s.pos:min(len(s.b), s.pos+5)]), lit) {
+	for _, lit := range [...]string{"true", "false", "null"} {
+		if bytes.HasPrefix(s.b[s.pos:], []byte(lit)) {
 			s.pos += len(lit)
 			return nil
 		}
@@ -168,70 +210,95 @@ func (s *jsonScan) value(path string, depth int) error {
 	return errSyntax
 }
 
-func (s *jsonScan) object(path string, depth int) error {
+// dupKeysMin is the number of keys from which an object's duplicate
+// check uses a map rather than comparing with each earlier key.
+const dupKeysMin = 16
+
+func (s *jsonScan) object(depth int) error {
 	s.pos++ // {
-	var seen []string
-	var seenSet map[string]bool
-	for first := true; ; first = false {
+	first := len(s.keys)
+	defer func() { s.keys = s.keys[:first] }()
+	var seen map[string]bool
+	for n := 0; ; n++ {
 		s.ws()
-		if s.pos < len(s.b) && s.b[s.pos] == '}' && first {
+		if s.pos < len(s.b) && s.b[s.pos] == '}' && n == 0 {
 			s.pos++
 			return nil
 		}
 		if s.pos >= len(s.b) || s.b[s.pos] != '"' {
 			return errSyntax
 		}
-		key, err := s.str(path)
+		key, err := s.str(true)
 		if err != nil {
 			return err
 		}
-		kp := joinKey(path, key)
-		dup := false
-		if seenSet != nil {
-			dup = seenSet[key]
-			seenSet[key] = true
-		} else {
-			for _, k := range seen {
-				dup = dup || k == key
-			}
-			if seen = append(seen, key); len(seen) > 16 {
-				seenSet = map[string]bool{}
-				for _, k := range seen {
-					seenSet[k] = true
-				}
-			}
+		s.path = append(s.path, pathStep{key: key})
+		if s.duplicate(key, first, &seen) {
+			return s.problem(problemDuplicate,
+				fmt.Sprintf("the key %s appears more than once in one object", strconv.Quote(clipString(string(key)))),
+				"send each key once; which value should win is not guessed")
 		}
-		if dup {
-			return &bodyProblem{Path: kp, Kind: problemDuplicate,
-				Detail: fmt.Sprintf("the key %s appears more than once in one object", strconv.Quote(clipString(key))),
-				Hint:   "send each key once; which value should win is not guessed"}
-		}
+		s.keys = append(s.keys, key)
 		s.ws()
 		if s.pos >= len(s.b) || s.b[s.pos] != ':' {
 			return errSyntax
 		}
 		s.pos++
 		s.ws()
-		if err := s.value(kp, depth); err != nil {
+		if err := s.value(depth); err != nil {
 			return err
 		}
-		s.ws()
-		if s.pos >= len(s.b) {
-			return errSyntax
-		}
-		switch s.b[s.pos] {
-		case ',':
-			s.pos++
-		case '}':
-			s.pos++
-			return nil
-		default:
-			return errSyntax
+		s.path = s.path[:len(s.path)-1]
+		if done, err := s.next('}'); done || err != nil {
+			return err
 		}
 	}
 }
 
-func (s *jsonScan) array(path string, depth int) error {
+// duplicate reports whether key is among the object's earlier keys
+// (s.keys[first:]), through *seen once the object has many.
+func (s *jsonScan) duplicate(key []byte, first int, seen *map[string]bool) bool {
+	earlier := s.keys[first:]
+	if *seen == nil && len(earlier) < dupKeysMin {
+		for _, k := range earlier {
+			if bytes.Equal(k, key) {
+				return true
+			}
+		}
+		return false
+	}
+	if *seen == nil {
+		*seen = make(map[string]bool, 2*dupKeysMin)
+		for _, k := range earlier {
+			(*seen)[string(k)] = true
+		}
+	}
+	if (*seen)[string(key)] {
+		return true
+	}
+	(*seen)[string(key)] = true
+	return false
+}
+
+// next reads what follows a member or element: a comma (done false) or
+// the closing bracket (done true).
+func (s *jsonScan) next(closing byte) (done bool, err error) {
+	s.ws()
+	if s.pos >= len(s.b) {
+		return false, errSyntax
+	}
+	switch s.b[s.pos] {
+	case ',':
+		s.pos++
+		return false, nil
+	case closing:
+		s.pos++
+		return true, nil
+	}
+	return false, errSyntax
+}
+
+func (s *jsonScan) array(depth int) error {
 	s.pos++ // [
 	for i := 0; ; i++ {
 		s.ws()
@@ -239,28 +306,20 @@ func (s *jsonScan) array(path string, depth int) error {
 			s.pos++
 			return nil
 		}
-		if err := s.value(path+"["+strconv.Itoa(i)+"]", depth); err != nil {
+		s.path = append(s.path, pathStep{idx: i})
+		if err := s.value(depth); err != nil {
 			return err
 		}
-		s.ws()
-		if s.pos >= len(s.b) {
-			return errSyntax
-		}
-		switch s.b[s.pos] {
-		case ',':
-			s.pos++
-		case ']':
-			s.pos++
-			return nil
-		default:
-			return errSyntax
+		s.path = s.path[:len(s.path)-1]
+		if done, err := s.next(']'); done || err != nil {
+			return err
 		}
 	}
 }
 
-// str reads a string token and returns its decoded text (decoded only
-// when it has escapes; the caller needs it for keys).
-func (s *jsonScan) str(path string) (string, error) {
+// str reads a string token. With key, it returns the string's text: a
+// sub-slice of the body, decoded only when it has escapes.
+func (s *jsonScan) str(key bool) ([]byte, error) {
 	start := s.pos
 	s.pos++ // "
 	escaped := false
@@ -269,39 +328,41 @@ func (s *jsonScan) str(path string) (string, error) {
 		switch {
 		case c == '"':
 			s.pos++
+			if !key {
+				return nil, nil
+			}
 			raw := s.b[start:s.pos]
 			if !escaped {
-				return string(raw[1 : len(raw)-1]), nil
+				return raw[1 : len(raw)-1 : len(raw)-1], nil
 			}
 			var out string
 			if json.Unmarshal(raw, &out) != nil {
-				return "", errSyntax
+				return nil, errSyntax
 			}
-			return out, nil
+			return []byte(out), nil
 		case c == '\\':
 			escaped = true
-			if err := s.escape(path); err != nil {
-				return "", err
+			if err := s.escape(); err != nil {
+				return nil, err
 			}
 		case c < 0x20:
-			return "", errSyntax
+			return nil, errSyntax
 		case c < utf8.RuneSelf:
 			s.pos++
 		default:
 			r, n := utf8.DecodeRune(s.b[s.pos:])
 			if r == utf8.RuneError && n <= 1 {
-				return "", &bodyProblem{Path: path, Kind: problemUTF8,
-					Detail: fmt.Sprintf("received bytes %q, which are not UTF-8", clipBytes(s.b[s.pos:])),
-					Hint:   "encode the body as UTF-8 (it would otherwise be stored with U+FFFD in place of these bytes)"}
+				return nil, s.problem(problemUTF8, fmt.Sprintf("received bytes %q, which are not UTF-8", clipBytes(s.b[s.pos:])),
+					"encode the body as UTF-8 (it would otherwise be stored with U+FFFD in place of these bytes)")
 			}
 			s.pos += n
 		}
 	}
-	return "", errSyntax
+	return nil, errSyntax
 }
 
 // escape reads one backslash escape at s.pos.
-func (s *jsonScan) escape(path string) error {
+func (s *jsonScan) escape() error {
 	if s.pos+1 >= len(s.b) {
 		return errSyntax
 	}
@@ -320,38 +381,50 @@ func (s *jsonScan) escape(path string) error {
 	s.pos += 6
 	switch {
 	case r == 0:
-		return &bodyProblem{Path: path, Kind: problemNUL,
-			Detail: `\u0000 cannot be converted to text.`, Hint: `remove the \u0000 from the value`}
+		return s.problem(problemNUL, crm.NULDetail, crm.NULHint)
 	case r >= 0xDC00 && r <= 0xDFFF:
-		return s.surrogate(path, r)
+		return s.surrogate(r)
 	case r >= 0xD800 && r <= 0xDBFF:
 		lo, ok := rune(0), false
 		if s.pos+6 <= len(s.b) && s.b[s.pos] == '\\' && s.b[s.pos+1] == 'u' {
 			lo, ok = s.hex4(s.pos + 2)
 		}
 		if !ok || lo < 0xDC00 || lo > 0xDFFF {
-			return s.surrogate(path, r)
+			return s.surrogate(r)
 		}
 		s.pos += 6
 	}
 	return nil
 }
 
-func (s *jsonScan) surrogate(path string, r rune) error {
-	return &bodyProblem{Path: path, Kind: problemSurrogate,
-		Detail: fmt.Sprintf(`\u%04X is half of a surrogate pair without its other half`, r),
-		Hint:   `send the character itself, or both halves (\uD83D\uDE00)`}
+func (s *jsonScan) surrogate(r rune) error {
+	return s.problem(problemSurrogate, fmt.Sprintf(`\u%04X is half of a surrogate pair without its other half`, r),
+		`send the character itself, or both halves (\uD83D\uDE00)`)
 }
 
 func (s *jsonScan) hex4(at int) (rune, bool) {
 	if at+4 > len(s.b) {
 		return 0, false
 	}
-	v, err := strconv.ParseUint(string(s.b[at:at+4]), 16, 32)
-	return rune(v), err == nil
+	var v rune
+	for _, c := range s.b[at : at+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			v = v<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			v = v<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			v = v<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return v, true
 }
 
-func (s *jsonScan) number(path string) error {
+// number reads a number literal: JSON's grammar, at most MaxJSONNumberLen
+// characters, within float64's range and not so small it reads as 0.
+func (s *jsonScan) number() error {
 	start := s.pos
 	for s.pos < len(s.b) {
 		c := s.b[s.pos]
@@ -361,30 +434,73 @@ func (s *jsonScan) number(path string) error {
 		}
 		break
 	}
-	lit := string(s.b[start:s.pos])
-	if !json.Valid([]byte(lit)) {
+	lit := s.b[start:s.pos]
+	exp, ok := numberGrammar(lit)
+	if !ok {
 		return errSyntax
 	}
 	bad := func(why string) error {
-		return &bodyProblem{Path: path, Kind: problemNumber, Detail: fmt.Sprintf("received %s: %s", clipString(lit), why),
-			Hint: "send a number between -1.7e308 and 1.7e308 (magnitudes below 1e-307 are not kept either), or send it as a string"}
+		return s.problem(problemNumber, fmt.Sprintf("received %s: %s", clipString(string(lit)), why),
+			"send a number between -1.7e308 and 1.7e308 (magnitudes below 1e-307 are not kept either), or send it as a string")
 	}
 	if len(lit) > MaxJSONNumberLen {
 		return bad(fmt.Sprintf("longer than %d characters (MaxJSONNumberLen)", MaxJSONNumberLen))
 	}
-	f, err := strconv.ParseFloat(lit, 64)
+	if !exp {
+		return nil // at most 64 characters and no exponent: within range
+	}
+	f, err := strconv.ParseFloat(string(lit), 64)
 	if err != nil {
 		return bad("outside the range of a double-precision number")
 	}
-	if f == 0 && strings.ContainsAny(lit, "123456789") && strings.ContainsAny(lit, "eE") {
+	if f == 0 && bytes.ContainsAny(lit, "123456789") {
 		return bad("too small to be told apart from 0")
 	}
 	return nil
 }
 
-// joinKey is path.key, with keys that are not plain words quoted.
-func joinKey(path, key string) string {
-	k := key
+// numberGrammar reports whether lit is a JSON number
+// (-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?) and whether it has an
+// exponent.
+func numberGrammar(lit []byte) (exp, ok bool) {
+	i := 0
+	digits := func() int {
+		n := 0
+		for i < len(lit) && lit[i] >= '0' && lit[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if i < len(lit) && lit[i] == '-' {
+		i++
+	}
+	if i < len(lit) && lit[i] == '0' {
+		i++
+	} else if digits() == 0 {
+		return false, false
+	}
+	if i < len(lit) && lit[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false, false
+		}
+	}
+	if i < len(lit) && (lit[i] == 'e' || lit[i] == 'E') {
+		exp = true
+		i++
+		if i < len(lit) && (lit[i] == '+' || lit[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false, false
+		}
+	}
+	return exp, i == len(lit)
+}
+
+// keyText is a key as the path shows it: quoted unless a plain word.
+func keyText(k string) string {
 	plain := k != ""
 	for _, r := range k {
 		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
@@ -393,12 +509,9 @@ func joinKey(path, key string) string {
 		}
 	}
 	if !plain {
-		k = strconv.Quote(clipString(k))
+		return strconv.Quote(clipString(k))
 	}
-	if path == "" {
-		return k
-	}
-	return path + "." + k
+	return k
 }
 
 func clipString(s string) string {

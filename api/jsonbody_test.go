@@ -1,11 +1,13 @@
 package api
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/connectgain/server/loadgen"
 	"github.com/connectgain/server/sqlstore/storetest"
 )
 
@@ -183,4 +185,35 @@ func readAll(res *http.Response) string {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return string(b)
+}
+
+// The pre-scan's verdict that a body is valid JSON, which lets the bulk
+// endpoint skip encoding/json's own check, agrees with encoding/json.
+func FuzzScanValid(f *testing.F) {
+	for _, s := range []string{`{}`, ` [1, 2.5e3, -0, "a\"b", {"k": null}] `, `{"a":1}x`, `{"a":01}`, `[1.]`, `[.5]`, `[1e]`, `[-]`,
+		`{"a":tru}`, `"\u00e9\ud83d\ude00"`, `[1,]`, `{"a":1,}`, `nul`, `{"a" 1}`, "[\"\t\"]", `["\x"]`, `1`, ``, `  `} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		p, valid := scanJSONBody(body)
+		if p == nil && valid != json.Valid(body) {
+			t.Fatalf("%q: the scan says valid=%v, encoding/json %v", body, valid, json.Valid(body))
+		}
+		if p != nil && valid {
+			t.Fatalf("%q: a problem and valid", body)
+		}
+	})
+}
+
+// BenchmarkScanJSONBody is the pre-scan of a 10,000-deal bulk body.
+//
+//	go test ./api -run '^$' -bench ScanJSONBody -benchmem
+func BenchmarkScanJSONBody(b *testing.B) {
+	body := loadgen.BulkBody(loadgen.Deals(1, 10000, 0.5))
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if p, valid := scanJSONBody(body); p != nil || !valid {
+			b.Fatal(p, valid)
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -39,56 +40,51 @@ var bulkFields = []string{"deals", "default_currency", "default_stage", "default
 // body is not a JSON object, has no deals array, has too many deals
 // (code payload_too_large) or a bad top-level field.
 func ParseBulkRequest(body []byte, maxDeals int) (*BulkRequest, error) {
+	return parseBulkRequest(body, maxDeals, json.Valid(body))
+}
+
+// ParseValidBulkRequest is ParseBulkRequest for a body the caller has
+// already found to be valid JSON (the API's pre-scan): the body is then
+// split by hand, with no second validation and no copies.
+func ParseValidBulkRequest(body []byte, maxDeals int) (*BulkRequest, error) {
+	return parseBulkRequest(body, maxDeals, true)
+}
+
+func parseBulkRequest(body []byte, maxDeals int, valid bool) (*BulkRequest, error) {
 	var top map[string]json.RawMessage
-	if err := json.Unmarshal(body, &top); err != nil || top == nil {
-		e := Errorf(CodeInvalidRequest, "the body must be a JSON object with a deals array").
-			WithHint(`send {"deals": [{"title": "Order 1", "value": 100, "contact_phone": "+201017177777"}]}`)
-		if err != nil {
-			e.Details = "invalid JSON: " + err.Error()
+	ok := false
+	if valid {
+		top, ok = splitObject(body)
+	}
+	if !ok {
+		top = nil
+		if err := json.Unmarshal(body, &top); err != nil || top == nil {
+			e := Errorf(CodeInvalidRequest, "the body must be a JSON object with a deals array").
+				WithHint(`send {"deals": [{"title": "Order 1", "value": 100, "contact_phone": "+201017177777"}]}`)
+			if err != nil {
+				e.Details = "invalid JSON: " + err.Error()
+			}
+			return nil, e
 		}
-		return nil, e
+	}
+	// An unknown key first (a typo explains what follows), then the
+	// known ones in a fixed order: the same error whatever the key order.
+	var unknown []string
+	for k := range top {
+		if !contains(bulkFields, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) > 0 {
+		slices.Sort(unknown)
+		return nil, unknownField(unknown[0], bulkFields, "")
 	}
 	req := &BulkRequest{}
-	for k, v := range top {
-		var err *Error
-		switch k {
-		case "deals":
-			if isNull(v) || v[0] != '[' {
-				return nil, Errorf(CodeInvalidRequest, "deals must be an array of deal objects, got %s", clip(v)).
-					WithHint(`send "deals": [{...}, {...}]`)
+	for _, k := range bulkFields {
+		if v, ok := top[k]; ok {
+			if err := req.set(k, v); err != nil {
+				return nil, err
 			}
-			if elems, ok := splitArray(v); ok {
-				req.Deals = elems
-			} else if e := json.Unmarshal(v, &req.Deals); e != nil {
-				return nil, Errorf(CodeInvalidRequest, "deals must be an array of deal objects").WithDetails("%v", e)
-			}
-		case "default_currency":
-			var s string
-			if s, err = stringField(k, v); err == nil && s != "" {
-				var e error
-				if req.DefaultCurrency, e = NormalizeCurrency(s); e != nil {
-					err = e.(*Error)
-					err.Message = "default_currency: " + err.Message
-				}
-			}
-		case "default_stage":
-			req.DefaultStage, err = stringField(k, v)
-		case "default_pipeline_id":
-			var s string
-			if s, err = stringField(k, v); err == nil && s != "" {
-				req.DefaultPipelineID, err = uuidField(k, s)
-			}
-		case "skip_if_exists":
-			req.SkipIfExists, err = boolField(k, v)
-		case "atomic":
-			req.Atomic, err = boolField(k, v)
-		case "dry_run":
-			req.DryRun, err = boolField(k, v)
-		default:
-			return nil, unknownField(k, bulkFields, "")
-		}
-		if err != nil {
-			return nil, err
 		}
 	}
 	if req.Deals == nil {
@@ -103,6 +99,46 @@ func ParseBulkRequest(body []byte, maxDeals int) (*BulkRequest, error) {
 			WithHint("split the deals into requests of at most %d", maxDeals)
 	}
 	return req, nil
+}
+
+// set reads the top-level field k of a bulk body.
+func (req *BulkRequest) set(k string, v json.RawMessage) *Error {
+	var err *Error
+	switch k {
+	case "deals":
+		if isNull(v) || v[0] != '[' {
+			return Errorf(CodeInvalidRequest, "deals must be an array of deal objects, got %s", clip(v)).
+				WithHint(`send "deals": [{...}, {...}]`)
+		}
+		if elems, ok := splitArray(v); ok {
+			req.Deals = elems
+		} else if e := json.Unmarshal(v, &req.Deals); e != nil {
+			return Errorf(CodeInvalidRequest, "deals must be an array of deal objects").WithDetails("%v", e)
+		}
+	case "default_currency":
+		var s string
+		if s, err = stringField(k, v); err == nil && s != "" {
+			var e error
+			if req.DefaultCurrency, e = NormalizeCurrency(s); e != nil {
+				err = e.(*Error)
+				err.Message = "default_currency: " + err.Message
+			}
+		}
+	case "default_stage":
+		req.DefaultStage, err = stringField(k, v)
+	case "default_pipeline_id":
+		var s string
+		if s, err = stringField(k, v); err == nil && s != "" {
+			req.DefaultPipelineID, err = uuidField(k, s)
+		}
+	case "skip_if_exists":
+		req.SkipIfExists, err = boolField(k, v)
+	case "atomic":
+		req.Atomic, err = boolField(k, v)
+	case "dry_run":
+		req.DryRun, err = boolField(k, v)
+	}
+	return err
 }
 
 // Defaults returns the request's defaults by deal column, for WriteEnv.
@@ -124,12 +160,87 @@ type DealInput struct {
 	LastName      *string
 }
 
-// contactFields are the keys of a bulk item that are not deal columns.
+// contactFields are the keys of a bulk item that are not deal columns, in
+// the order of itemFields.contact.
 var contactFields = []string{"contact_phone", "contact_email", "create_contact_if_missing", "contact_first_name", "contact_last_name"}
+
+// Positions in contactFields.
+const (
+	fieldPhone = iota
+	fieldEmail
+	fieldCreate
+	fieldFirstName
+	fieldLastName
+	nContactFields
+)
 
 // DealFields lists the keys a bulk item of table t may carry: its
 // writable columns and the contact fields.
 func DealFields(t *Table) []string { return append(t.WriteColumns(), contactFields...) }
+
+// itemFields are the members of one bulk item: the deal columns' values
+// by position in the table, and the contact fields'. A repeated key keeps
+// its last value, as encoding/json does.
+type itemFields struct {
+	cols       [MaxColumns]json.RawMessage
+	colSet     uint64
+	contact    [nContactFields]json.RawMessage
+	contactSet uint8
+}
+
+// read splits the item raw into f (by hand, else with encoding/json). Its
+// error is the first unknown key: a typo explains the errors that follow.
+func (f *itemFields) read(raw json.RawMessage, t *Table) *Error {
+	var buf [16]member
+	ms, ok := splitMembers(raw, buf[:0])
+	if !ok {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &m); err != nil || m == nil {
+			return Errorf(CodeInvalidRequest, "deal must be a JSON object, got %s", clip(raw)).
+				WithHint(`send {"title": "Order 1", "value": 100, "contact_phone": "+201017177777"}`)
+		}
+		ms = ms[:0]
+		for k, v := range m {
+			ms = append(ms, member{key: []byte(k), val: v})
+		}
+	}
+	for _, x := range ms {
+		if i, ok := t.index[string(x.key)]; ok && !t.Columns[i].ReadOnly && !t.Columns[i].Generated {
+			f.cols[i], f.colSet = x.val, f.colSet|1<<uint(i)
+			continue
+		}
+		if j := contactField(x.key); j >= 0 {
+			f.contact[j], f.contactSet = x.val, f.contactSet|1<<uint(j)
+			continue
+		}
+		return unknownField(string(x.key), DealFields(t), "deal ")
+	}
+	return nil
+}
+
+// contactField is the position of key in contactFields, or -1.
+func contactField(key []byte) int {
+	switch string(key) {
+	case "contact_phone":
+		return fieldPhone
+	case "contact_email":
+		return fieldEmail
+	case "create_contact_if_missing":
+		return fieldCreate
+	case "contact_first_name":
+		return fieldFirstName
+	case "contact_last_name":
+		return fieldLastName
+	}
+	return -1
+}
+
+// contactValue is contact field j as sent, and whether it was sent (a
+// null counts as not sent).
+func (f *itemFields) contactValue(j int) (json.RawMessage, bool) {
+	r := f.contact[j]
+	return r, f.contactSet&(1<<uint(j)) != 0 && !isNull(r)
+}
 
 // ParseDealItem validates one bulk item against the deals table t (env
 // gives the workspace's phone region). A null, like an absent key, means
@@ -138,22 +249,9 @@ func DealFields(t *Table) []string { return append(t.WriteColumns(), contactFiel
 // field, what was received and the fix.
 func ParseDealItem(index int, raw json.RawMessage, t *Table, env *WriteEnv) (DealInput, *Error) {
 	in := DealInput{Index: index}
-	m, ok := splitObject(raw)
-	if !ok {
-		m = nil
-		if err := json.Unmarshal(raw, &m); err != nil {
-			m = nil
-		}
-	}
-	if m == nil {
-		return in, Errorf(CodeInvalidRequest, "deal must be a JSON object, got %s", clip(raw)).
-			WithHint(`send {"title": "Order 1", "value": 100, "contact_phone": "+201017177777"}`)
-	}
-	// Unknown keys first: a typo explains the errors that follow it.
-	for k := range m {
-		if c, ok := t.Column(k); (!ok || c.ReadOnly || c.Generated) && !contains(contactFields, k) {
-			return in, unknownField(k, DealFields(t), "deal ")
-		}
+	var f itemFields
+	if err := f.read(raw, t); err != nil {
+		return in, err
 	}
 	in.Deal = t.NewRecord()
 	for i := range t.Columns {
@@ -161,7 +259,7 @@ func ParseDealItem(index int, raw json.RawMessage, t *Table, env *WriteEnv) (Dea
 		if c.ReadOnly || c.Generated {
 			continue
 		}
-		r, ok := m[c.Name]
+		r, ok := f.cols[i], f.colSet&(1<<uint(i)) != 0
 		if ok && (c.Kind == KindUUID || (!c.Nullable && c.Default == nil && !c.Required)) && string(bytes.TrimSpace(r)) == `""` {
 			ok = false
 		}
@@ -178,20 +276,20 @@ func ParseDealItem(index int, raw json.RawMessage, t *Table, env *WriteEnv) (Dea
 		in.Deal.SetAt(i, v)
 	}
 	in.ContactID = in.Deal.Str("contact_id")
-	if err := in.parseContact(m, env); err != nil {
+	if err := in.parseContact(&f, env); err != nil {
 		return in, err
 	}
 	return in, nil
 }
 
 // parseContact reads the contact fields of a bulk item.
-func (in *DealInput) parseContact(m map[string]json.RawMessage, env *WriteEnv) *Error {
+func (in *DealInput) parseContact(f *itemFields, env *WriteEnv) *Error {
 	var e error
 	region := ""
 	if env != nil && env.Workspace != nil {
 		region = env.Workspace.PhoneRegion
 	}
-	if s, err := optString(m, "contact_phone"); err != nil {
+	if s, err := f.optString(fieldPhone); err != nil {
 		return err
 	} else if strings.TrimSpace(s) != "" {
 		if in.ContactPhone, e = NormalizePhone(s, region); e != nil {
@@ -200,7 +298,7 @@ func (in *DealInput) parseContact(m map[string]json.RawMessage, env *WriteEnv) *
 			return ce
 		}
 	}
-	if s, err := optString(m, "contact_email"); err != nil {
+	if s, err := f.optString(fieldEmail); err != nil {
 		return err
 	} else if strings.TrimSpace(s) != "" {
 		if in.ContactEmail, e = NormalizeEmail(s); e != nil {
@@ -213,22 +311,22 @@ func (in *DealInput) parseContact(m map[string]json.RawMessage, env *WriteEnv) *
 		return Errorf(CodeMissingContact, "the deal names no contact").
 			WithHint("send contact_id, contact_phone or contact_email (flat fields, not a nested contact object)")
 	}
-	if b, ok := m["create_contact_if_missing"]; ok && !isNull(b) {
+	if b, ok := f.contactValue(fieldCreate); ok {
 		var err *Error
-		if in.CreateContact, err = boolField("create_contact_if_missing", b); err != nil {
+		if in.CreateContact, err = boolField(contactFields[fieldCreate], b); err != nil {
 			return err
 		}
 	}
-	for _, f := range []struct {
-		name string
-		dst  **string
-	}{{"contact_first_name", &in.FirstName}, {"contact_last_name", &in.LastName}} {
-		if r, ok := m[f.name]; ok && !isNull(r) {
-			s, err := stringField(f.name, r)
+	for _, x := range []struct {
+		field int
+		dst   **string
+	}{{fieldFirstName, &in.FirstName}, {fieldLastName, &in.LastName}} {
+		if r, ok := f.contactValue(x.field); ok {
+			s, err := stringField(contactFields[x.field], r)
 			if err != nil {
 				return err
 			}
-			*f.dst = &s
+			*x.dst = &s
 		}
 	}
 	return nil
@@ -263,10 +361,12 @@ func ParseProbability(r json.RawMessage) (int, *Error) {
 
 // ParseStringArray checks a JSON array of strings.
 func ParseStringArray(field string, r json.RawMessage) ([]string, *Error) {
-	var a []string
-	if err := json.Unmarshal(r, &a); err != nil {
-		return nil, Errorf(CodeInvalidField, "%s must be an array of strings, got %s", field, clip(r)).
-			WithHint(`send e.g. "%s": ["vip", "shopify"]`, field)
+	a, ok := plainStringArray(r)
+	if !ok {
+		if err := json.Unmarshal(r, &a); err != nil {
+			return nil, Errorf(CodeInvalidField, "%s must be an array of strings, got %s", field, clip(r)).
+				WithHint(`send e.g. "%s": ["vip", "shopify"]`, field)
+		}
 	}
 	if len(a) > MaxTags {
 		return nil, Errorf(CodeInvalidField, "%s has %d entries, the limit is %d", field, len(a), MaxTags)
@@ -277,26 +377,43 @@ func ParseStringArray(field string, r json.RawMessage) ([]string, *Error) {
 	return a, nil
 }
 
-// ParseCustomFields checks that r is a JSON object and returns it compacted.
+// ParseCustomFields checks that r is a JSON object and returns it
+// compacted (json.Compact checks it is JSON as it goes).
 func ParseCustomFields(r json.RawMessage) (json.RawMessage, *Error) {
 	t := bytes.TrimSpace(r)
-	if len(t) == 0 || t[0] != '{' || !json.Valid(t) {
+	b := bytes.NewBuffer(make([]byte, 0, len(t)))
+	if len(t) == 0 || t[0] != '{' || json.Compact(b, t) != nil {
 		return nil, Errorf(CodeInvalidCustom, "custom_fields must be a JSON object or omitted, got %s", clip(r)).
 			WithHint(`omit custom_fields, or send an object such as {"shopify_order_id": "68297797"}`)
-	}
-	var b bytes.Buffer
-	if err := json.Compact(&b, t); err != nil {
-		return nil, Errorf(CodeInvalidCustom, "custom_fields is not valid JSON").WithDetails("%v", err)
 	}
 	return b.Bytes(), nil
 }
 
-func optString(m map[string]json.RawMessage, k string) (string, *Error) {
-	r, ok := m[k]
-	if !ok || isNull(r) {
+// plainStringArray reads a JSON array of strings that need no unescaping
+// (tags as shops send them) without reflection; ok is false for anything
+// else, which encoding/json then reads.
+func plainStringArray(r json.RawMessage) ([]string, bool) {
+	var buf [8]json.RawMessage
+	elems, ok := splitArrayInto(r, buf[:0])
+	if !ok {
+		return nil, false
+	}
+	out := make([]string, len(elems))
+	for i, e := range elems {
+		if out[i], ok = plainJSONString(e); !ok {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// optString is contact field j as a string, "" when not sent.
+func (f *itemFields) optString(j int) (string, *Error) {
+	r, ok := f.contactValue(j)
+	if !ok {
 		return "", nil
 	}
-	return stringField(k, r)
+	return stringField(contactFields[j], r)
 }
 
 func stringField(k string, r json.RawMessage) (string, *Error) {

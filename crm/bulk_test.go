@@ -1,6 +1,7 @@
 package crm
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -283,5 +284,47 @@ func TestEnrich(t *testing.T) {
 		if fmt.Sprint(added) != tt.added || len(conflicts) != tt.conflicts || fmt.Sprint(emails) != tt.emails || c.Str("first_name") != "Sara" {
 			t.Errorf("%s: added %v, conflicts %v, emails %v, first_name %q", tt.name, added, conflicts, emails, c.Str("first_name"))
 		}
+	}
+}
+
+// The hand-split path (a body the API has checked) answers as the
+// encoding/json path does: the same deals, flags and errors.
+func FuzzParseValidBulkRequest(f *testing.F) {
+	for _, s := range []string{`{"deals":[{"title":"a"},{"x":1}],"atomic":true}`, `{"deals":[]}`, `{"deals":{}}`, `{"a\u0041":1,"deals":[{}]}`,
+		`{"deals":[{}],"default_currency":"sar","dry_run":false}`, `{"deals":[{}],"deals":[{},{}]}`, `{"deals":[{}],"atomic":"yes"}`, `[]`, `null`, ` {"deals" : [ {} ] } `} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if !json.Valid(body) {
+			return
+		}
+		a, errA := ParseBulkRequest(body, 3)
+		b, errB := ParseValidBulkRequest(body, 3)
+		ea, _ := AsError(errA)
+		eb, _ := AsError(errB)
+		if (errA == nil) != (errB == nil) || (ea != nil && eb != nil && ea.Code != eb.Code) {
+			t.Fatalf("%q: %v, hand-split %v", body, errA, errB)
+		}
+		if a == nil || b == nil {
+			return
+		}
+		if len(a.Deals) != len(b.Deals) || a.Atomic != b.Atomic || a.DryRun != b.DryRun || a.SkipIfExists != b.SkipIfExists ||
+			a.DefaultCurrency != b.DefaultCurrency || a.DefaultStage != b.DefaultStage || a.DefaultPipelineID != b.DefaultPipelineID {
+			t.Fatalf("%q: %+v, hand-split %+v", body, a, b)
+		}
+		for i := range a.Deals {
+			if !bytes.Equal(bytes.TrimSpace(a.Deals[i]), bytes.TrimSpace(b.Deals[i])) {
+				t.Fatalf("%q: deal %d %s, hand-split %s", body, i, a.Deals[i], b.Deals[i])
+			}
+		}
+	})
+}
+
+// An item's first unknown key, in the order sent, is its error.
+func TestParseDealItemFirstUnknownKey(t *testing.T) {
+	env := &WriteEnv{Workspace: &Workspace{}, Pipelines: testPipelines()}
+	_, err := ParseDealItem(0, json.RawMessage(`{"title":"a","valeu":1,"stgae":"new"}`), testDeals, env)
+	if err == nil || err.Code != CodeUnknownField || !strings.Contains(err.Message, `"valeu"`) {
+		t.Fatalf("error = %v; want unknown_field naming valeu", err)
 	}
 }

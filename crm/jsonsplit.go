@@ -13,11 +13,15 @@ import "encoding/json"
 // splitArray returns the elements of the JSON array raw (sub-slices of
 // raw).
 func splitArray(raw []byte) (elems []json.RawMessage, ok bool) {
+	return splitArrayInto(raw, []json.RawMessage{})
+}
+
+// splitArrayInto is splitArray appending to elems.
+func splitArrayInto(raw []byte, elems []json.RawMessage) ([]json.RawMessage, bool) {
 	i := skipSpace(raw, 0)
 	if i >= len(raw) || raw[i] != '[' {
 		return nil, false
 	}
-	elems = []json.RawMessage{}
 	i = skipSpace(raw, i+1)
 	if i < len(raw) && raw[i] == ']' {
 		return elems, skipSpace(raw, i+1) == len(raw)
@@ -48,14 +52,36 @@ func splitArray(raw []byte) (elems []json.RawMessage, ok bool) {
 // last of a repeated key, as encoding/json keeps). Keys with escapes are
 // left to encoding/json.
 func splitObject(raw []byte) (m map[string]json.RawMessage, ok bool) {
+	var buf [16]member
+	ms, ok := splitMembers(raw, buf[:0])
+	if !ok {
+		return nil, false
+	}
+	m = make(map[string]json.RawMessage, len(ms))
+	for _, x := range ms {
+		m[string(x.key)] = x.val
+	}
+	return m, true
+}
+
+// member is one member of a JSON object: its key's text and its value,
+// both sub-slices of the object.
+type member struct {
+	key []byte
+	val json.RawMessage
+}
+
+// splitMembers appends the members of the JSON object raw to dst in
+// their order (a repeated key appears each time). Keys with escapes,
+// control characters or non-ASCII bytes are left to encoding/json.
+func splitMembers(raw []byte, dst []member) ([]member, bool) {
 	i := skipSpace(raw, 0)
 	if i >= len(raw) || raw[i] != '{' {
 		return nil, false
 	}
-	m = make(map[string]json.RawMessage, 12)
 	i = skipSpace(raw, i+1)
 	if i < len(raw) && raw[i] == '}' {
-		return m, skipSpace(raw, i+1) == len(raw)
+		return dst, skipSpace(raw, i+1) == len(raw)
 	}
 	for i < len(raw) {
 		if raw[i] != '"' {
@@ -71,7 +97,7 @@ func splitObject(raw []byte) (m map[string]json.RawMessage, ok bool) {
 		if k >= len(raw) {
 			return nil, false
 		}
-		key := string(raw[i+1 : k])
+		key := raw[i+1 : k : k]
 		i = skipSpace(raw, k+1)
 		if i >= len(raw) || raw[i] != ':' {
 			return nil, false
@@ -81,7 +107,7 @@ func splitObject(raw []byte) (m map[string]json.RawMessage, ok bool) {
 		if !ok {
 			return nil, false
 		}
-		m[key] = raw[i:end:end]
+		dst = append(dst, member{key: key, val: raw[i:end:end]})
 		i = skipSpace(raw, end)
 		if i >= len(raw) {
 			return nil, false
@@ -90,7 +116,7 @@ func splitObject(raw []byte) (m map[string]json.RawMessage, ok bool) {
 		case ',':
 			i = skipSpace(raw, i+1)
 		case '}':
-			return m, skipSpace(raw, i+1) == len(raw)
+			return dst, skipSpace(raw, i+1) == len(raw)
 		default:
 			return nil, false
 		}

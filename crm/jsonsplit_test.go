@@ -70,3 +70,32 @@ func TestSplitGivesUp(t *testing.T) {
 		t.Errorf("splitObject = %q %v", m, ok)
 	}
 }
+
+// plainStringArray answers what encoding/json answers, for every array it
+// accepts.
+func FuzzPlainStringArray(f *testing.F) {
+	for _, s := range []string{`[]`, `["a"]`, `[ "a" , "b c" ]`, `["a\"b"]`, `[null]`, `["é"]`, `[1]`, `["a",]`, `["a"]x`, `"a"`, `null`, "[\"\xff\"]"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		if !json.Valid(raw) {
+			return
+		}
+		got, ok := plainStringArray(raw)
+		if !ok {
+			return
+		}
+		var want []string
+		if err := json.Unmarshal(raw, &want); err != nil {
+			t.Fatalf("%q: read as %q but encoding/json says %v", raw, got, err)
+		}
+		if len(got) != len(want) || (got == nil) != (want == nil) {
+			t.Fatalf("%q: %q, encoding/json %q", raw, got, want)
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("%q: %q, encoding/json %q", raw, got, want)
+			}
+		}
+	})
+}

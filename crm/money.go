@@ -38,6 +38,9 @@ func ParseValue(raw json.RawMessage) (decimal.Decimal, error) {
 
 // CheckValue parses a decimal string and applies the value rules.
 func CheckValue(s string) (decimal.Decimal, error) {
+	if d, ok := plainValue(s); ok {
+		return d, nil
+	}
 	d, err := decimal.NewFromString(s)
 	if err != nil {
 		return d, Errorf(CodeInvalidValue, "value %s is not a number", s).
@@ -55,6 +58,37 @@ func CheckValue(s string) (decimal.Decimal, error) {
 		return d, Errorf(CodeInvalidValue, "value %s is too large (at most %d integer digits)", s, MaxValueDigits)
 	}
 	return d, nil
+}
+
+// plainValue reads the common value, digits with at most MaxValueScale
+// decimals and MaxValueDigits integer digits ("11523", "99.95"), without
+// big-number arithmetic: the same decimal (coefficient and exponent) as
+// decimal.NewFromString, and one that CheckValue's rules accept. Anything
+// else (exponents, signs, leading zeros, more digits) is not plain.
+func plainValue(s string) (decimal.Decimal, bool) {
+	var n int64
+	digits, frac := 0, -1 // frac: digits after the point, -1 before one
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			if digits == 0 && c == '0' && i+1 < len(s) && s[i+1] != '.' {
+				return decimal.Decimal{}, false // a leading zero
+			}
+			n = n*10 + int64(c-'0')
+			digits++
+			if frac >= 0 {
+				frac++
+			}
+		case c == '.' && frac < 0 && digits > 0:
+			frac = 0
+		default:
+			return decimal.Decimal{}, false
+		}
+	}
+	if frac == 0 || frac > MaxValueScale || digits == 0 || digits-max(frac, 0) > MaxValueDigits {
+		return decimal.Decimal{}, false
+	}
+	return decimal.New(n, -int32(max(frac, 0))), true
 }
 
 // ScaledValue returns d in units of 10^-MaxValueScale, the integer form the

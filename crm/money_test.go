@@ -2,7 +2,10 @@ package crm
 
 import (
 	"encoding/json"
+	"strconv"
 	"testing"
+
+	"github.com/shopspring/decimal"
 )
 
 func TestParseValue(t *testing.T) {
@@ -68,4 +71,41 @@ func TestNormalizeCurrency(t *testing.T) {
 	if e, _ := AsError(err); e.Hint != "Saudi riyal is SAR" {
 		t.Errorf("hint for SR = %q", e.Hint)
 	}
+}
+
+// plainValue gives what decimal.NewFromString gives, for every value
+// CheckValue's rules accept, and stands aside for the rest.
+func TestPlainValue(t *testing.T) {
+	cases := []string{"0", "0.5", "0.0001", "0.00001", "1", "100", "100.0", "100.50", "99.9999", "11523", "1.", ".5", "-1", "+1",
+		"01", "00.5", "1e2", "1E2", "12345678901234", "123456789012345", "99999999999999.9999", "1.2.3", "", "١٢", " 1", "1 ", "0x10"}
+	for i := range 2000 {
+		cases = append(cases, strconv.Itoa(i*7919%100003)+"."+strconv.Itoa(i%10000))
+	}
+	for _, s := range cases {
+		fast, ok := plainValue(s)
+		slow, err := decimal.NewFromString(s)
+		if !ok {
+			continue
+		}
+		if err != nil || fast.Coefficient().Cmp(slow.Coefficient()) != 0 || fast.Exponent() != slow.Exponent() {
+			t.Errorf("plainValue(%q) = %s (%v e%d), NewFromString %s (%v e%d, %v)", s, fast, fast.Coefficient(), fast.Exponent(), slow, slow.Coefficient(), slow.Exponent(), err)
+		}
+		if _, err := checkValueSlow(s); err != nil {
+			t.Errorf("plainValue(%q) accepted what the rules refuse: %v", s, err)
+		}
+	}
+	for _, s := range []string{"0.5", "100.50", "11523", "12345678901234"} {
+		if _, ok := plainValue(s); !ok {
+			t.Errorf("plainValue(%q) stood aside", s)
+		}
+	}
+}
+
+// checkValueSlow is CheckValue without the plain path.
+func checkValueSlow(s string) (decimal.Decimal, error) {
+	d, err := decimal.NewFromString(s)
+	if err != nil || d.IsNegative() || !d.Equal(d.Round(MaxValueScale)) || d.GreaterThanOrEqual(decimal.New(1, MaxValueDigits)) {
+		return d, Errorf(CodeInvalidValue, "refused %s", s)
+	}
+	return d, nil
 }

@@ -7,9 +7,25 @@ import (
 	"strings"
 )
 
-// checkNUL refuses a written value holding a NUL character, as PostgreSQL
-// does (text cannot hold one: 22021; jsonb refuses \u0000: 22P05), so that
-// SQLite, which would store it, keeps the same rows.
+// The NUL rule, in one place. PostgreSQL cannot hold U+0000 in text
+// (22021) nor "\u0000" in jsonb (22P05), so neither backend stores one.
+// Two callers apply it: the API's pre-scan of a request body, which
+// names the path where it found one (deals[1].contact_first_name) before
+// anything is decoded, and Column.ParseWrite, which names the column, for
+// values that reach a table by any other way. Both use HasNUL and the
+// words below.
+const (
+	// NULDetail is PostgreSQL's own detail for a "\u0000" in JSON.
+	NULDetail = `\u0000 cannot be converted to text.`
+	// NULHint is the fix.
+	NULHint = `remove the NUL character (\u0000): PostgreSQL cannot store it in text or JSON`
+)
+
+// HasNUL reports whether text holds a NUL character.
+func HasNUL(text []byte) bool { return bytes.IndexByte(text, 0) >= 0 }
+
+// checkNUL refuses a written value holding a NUL character (the rule
+// above): 22021 in text or an array of text, 22P05 in JSON.
 func checkNUL(field string, v any) *Error {
 	bad := false
 	code := SQLStateUntranslatable
@@ -26,8 +42,7 @@ func checkNUL(field string, v any) *Error {
 	if !bad {
 		return nil
 	}
-	return &Error{Code: code, Message: fmt.Sprintf("%s contains a NUL character (\\u0000)", field),
-		Hint: "remove the NUL character: PostgreSQL cannot store it in text or JSON"}
+	return &Error{Code: code, Message: fmt.Sprintf("%s contains a NUL character (\\u0000)", field), Hint: NULHint}
 }
 
 // jsonHasNUL reports whether a JSON document has a NUL in a key or a

@@ -78,7 +78,7 @@ type TextSearch struct {
 	Trigram bool
 	// Grams names the table that indexes the column's trigrams one
 	// workspace at a time (SQLite: an FTS5 table whose rowid is the
-	// row's rid, migrations/00007); "" when there is none.
+	// row's rowid, migrations/00007); "" when there is none.
 	Grams string
 }
 

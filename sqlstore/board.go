@@ -76,7 +76,7 @@ func (s *Store) BoardPipelines(ctx context.Context, workspaceID string) ([]*crm.
 		return nil, err
 	}
 	// Pipelines scans in creation order; rebuild that order from ByID.
-	rows, err := s.query(ctx, s.read, `SELECT id FROM pipelines WHERE workspace_id = ? ORDER BY is_default DESC, created_at, id`, workspaceID)
+	rows, err := s.query(ctx, s.read, `SELECT id FROM pipelines WHERE workspace_id = ? ORDER BY is_default DESC, created_at, id`, s.WorkspaceArg(workspaceID))
 	if err != nil {
 		return nil, fmt.Errorf("list pipelines: %w", err)
 	}
@@ -146,7 +146,7 @@ func (s *Store) BoardCards(ctx context.Context, workspaceID string, f *BoardFilt
 		tie = bl.InsertOrder("d")
 		if bl.CurrencyRuns() && len(f.Stages) == 1 && f.Currency == "" && f.PipelineID != "" && !f.rowFiltered() {
 			where, args = where+" AND d.currency IN ("+stageCurrencies+")",
-				append(args, workspaceID, f.PipelineID, f.Stages[0], workspaceID, f.PipelineID, f.Stages[0])
+				append(args, s.WorkspaceArg(workspaceID), f.PipelineID, f.Stages[0], s.WorkspaceArg(workspaceID), f.PipelineID, f.Stages[0])
 		}
 	}
 	// The page is chosen from deals alone, then joined: with the join
@@ -250,7 +250,7 @@ func (s *Store) scanCard(rows *sql.Rows) (BoardCard, error) {
 func (s *Store) BoardVersion(ctx context.Context, workspaceID string) (string, error) {
 	var n int64
 	err := s.queryRow(ctx, s.read, `SELECT n FROM workspace_changes WHERE workspace_id = ?`,
-		s.d.Bind(crm.KindUUID, workspaceID)).Scan(&n)
+		s.WorkspaceArg(workspaceID)).Scan(&n)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("board version: %w", s.d.Error(err))
 	}
@@ -263,7 +263,7 @@ func (s *Store) BoardVersion(ctx context.Context, workspaceID string) (string, e
 // row lock it takes is held only while the workspace's advisory lock is
 // (BeginWrite), so it makes no writer wait that did not already.
 func (s *Store) noteChange(ctx context.Context, tx *sql.Tx, st *sql.Stmt, workspaceID string) error {
-	arg := s.d.Bind(crm.KindUUID, workspaceID)
+	arg := s.WorkspaceArg(workspaceID)
 	var err error
 	if st != nil {
 		_, err = tx.StmtContext(ctx, st).ExecContext(ctx, arg)
@@ -296,7 +296,7 @@ func (s *Store) changeStmt(ctx context.Context) *sql.Stmt {
 // is bound; the workspace condition comes first.
 func (s *Store) boardWhere(workspaceID string, f *BoardFilter) (string, []any, error) {
 	var b Builder
-	b.Add("d.workspace_id = ?", workspaceID)
+	b.Add("d.workspace_id = ?", s.WorkspaceArg(workspaceID))
 	if f.PipelineID != "" && !f.rowFiltered() {
 		b.Add(" AND "+s.selective("d.pipeline_id = ?"), f.PipelineID)
 	} else if f.PipelineID != "" {
@@ -366,7 +366,7 @@ func (s *Store) searchWhere(b *Builder, workspaceID string, f *BoardFilter) erro
 		if err := s.restFilter(b, " OR ", RestFilter{Op: pgrest.OpILike, Search: s.columnSearch("deals", "title"), Alias: "d", Col: "d.title", Kind: crm.KindText, Pattern: pat}); err != nil {
 			return err
 		}
-		b.Add(" OR d.contact_id IN (SELECT c.id FROM contacts c WHERE c.workspace_id = ? AND (1 = 0", workspaceID)
+		b.Add(" OR d.contact_id IN (SELECT c.id FROM contacts c WHERE c.workspace_id = ? AND (1 = 0", s.WorkspaceArg(workspaceID))
 		for _, col := range []string{"c.first_name", "c.last_name", "COALESCE(c.first_name, '') || ' ' || COALESCE(c.last_name, '')"} {
 			if err := s.restFilter(b, " OR ", RestFilter{Op: pgrest.OpILike, Search: s.columnSearch("contacts", strings.TrimPrefix(col, "c.")), Alias: "c", Col: col, Kind: crm.KindText, Pattern: pat}); err != nil {
 				return err
@@ -377,7 +377,7 @@ func (s *Store) searchWhere(b *Builder, workspaceID string, f *BoardFilter) erro
 	for _, id := range []struct{ kind, v string }{{"phone", f.Phone}, {"email", f.Email}} {
 		if id.v != "" {
 			b.Add(" OR d.contact_id IN (SELECT ci.contact_id FROM contact_identifiers ci WHERE ci.workspace_id = ? AND ci.kind = ? AND ci.value = ?)",
-				workspaceID, id.kind, id.v)
+				s.WorkspaceArg(workspaceID), id.kind, id.v)
 		}
 	}
 	b.Add(")")

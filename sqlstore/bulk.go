@@ -277,6 +277,7 @@ func dealResults(req *crm.BulkRequest, inputs []crm.DealInput, ok []bool, lk *co
 		}
 		usedContacts[cid] = true
 		rec.Set("contact_id", cid)
+		storedForm(rec)
 		deals = append(deals, rec)
 		if req.SkipIfExists {
 			existing[key] = rec
@@ -308,7 +309,7 @@ func (s *Store) checkCompanies(ctx context.Context, tx *sql.Tx, wsID string, inp
 	found := map[string]bool{}
 	for _, chunk := range s.lookupChunks(ids) {
 		cond, in := s.inCond("id", crm.KindUUID, chunk)
-		rows, err := s.query(ctx, tx, `SELECT id FROM companies WHERE workspace_id = ? AND `+cond, append([]any{wsID}, in...)...)
+		rows, err := s.query(ctx, tx, `SELECT id FROM companies WHERE workspace_id = ? AND `+cond, append([]any{s.WorkspaceArg(wsID)}, in...)...)
 		if err != nil {
 			return fmt.Errorf("look up companies: %w", err)
 		}
@@ -359,7 +360,7 @@ func (s *Store) existingDeals(ctx context.Context, tx *sql.Tx, wsID string, inpu
 	for start := 0; start < len(pairs); start += per {
 		chunk := pairs[start:min(start+per, len(pairs))]
 		cond, in := s.pairCond("d.contact_id", crm.KindUUID, "d.title", crm.KindText, chunk)
-		rows, err := s.query(ctx, tx, `SELECT `+s.readCols(deals, "d")+` FROM deals d WHERE d.workspace_id = ? AND `+cond+` ORDER BY d.created_at, d.id`, append([]any{wsID}, in...)...)
+		rows, err := s.query(ctx, tx, `SELECT `+s.readCols(deals, "d")+` FROM deals d WHERE d.workspace_id = ? AND `+cond+` ORDER BY d.created_at, d.id`, append([]any{s.WorkspaceArg(wsID)}, in...)...)
 		if err != nil {
 			return nil, fmt.Errorf("look up existing deals: %w", err)
 		}

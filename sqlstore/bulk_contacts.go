@@ -230,25 +230,29 @@ func newContactRecord(env *crm.WriteEnv, t *crm.Table, in *crm.DealInput) (*crm.
 func (s *Store) prefetchContacts(ctx context.Context, tx *sql.Tx, wsID string, inputs []crm.DealInput, ok []bool) (*contactIndex, error) {
 	idx := &contactIndex{ids: map[string]bool{}, phones: map[string]string{}, emails: map[string]string{}}
 	var ids, phones, emails []string
-	seen := map[string]bool{}
+	type seenKey struct {
+		list *[]string
+		v    string
+	}
+	seen := make(map[seenKey]bool, len(inputs))
+	add := func(list *[]string, v string) {
+		if k := (seenKey{list, v}); v != "" && !seen[k] {
+			seen[k] = true
+			*list = append(*list, v)
+		}
+	}
 	for i := range inputs {
 		if !ok[i] {
 			continue
 		}
 		in := &inputs[i]
-		add := func(list *[]string, v, kind string) {
-			if v != "" && !seen[kind+v] {
-				seen[kind+v] = true
-				*list = append(*list, v)
-			}
-		}
-		add(&ids, in.ContactID, "i")
-		add(&phones, in.ContactPhone, "p")
-		add(&emails, in.ContactEmail, "e")
+		add(&ids, in.ContactID)
+		add(&phones, in.ContactPhone)
+		add(&emails, in.ContactEmail)
 	}
 	for _, chunk := range s.lookupChunks(ids) {
 		cond, in := s.inCond("id", crm.KindUUID, chunk)
-		rows, err := s.query(ctx, tx, `SELECT id FROM contacts WHERE workspace_id = ? AND `+cond, append([]any{wsID}, in...)...)
+		rows, err := s.query(ctx, tx, `SELECT id FROM contacts WHERE workspace_id = ? AND `+cond, append([]any{s.WorkspaceArg(wsID)}, in...)...)
 		if err != nil {
 			return nil, fmt.Errorf("look up contact ids: %w", err)
 		}
@@ -272,7 +276,7 @@ func (s *Store) prefetchContacts(ctx context.Context, tx *sql.Tx, wsID string, i
 	}{{crm.IdentPhone, phones, idx.phones}, {crm.IdentEmail, emails, idx.emails}} {
 		for _, chunk := range s.lookupChunks(kv.vals) {
 			cond, in := s.inCond("value", crm.KindText, chunk)
-			rows, err := s.query(ctx, tx, `SELECT value, contact_id FROM contact_identifiers WHERE workspace_id = ? AND kind = ? AND `+cond, append([]any{wsID, kv.kind}, in...)...)
+			rows, err := s.query(ctx, tx, `SELECT value, contact_id FROM contact_identifiers WHERE workspace_id = ? AND kind = ? AND `+cond, append([]any{s.WorkspaceArg(wsID), kv.kind}, in...)...)
 			if err != nil {
 				return nil, fmt.Errorf("look up contact %ss: %w", kv.kind, err)
 			}

@@ -47,6 +47,18 @@ type Dialect interface {
 	Error(err error) error
 }
 
+// WorkspaceKeyer is the Dialect capability of storing a workspace, in
+// every other table's workspace_id, as a small integer key of the
+// workspaces table (column WorkspaceKeyColumn) instead of its UUID: on
+// SQLite the UUID as text was a third of the file. The API, the CLI and
+// the other dialects keep the UUID; Store.WorkspaceArg is the one place
+// that turns it into what is bound.
+type WorkspaceKeyer interface {
+	// WorkspaceKeyColumn is the workspaces column, an integer that no
+	// second workspace ever gets, that workspace_id refers to.
+	WorkspaceKeyColumn() string
+}
+
 // FilterRenderer is the Dialect capability of rendering a RestFilter:
 // the REST engine (sqlstore/restsql) and the board search both use it.
 type FilterRenderer interface {
@@ -77,9 +89,10 @@ type RestFilter struct {
 	// Search is Col's declared search index (crm.Column.Search), set
 	// when Col is the column itself: like and ilike may use it.
 	Search crm.TextSearch
-	// Workspace is the id of the request's workspace, for a search index
-	// kept per workspace (SQLite's title trigrams).
-	Workspace string
+	// Workspace is the request's workspace as workspace_id binds it
+	// (Store.WorkspaceArg), for a search index kept per workspace
+	// (SQLite's title trigrams).
+	Workspace any
 	Alias     string // its alias in the query
 	Col       string
 	Kind      crm.Kind

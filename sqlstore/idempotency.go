@@ -50,7 +50,7 @@ func (s *Store) markCommitted(ctx context.Context, tx *sql.Tx) error {
 	}
 	r, err := s.exec(ctx, tx, `UPDATE idempotency_keys SET state = 'committed'
 		WHERE workspace_id = ? AND scope = ? AND key = ? AND owner = ? AND state <> 'done'`,
-		c.WorkspaceID, c.Scope, c.Key, c.Owner)
+		s.WorkspaceArg(c.WorkspaceID), c.Scope, c.Key, c.Owner)
 	if err != nil {
 		return fmt.Errorf("mark idempotency key: %w", err)
 	}
@@ -75,7 +75,7 @@ func (s *Store) BeginIdempotent(ctx context.Context, k IdemKey, lease time.Durat
 		r, err := s.exec(ctx, s.write, `INSERT INTO idempotency_keys
 			(workspace_id, scope, key, fingerprint, owner, state, lease_until, expires_at)
 			VALUES (?, ?, ?, ?, ?, 'running', ?, ?) ON CONFLICT (workspace_id, scope, key) DO NOTHING`,
-			k.WorkspaceID, k.Scope, k.Key, k.Fingerprint, claim.Owner, now+lease.Milliseconds(), now+IdempotencyTTL.Milliseconds())
+			s.WorkspaceArg(k.WorkspaceID), k.Scope, k.Key, k.Fingerprint, claim.Owner, now+lease.Milliseconds(), now+IdempotencyTTL.Milliseconds())
 		if err != nil {
 			return nil, 0, nil, fmt.Errorf("claim idempotency key: %w", err)
 		}
@@ -88,7 +88,7 @@ func (s *Store) BeginIdempotent(ctx context.Context, k IdemKey, lease time.Durat
 		var headers sql.NullString
 		var body []byte
 		err = s.queryRow(ctx, s.write, `SELECT fingerprint, owner, state, lease_until, expires_at, status, headers, body
-			FROM idempotency_keys WHERE workspace_id = ? AND scope = ? AND key = ?`, k.WorkspaceID, k.Scope, k.Key).
+			FROM idempotency_keys WHERE workspace_id = ? AND scope = ? AND key = ?`, s.WorkspaceArg(k.WorkspaceID), k.Scope, k.Key).
 			Scan(&fp, &owner, &state, &leaseUntil, &expires, &status, &headers, &body)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue // deleted meanwhile: claim again
@@ -99,7 +99,7 @@ func (s *Store) BeginIdempotent(ctx context.Context, k IdemKey, lease time.Durat
 		switch {
 		case expires <= now:
 			if _, err := s.exec(ctx, s.write, `DELETE FROM idempotency_keys
-				WHERE workspace_id = ? AND scope = ? AND key = ? AND expires_at <= ?`, k.WorkspaceID, k.Scope, k.Key, now); err != nil {
+				WHERE workspace_id = ? AND scope = ? AND key = ? AND expires_at <= ?`, s.WorkspaceArg(k.WorkspaceID), k.Scope, k.Key, now); err != nil {
 				return nil, 0, nil, fmt.Errorf("expire idempotency key: %w", err)
 			}
 			continue
@@ -118,7 +118,7 @@ func (s *Store) BeginIdempotent(ctx context.Context, k IdemKey, lease time.Durat
 		}
 		r, err = s.exec(ctx, s.write, `UPDATE idempotency_keys SET owner = ?, lease_until = ?
 			WHERE workspace_id = ? AND scope = ? AND key = ? AND owner = ? AND state = 'running'`,
-			claim.Owner, now+lease.Milliseconds(), k.WorkspaceID, k.Scope, k.Key, owner)
+			claim.Owner, now+lease.Milliseconds(), s.WorkspaceArg(k.WorkspaceID), k.Scope, k.Key, owner)
 		if err != nil {
 			return nil, 0, nil, fmt.Errorf("take over idempotency key: %w", err)
 		}
@@ -137,7 +137,7 @@ func (s *Store) FinishIdempotent(ctx context.Context, claim *IdemClaim, resp *Id
 	if !keep {
 		r, err := s.exec(ctx, s.write, `DELETE FROM idempotency_keys
 			WHERE workspace_id = ? AND scope = ? AND key = ? AND owner = ? AND state = 'running'`,
-			claim.WorkspaceID, claim.Scope, claim.Key, claim.Owner)
+			s.WorkspaceArg(claim.WorkspaceID), claim.Scope, claim.Key, claim.Owner)
 		if err != nil {
 			return fmt.Errorf("release idempotency key: %w", err)
 		}
@@ -148,7 +148,7 @@ func (s *Store) FinishIdempotent(ctx context.Context, claim *IdemClaim, resp *Id
 	h, _ := json.Marshal(resp.Headers)
 	_, err := s.exec(ctx, s.write, `UPDATE idempotency_keys SET state = 'done', status = ?, headers = ?, body = ?
 		WHERE workspace_id = ? AND scope = ? AND key = ? AND owner = ?`,
-		resp.Status, string(h), resp.Body, claim.WorkspaceID, claim.Scope, claim.Key, claim.Owner)
+		resp.Status, string(h), resp.Body, s.WorkspaceArg(claim.WorkspaceID), claim.Scope, claim.Key, claim.Owner)
 	if err != nil {
 		return fmt.Errorf("store idempotent response: %w", err)
 	}

@@ -34,11 +34,11 @@ func (s *Store) CreateSession(ctx context.Context, p *crm.Principal, ttl time.Du
 	expires := now.Add(ttl)
 	err := s.inWrite(ctx, p.Workspace.ID, func(tx *sql.Tx) error {
 		if _, err := s.exec(ctx, tx, `DELETE FROM dashboard_sessions WHERE workspace_id = ? AND expires_at < ?`,
-			p.Workspace.ID, s.d.Bind(crm.KindTime, now)); err != nil {
+			s.WorkspaceArg(p.Workspace.ID), s.d.Bind(crm.KindTime, now)); err != nil {
 			return fmt.Errorf("delete expired sessions: %w", err)
 		}
 		_, err := s.exec(ctx, tx, `INSERT INTO dashboard_sessions (token_hash, workspace_id, key_id, created_at, expires_at) VALUES (?,?,?,?,?)`,
-			sessionHash(token), p.Workspace.ID, p.KeyID, s.d.Bind(crm.KindTime, now), s.d.Bind(crm.KindTime, expires))
+			sessionHash(token), s.WorkspaceArg(p.Workspace.ID), p.KeyID, s.d.Bind(crm.KindTime, now), s.d.Bind(crm.KindTime, expires))
 		return err
 	})
 	if err != nil {
@@ -55,22 +55,23 @@ func (s *Store) SessionPrincipal(ctx context.Context, token string) (*crm.Princi
 	if token == "" || len(token) > 100 {
 		return nil, unauthorized
 	}
-	row := s.queryRow(ctx, s.read, `SELECT k.id, k.scope, k.revoked_at, w.id, w.name, w.default_currency, w.phone_region, w.created_at, ses.expires_at
+	row := s.queryRow(ctx, s.read, `SELECT k.id, k.scope, k.revoked_at, w.id, w.name, w.default_currency, w.phone_region, w.created_at, ses.expires_at, ses.workspace_id
 		FROM dashboard_sessions ses
 		JOIN api_keys k ON k.workspace_id = ses.workspace_id AND k.id = ses.key_id
-		JOIN workspaces w ON w.id = ses.workspace_id
+		JOIN workspaces w ON w.`+s.workspaceRef()+` = ses.workspace_id
 		WHERE ses.token_hash = ?`, sessionHash(token))
 	var p crm.Principal
 	var scope string
-	var revoked, created, expires any
+	var revoked, created, expires, ref any
 	err := row.Scan(&p.KeyID, &scope, &revoked, &p.Workspace.ID, &p.Workspace.Name, &p.Workspace.DefaultCurrency,
-		&p.Workspace.PhoneRegion, &created, &expires)
+		&p.Workspace.PhoneRegion, &created, &expires, &ref)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, unauthorized
 	}
 	if err != nil {
 		return nil, fmt.Errorf("session: %w", s.d.Error(err))
 	}
+	s.noteWorkspaceKey(p.Workspace.ID, ref)
 	exp, err := s.d.Decode(crm.KindTime, expires)
 	if err != nil {
 		return nil, err
@@ -88,7 +89,7 @@ func (s *Store) SessionPrincipal(ctx context.Context, token string) (*crm.Princi
 // not an error.
 func (s *Store) DeleteSession(ctx context.Context, p *crm.Principal, token string) error {
 	return s.inWrite(ctx, p.Workspace.ID, func(tx *sql.Tx) error {
-		_, err := s.exec(ctx, tx, `DELETE FROM dashboard_sessions WHERE token_hash = ? AND workspace_id = ?`, sessionHash(token), p.Workspace.ID)
+		_, err := s.exec(ctx, tx, `DELETE FROM dashboard_sessions WHERE token_hash = ? AND workspace_id = ?`, sessionHash(token), s.WorkspaceArg(p.Workspace.ID))
 		return err
 	})
 }

@@ -32,6 +32,9 @@ type Store struct {
 	Now   func() time.Time
 	stats writeStats
 	stmts *stmtCache // prepared read statements; nil: none kept
+	// wsKeys maps a workspace's UUID to its key when the dialect is a
+	// WorkspaceKeyer (workspace.go).
+	wsKeys sync.Map
 }
 
 // New returns a store over the two pools (they may be the same).

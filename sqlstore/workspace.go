@@ -37,33 +37,47 @@ func (s *Store) CreateWorkspace(ctx context.Context, name, currency, region stri
 			}
 			return fmt.Errorf("insert workspace: %w", err)
 		}
+		// WorkspaceArg reads committed rows: the new key is read here
+		// and remembered for the rest of the transaction (and forgotten
+		// if it rolls back). No one else knows the new UUID before the
+		// commit, so no other request can bind it meanwhile.
+		var ref any
+		if err := s.queryRow(ctx, tx, `SELECT `+s.workspaceRef()+` FROM workspaces WHERE id = ?`, ws.ID).Scan(&ref); err != nil {
+			return fmt.Errorf("read the new workspace's key: %w", s.d.Error(err))
+		}
+		s.noteWorkspaceKey(ws.ID, ref)
 		pid := newID()
 		if _, err := s.exec(ctx, tx, `INSERT INTO pipelines (workspace_id, id, name, is_default, created_at, updated_at) VALUES (?,?,?,?,?,?)`,
-			ws.ID, pid, crm.DefaultPipelineName, s.d.Bind(crm.KindBool, true), now, now); err != nil {
+			s.WorkspaceArg(ws.ID), pid, crm.DefaultPipelineName, s.d.Bind(crm.KindBool, true), now, now); err != nil {
 			return fmt.Errorf("insert pipeline: %w", err)
 		}
 		for _, st := range crm.DefaultStages {
 			if _, err := s.exec(ctx, tx, `INSERT INTO pipeline_stages (workspace_id, id, pipeline_id, stage, name, position, is_closed, is_won, created_at) VALUES (?,?,?,?,?,?,?,?,?)`,
-				ws.ID, newID(), pid, st.ID, st.Name, st.Position, s.d.Bind(crm.KindBool, st.IsClosed), s.d.Bind(crm.KindBool, st.IsWon), now); err != nil {
+				s.WorkspaceArg(ws.ID), newID(), pid, st.ID, st.Name, st.Position, s.d.Bind(crm.KindBool, st.IsClosed), s.d.Bind(crm.KindBool, st.IsWon), now); err != nil {
 				return fmt.Errorf("insert stage: %w", err)
 			}
 		}
 		return nil
 	})
 	if err != nil {
+		s.wsKeys.Delete(ws.ID)
 		return nil, err
 	}
 	return ws, nil
 }
 
-const workspaceCols = `id, name, default_currency, phone_region, created_at`
+// workspaceCols are the columns scanWorkspace reads.
+func (s *Store) workspaceCols() string {
+	return `id, name, default_currency, phone_region, created_at, ` + s.workspaceRef()
+}
 
 func (s *Store) scanWorkspace(row interface{ Scan(...any) error }) (*crm.Workspace, error) {
 	var ws crm.Workspace
-	var created any
-	if err := row.Scan(&ws.ID, &ws.Name, &ws.DefaultCurrency, &ws.PhoneRegion, &created); err != nil {
+	var created, ref any
+	if err := row.Scan(&ws.ID, &ws.Name, &ws.DefaultCurrency, &ws.PhoneRegion, &created, &ref); err != nil {
 		return nil, err
 	}
+	s.noteWorkspaceKey(ws.ID, ref)
 	t, err := s.d.Decode(crm.KindTime, created)
 	if err != nil {
 		return nil, err
@@ -74,7 +88,7 @@ func (s *Store) scanWorkspace(row interface{ Scan(...any) error }) (*crm.Workspa
 
 // WorkspaceByName returns the named workspace, or a not_found error.
 func (s *Store) WorkspaceByName(ctx context.Context, name string) (*crm.Workspace, error) {
-	ws, err := s.scanWorkspace(s.queryRow(ctx, s.read, `SELECT `+workspaceCols+` FROM workspaces WHERE name = ?`, name))
+	ws, err := s.scanWorkspace(s.queryRow(ctx, s.read, `SELECT `+s.workspaceCols()+` FROM workspaces WHERE name = ?`, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, crm.Errorf(crm.CodeNotFound, "workspace %q does not exist", name).
 			WithHint("list workspaces with: connectgain workspaces list")
@@ -84,7 +98,7 @@ func (s *Store) WorkspaceByName(ctx context.Context, name string) (*crm.Workspac
 
 // Workspaces lists all workspaces by name.
 func (s *Store) Workspaces(ctx context.Context) ([]crm.Workspace, error) {
-	rows, err := s.query(ctx, s.read, `SELECT `+workspaceCols+` FROM workspaces ORDER BY name`)
+	rows, err := s.query(ctx, s.read, `SELECT `+s.workspaceCols()+` FROM workspaces ORDER BY name`)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +145,7 @@ func (s *Store) CreateKey(ctx context.Context, workspaceID, label string, scope 
 	k := &crm.APIKey{ID: newID(), WorkspaceID: workspaceID, Name: label, Prefix: prefix, Scope: scope, CreatedAt: s.Now().UTC()}
 	err := s.inWrite(ctx, workspaceID, func(tx *sql.Tx) error {
 		_, err := s.exec(ctx, tx, `INSERT INTO api_keys (workspace_id, id, name, prefix, hash, scope, created_at) VALUES (?,?,?,?,?,?,?)`,
-			workspaceID, k.ID, label, prefix, hash, string(scope), s.d.Bind(crm.KindTime, k.CreatedAt))
+			s.WorkspaceArg(workspaceID), k.ID, label, prefix, hash, string(scope), s.d.Bind(crm.KindTime, k.CreatedAt))
 		return err
 	})
 	if err != nil {
@@ -142,8 +156,8 @@ func (s *Store) CreateKey(ctx context.Context, workspaceID, label string, scope 
 
 // Keys lists the keys of a workspace (all workspaces for "").
 func (s *Store) Keys(ctx context.Context, workspace string) ([]crm.APIKey, error) {
-	rows, err := s.query(ctx, s.read, `SELECT k.id, k.workspace_id, w.name, k.name, k.prefix, k.scope, k.created_at, k.revoked_at
-		FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id
+	rows, err := s.query(ctx, s.read, `SELECT k.id, w.id, w.name, k.name, k.prefix, k.scope, k.created_at, k.revoked_at
+		FROM api_keys k JOIN workspaces w ON w.`+s.workspaceRef()+` = k.workspace_id
 		WHERE ? = '' OR w.name = ? ORDER BY w.name, k.created_at`, workspace, workspace)
 	if err != nil {
 		return nil, err
@@ -208,18 +222,19 @@ func (s *Store) Authenticate(ctx context.Context, key string) (*crm.Principal, e
 	if !crm.LooksLikeKey(key) {
 		return nil, unauthorized
 	}
-	row := s.queryRow(ctx, s.read, `SELECT k.id, k.scope, k.revoked_at, w.id, w.name, w.default_currency, w.phone_region, w.created_at
-		FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id WHERE k.hash = ?`, crm.HashKey(key))
+	row := s.queryRow(ctx, s.read, `SELECT k.id, k.scope, k.revoked_at, w.id, w.name, w.default_currency, w.phone_region, w.created_at, k.workspace_id
+		FROM api_keys k JOIN workspaces w ON w.`+s.workspaceRef()+` = k.workspace_id WHERE k.hash = ?`, crm.HashKey(key))
 	var p crm.Principal
 	var scope string
-	var revoked, created any
-	err := row.Scan(&p.KeyID, &scope, &revoked, &p.Workspace.ID, &p.Workspace.Name, &p.Workspace.DefaultCurrency, &p.Workspace.PhoneRegion, &created)
+	var revoked, created, ref any
+	err := row.Scan(&p.KeyID, &scope, &revoked, &p.Workspace.ID, &p.Workspace.Name, &p.Workspace.DefaultCurrency, &p.Workspace.PhoneRegion, &created, &ref)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, unauthorized
 	}
 	if err != nil {
 		return nil, fmt.Errorf("authenticate: %w", s.d.Error(err))
 	}
+	s.noteWorkspaceKey(p.Workspace.ID, ref)
 	if revoked != nil {
 		return nil, crm.Errorf(crm.CodeUnauthorized, "API key has been revoked").WithHint("create a new key with 'connectgain keys create'")
 	}
@@ -236,7 +251,7 @@ func (s *Store) Pipelines(ctx context.Context, q queryer, workspaceID string) (*
 	}
 	rows, err := s.query(ctx, q, `SELECT p.id, p.name, p.is_default, st.stage, st.name, st.position, st.is_closed, st.is_won
 		FROM pipelines p LEFT JOIN pipeline_stages st ON st.workspace_id = p.workspace_id AND st.pipeline_id = p.id
-		WHERE p.workspace_id = ? ORDER BY p.created_at, p.id, st.position`, workspaceID)
+		WHERE p.workspace_id = ? ORDER BY p.created_at, p.id, st.position`, s.WorkspaceArg(workspaceID))
 	if err != nil {
 		return nil, fmt.Errorf("load pipelines: %w", err)
 	}
@@ -286,4 +301,55 @@ func (s *Store) EnsureDefault(ctx context.Context) (string, error) {
 	}
 	key, _, err := s.CreateKey(ctx, ws.ID, "default", crm.ScopeWrite)
 	return key, err
+}
+
+// noWorkspaceKey is bound for a workspace the database does not hold:
+// keys start at 1, so it matches no row, and a row written with it fails
+// its foreign key to workspaces.
+const noWorkspaceKey = int64(0)
+
+// workspaceRef is the workspaces column that workspace_id refers to: the
+// dialect's key, or the UUID itself.
+func (s *Store) workspaceRef() string {
+	if k, ok := s.d.(WorkspaceKeyer); ok {
+		return k.WorkspaceKeyColumn()
+	}
+	return "id"
+}
+
+// WorkspaceArg is what to bind for workspace_id (in a WHERE or an
+// insert) for the workspace whose UUID is wsID. Every bind site takes it
+// from here: the UUID itself, or on a WorkspaceKeyer dialect the
+// workspace's key. Keys are never reused nor changed, so they are kept
+// in memory once read (authentication reads them on the way); a
+// workspace not seen yet is read from the database, and one that does
+// not exist (or cannot be read now) binds noWorkspaceKey, which matches
+// nothing and is not remembered.
+func (s *Store) WorkspaceArg(wsID string) any {
+	if _, ok := s.d.(WorkspaceKeyer); !ok {
+		return wsID
+	}
+	if k, ok := s.wsKeys.Load(wsID); ok {
+		return k
+	}
+	var key int64
+	if err := s.queryRow(context.Background(), s.read, `SELECT `+s.workspaceRef()+` FROM workspaces WHERE id = ?`, wsID).Scan(&key); err != nil {
+		return noWorkspaceKey
+	}
+	s.wsKeys.Store(wsID, key)
+	return key
+}
+
+// noteWorkspaceKey remembers the key a query read beside a workspace's
+// UUID (ref is the value of its workspaceRef column): a committed
+// workspace's, or a new one's inside CreateWorkspace's transaction.
+func (s *Store) noteWorkspaceKey(wsID string, ref any) {
+	if _, ok := s.d.(WorkspaceKeyer); !ok {
+		return
+	}
+	if k, ok := ref.(int64); ok && k > 0 {
+		if _, known := s.wsKeys.Load(wsID); !known { // a read, on every request's authentication
+			s.wsKeys.Store(wsID, k)
+		}
+	}
 }

@@ -2,7 +2,7 @@
 // server over HTTP on this machine and prints throughput and latency.
 // Every run is bounded by a request count or a duration.
 //
-//	cgload bulk --url http://127.0.0.1:8080 --key cg_... [--deals 10000] [--requests 5] [--new-ratio 0.5]
+//	cgload bulk --url http://127.0.0.1:8080 --key cg_... [--deals 10000] [--requests 5] [--new-ratio 0.5] [--batch 0]
 //	cgload get  --url http://127.0.0.1:8080 --key cg_... --path '/functions/v1/rest-api-proxy/deals?...' [--concurrency 16] [--duration 10s]
 //	cgload seed --url ... --key ... --deals 100000   (bulk requests of 10,000 until that many deals exist)
 //	cgload mix  --url ... --key ... [--concurrency 16] [--duration 60s] [--bulk-size 200] [--mix bulk=1,phone=4,title=4,stage=2]
@@ -54,7 +54,7 @@ func run(args []string, out io.Writer) error {
 	dur := fs.Duration("duration", 10*time.Second, "how long get and mix run (at most 5m)")
 	bulkSize := fs.Int("bulk-size", 200, "mix: deals per bulk request")
 	mixSpec := fs.String("mix", "bulk=1,phone=4,title=4,stage=2", "mix: relative weight of each kind of request")
-	batch := fs.Int("batch", 0, "mix: first bulk batch number; a later run on the same database can start past the last one")
+	batch := fs.Int("batch", 0, "bulk, mix: first batch number (deal ids and new phones start at batch x deals); a later run on the same database can start past the last one")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func run(args []string, out io.Writer) error {
 	}
 	switch args[0] {
 	case "bulk":
-		return bulk(out, *url, *key, *deals, *requests, *newRatio, 0)
+		return bulk(out, *url, *key, *deals, *requests, *newRatio, *batch)
 	case "seed":
 		per := min(*deals, 10000)
 		return bulk(out, *url, *key, per, (*deals+per-1)/per, *newRatio, 1)

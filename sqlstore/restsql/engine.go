@@ -27,6 +27,9 @@ type Backend interface {
 	// InWrite runs fn in a write transaction for the workspace and
 	// commits when fn returns nil.
 	InWrite(ctx context.Context, workspaceID string, fn func(tx *sql.Tx) error) error
+	// WorkspaceArg is what workspace_id binds for the workspace: its
+	// UUID, or the key the dialect stores instead.
+	WorkspaceArg(wsID string) any
 	// Clock is the current time (tests may fix it).
 	Clock() time.Time
 	Pipelines(ctx context.Context, q sqlstore.Queryer, workspaceID string) (*crm.Pipelines, error)

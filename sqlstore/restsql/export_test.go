@@ -28,7 +28,13 @@ func RenderForTest(d Dialect, ws *crm.Workspace, req *Request) ([]Statement, err
 	if !ok {
 		return nil, UnknownTable(req.Table)
 	}
-	rc := &restCtx{d: d, ws: ws, q: req.Query, schema: crm.DefaultSchema}
+	// workspace_id binds what a store would: the UUID, or the key of the
+	// first workspace of a database on a dialect that keys workspaces.
+	var wsArg any = ws.ID
+	if _, ok := d.(sqlstore.WorkspaceKeyer); ok {
+		wsArg = int64(1)
+	}
+	rc := &restCtx{d: d, ws: ws, wsBound: wsArg, q: req.Query, schema: crm.DefaultSchema}
 	var out []Statement
 	emit := func(label string, b *sqlstore.Builder) {
 		out = append(out, Statement{Label: label, SQL: d.Rebind(b.String()), Args: b.Args})

@@ -15,16 +15,27 @@ import (
 
 // restCtx renders and runs one REST request.
 type restCtx struct {
-	s      *Engine
-	d      Dialect
-	ws     *crm.Workspace
-	q      *pgrest.Query
-	schema *crm.Schema // the tables (Backend.Schema)
+	s  *Engine
+	d  Dialect
+	ws *crm.Workspace
+	// wsBound is what workspace_id binds for ws (wsArg).
+	wsBound any
+	q       *pgrest.Query
+	schema  *crm.Schema // the tables (Backend.Schema)
 	// read is set for GET and HEAD, where a top-level select=count is
 	// PostgREST's legacy count of the matching rows.
 	read bool
 	// budget bounds the rows and bytes the request reads (rest_budget.go).
 	budget rowBudget
+}
+
+// wsArg is what workspace_id binds for the request's workspace
+// (Backend.WorkspaceArg, asked once per request, when first bound).
+func (rc *restCtx) wsArg() any {
+	if rc.wsBound == nil {
+		rc.wsBound = rc.s.b.WorkspaceArg(rc.ws.ID)
+	}
+	return rc.wsBound
 }
 
 // plan is one level of a read: a table, its output items, its modifiers

@@ -14,7 +14,7 @@ import (
 // first, then EXISTS for each !inner embed, then each user condition in
 // its own parentheses, so no or= can reach past the workspace.
 func (rc *restCtx) where(p *plan, b *sqlstore.Builder) error {
-	b.Add(p.alias+".workspace_id = ?", rc.ws.ID)
+	b.Add(p.alias+".workspace_id = ?", rc.wsArg())
 	for _, e := range p.embeds {
 		// A count embed always has its one row, so !inner keeps every
 		// parent, as in PostgREST (an aggregate over no rows is a row).
@@ -157,7 +157,7 @@ func (rc *restCtx) single(p *plan, t *term, f *pgrest.Filter, v string, b *sqlst
 		if err != nil {
 			return err
 		}
-		return rc.dialect(b, RestFilter{Op: f.Op, Search: t.search(), Alias: p.alias, Workspace: rc.ws.ID, Col: t.qcol, Kind: t.col.Kind, Path: t.path, Pattern: pat})
+		return rc.dialect(b, RestFilter{Op: f.Op, Search: t.search(), Alias: p.alias, Workspace: rc.wsArg(), Col: t.qcol, Kind: t.col.Kind, Path: t.path, Pattern: pat})
 	case pgrest.OpFts, pgrest.OpPlFts, pgrest.OpPhFts, pgrest.OpWFts:
 		if t.kind != crm.KindText && t.kind != crm.KindJSON {
 			return noOperator(t.kind, "@@")
@@ -329,7 +329,7 @@ func (rc *restCtx) contains(p *plan, t *term, op pgrest.Operator, v string, b *s
 					b.Add(" AND ")
 				}
 				b.Add(p.alias+".id IN (SELECT ci."+ix.Row+" FROM "+ix.Table+" ci WHERE ci.workspace_id = ? AND ci."+ix.Kind+" = ? AND ci."+ix.Value+" = ?)",
-					rc.ws.ID, t.col.Identifier, e)
+					rc.wsArg(), t.col.Identifier, e)
 			}
 			return nil
 		}
@@ -433,6 +433,6 @@ func (rc *restCtx) relatedOrder(p *plan, o pgrest.OrderTerm, b *sqlstore.Builder
 	a := "o" + strconv.Itoa(p.depth)
 	ex, args := rc.colExpr(a, c, o.Field.JSONPath)
 	b.Add("(SELECT "+ex+" FROM "+rt.Name+" "+a+" WHERE "+a+".workspace_id = ? AND "+a+"."+e.rel.Foreign+" = "+p.alias+"."+e.rel.Local+")",
-		append(args, rc.ws.ID)...)
+		append(args, rc.wsArg())...)
 	return nil
 }

@@ -181,7 +181,7 @@ func uniqueHint(t *crm.Table) string {
 // the row's values.
 func (rc *restCtx) findConflict(ctx context.Context, tx *sql.Tx, t *crm.Table, conflict []string, rec *crm.Record) (string, bool, error) {
 	var b sqlstore.Builder
-	b.Add("SELECT id FROM "+t.Name+" WHERE workspace_id = ?", rc.ws.ID)
+	b.Add("SELECT id FROM "+t.Name+" WHERE workspace_id = ?", rc.wsArg())
 	for _, c := range conflict {
 		v, _ := rec.Get(c)
 		if v == nil {
@@ -225,7 +225,7 @@ func (rc *restCtx) insertRow(ctx context.Context, tx *sql.Tx, t *crm.Table, env 
 		return "", err
 	}
 	names := []string{"workspace_id"}
-	args := []any{rc.ws.ID}
+	args := []any{rc.wsArg()}
 	for i, c := range t.Columns {
 		if rec.HasAt(i) {
 			names = append(names, c.Name)
@@ -254,7 +254,7 @@ func (rc *restCtx) checkRefs(ctx context.Context, tx *sql.Tx, t *crm.Table, rec 
 			continue
 		}
 		var n int
-		if err := rc.s.queryRow(ctx, tx, "SELECT COUNT(*) FROM "+r.Table+" WHERE workspace_id = ? AND id = ?", rc.ws.ID, id).Scan(&n); err != nil {
+		if err := rc.s.queryRow(ctx, tx, "SELECT COUNT(*) FROM "+r.Table+" WHERE workspace_id = ? AND id = ?", rc.wsArg(), id).Scan(&n); err != nil {
 			return rc.d.Error(err)
 		}
 		if n == 0 {
@@ -450,7 +450,7 @@ func (rc *restCtx) delete(ctx context.Context, tx *sql.Tx, t *crm.Table, req *Re
 		}
 	}
 	for _, chunk := range chunks(ids, lookupChunk) {
-		args := append([]any{rc.ws.ID}, anySlice(chunk)...)
+		args := append([]any{rc.wsArg()}, anySlice(chunk)...)
 		if _, err := rc.s.exec(ctx, tx, "DELETE FROM "+t.Name+" WHERE workspace_id = ? AND id IN ("+inList(len(chunk))+")", args...); err != nil {
 			return nil, err
 		}

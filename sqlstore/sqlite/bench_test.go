@@ -103,6 +103,7 @@ func BenchmarkBulkBareLoop(b *testing.B) {
 			ws, _ := store.CreateWorkspace(ctx, "bench", "SAR", "")
 			ps, _ := store.Pipelines(ctx, nil, ws.ID)
 			pipeline := ps.Default.ID
+			wsKey := store.WorkspaceArg(ws.ID) // what workspace_id holds
 			store.Close()
 			db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)")
 			if err != nil {
@@ -130,16 +131,16 @@ func BenchmarkBulkBareLoop(b *testing.B) {
 					if !ok {
 						cid = uuid.Must(uuid.NewV7()).String()
 						contactOf[x.Phone] = cid
-						if _, err := c.Exec(ws.ID, cid, x.FirstName, nil, `["`+x.Phone+`"]`, "[]", nil, "[]", "{}", now, now); err != nil {
+						if _, err := c.Exec(wsKey, cid, x.FirstName, nil, `["`+x.Phone+`"]`, "[]", nil, "[]", "{}", now, now); err != nil {
 							b.Fatal(err)
 						}
-						if _, err := ci.Exec(ws.ID, "phone", x.Phone, cid); err != nil {
+						if _, err := ci.Exec(wsKey, "phone", x.Phone, cid); err != nil {
 							b.Fatal(err)
 						}
 					}
 					v, _ := decimal.NewFromString(x.Value)
 					cf := fmt.Sprintf(`{"shopify_order_id":%q,"items_count":%d}`, x.OrderID, x.Items)
-					if _, err := d.Exec(ws.ID, uuid.Must(uuid.NewV7()).String(), x.Title, crm.ScaledValue(v), "SAR", "new", pipeline, cid, nil, nil, nil, nil, `["shopify"]`, cf, now, now); err != nil {
+					if _, err := d.Exec(wsKey, uuid.Must(uuid.NewV7()).String(), x.Title, crm.ScaledValue(v), "SAR", "new", pipeline, cid, nil, nil, nil, nil, `["shopify"]`, cf, now, now); err != nil {
 						b.Fatal(err)
 					}
 				}

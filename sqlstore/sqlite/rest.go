@@ -150,12 +150,12 @@ func (d Dialect) RestFilter(f sqlstore.RestFilter) (string, []any, error) {
 	case pgrest.OpLike:
 		return expr + " GLOB ?", append(args, likeToGlob(f.Pattern)), nil
 	case pgrest.OpILike:
-		if grams, ok := titleTrigrams(f.Pattern); ok && f.Search.Grams != "" && len(f.Path) == 0 && f.Workspace != "" {
+		if grams, ok := titleTrigrams(f.Pattern); ok && f.Search.Grams != "" && len(f.Path) == 0 && f.Workspace != nil {
 			// The workspace's trigram rows find the candidates; cg_ilike
 			// keeps the answer exact.
 			match, margs := trigramMatch(f.Workspace, grams)
 			idx := f.Search.Grams
-			return "(" + f.Alias + ".rid IN (SELECT rowid FROM " + idx + " WHERE " + idx + " MATCH " + match + ") AND cg_ilike(" + expr + ", ?))",
+			return "(" + f.Alias + ".rowid IN (SELECT rowid FROM " + idx + " WHERE " + idx + " MATCH " + match + ") AND cg_ilike(" + expr + ", ?))",
 				append(append(args, margs...), f.Pattern), nil
 		}
 		return "cg_ilike(" + expr + ", ?)", append(args, f.Pattern), nil

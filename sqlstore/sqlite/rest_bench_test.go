@@ -24,7 +24,7 @@ const benchDeals = 100_000
 type benchEnv struct {
 	srv  *httptest.Server
 	key  string
-	ws   string
+	ws   any     // what workspace_id holds (Store.WorkspaceArg)
 	bare *sql.DB // a read connection pool on the same file
 }
 
@@ -73,7 +73,7 @@ func mustBenchEnv(b *testing.B) *benchEnv {
 		if err != nil {
 			b.Fatal(err)
 		}
-		benchE = &benchEnv{srv: httptest.NewServer(api.New(store, api.Config{}, nil).Handler()), key: key, ws: ws.ID, bare: bare}
+		benchE = &benchEnv{srv: httptest.NewServer(api.New(store, api.Config{}, nil).Handler()), key: key, ws: store.WorkspaceArg(ws.ID), bare: bare}
 	})
 	if benchE == nil {
 		b.Fatal("bench setup failed")
@@ -83,19 +83,21 @@ func mustBenchEnv(b *testing.B) *benchEnv {
 
 type benchQuery struct {
 	name, url, sql string
-	args           func(ws string) []any
+	args           func(ws any) []any
 }
 
 var benchQueries = []benchQuery{
 	{"title_ilike", "/deals?select=id,title,value,stage&title=ilike.*Order%2010424*&order=created_at.desc&limit=50",
-		`SELECT t0.id, t0.title, t0.value, t0.stage FROM deals t0 WHERE t0.workspace_id = ? AND ((t0.rid IN (SELECT rowid FROM deal_title_grams WHERE deal_title_grams MATCH coalesce((SELECT '"w' || n || 'x' || ? || '"' || ' ' || '"w' || n || 'x' || ? || '"' || ' ' || '"w' || n || 'x' || ? || '"' FROM search_workspaces WHERE workspace_id = ?), '"wnone"')) AND cg_ilike(t0.title, ?))) ORDER BY t0.created_at DESC NULLS FIRST LIMIT ? OFFSET ?`,
-		func(ws string) []any { return []any{ws, "313034", "303432", "343234", ws, "%Order 10424%", 50, 0} }},
+		`SELECT t0.id, t0.title, t0.value, t0.stage FROM deals t0 WHERE t0.workspace_id = ? AND ((t0.rid IN (SELECT rowid FROM deal_title_grams WHERE deal_title_grams MATCH ?) AND cg_ilike(t0.title, ?))) ORDER BY t0.created_at DESC NULLS FIRST LIMIT ? OFFSET ?`,
+		func(ws any) []any {
+			return []any{ws, fmt.Sprintf(`"w%[1]dx313034" "w%[1]dx303432" "w%[1]dx343234"`, ws), "%Order 10424%", 50, 0}
+		}},
 	{"stage_in", "/deals?select=id,title,value,stage&stage=in.(won,lost)&order=created_at.desc&limit=50",
 		`SELECT t0.id, t0.title, t0.value, t0.stage FROM deals t0 WHERE t0.workspace_id = ? AND (t0.stage IN (?,?)) ORDER BY t0.created_at DESC NULLS FIRST LIMIT ? OFFSET ?`,
-		func(ws string) []any { return []any{ws, "won", "lost", 50, 0} }},
+		func(ws any) []any { return []any{ws, "won", "lost", 50, 0} }},
 	{"phone_lookup", "/contacts?select=id,first_name,phones&phones=cs.%7B%2B201000000424%7D",
 		`SELECT t0.id, t0.first_name, t0.phones FROM contacts t0 WHERE t0.workspace_id = ? AND (t0.id IN (SELECT ci.contact_id FROM contact_identifiers ci WHERE ci.workspace_id = ? AND ci.kind = ? AND ci.value = ?)) LIMIT ? OFFSET ?`,
-		func(ws string) []any { return []any{ws, ws, "phone", "+201000000424", 1000, 0} }},
+		func(ws any) []any { return []any{ws, ws, "phone", "+201000000424", 1000, 0} }},
 }
 
 // BenchmarkRestHTTP is the endpoint end to end: HTTP, auth, parse, SQL,

@@ -23,9 +23,11 @@ var columnTypes = [...]string{
 func (Dialect) ColumnType(k crm.Kind) string { return columnTypes[k] }
 
 // TableColumns implements sqlstore.SchemaReader from PRAGMA table_info;
-// an INTEGER PRIMARY KEY (the rowid alias deals.rid) is left out.
+// an INTEGER PRIMARY KEY of its own (the rowid alias deals.rid) is left
+// out, not an integer that begins a longer key (workspace_id).
 func (Dialect) TableColumns(ctx context.Context, db *sql.DB, table string) ([]sqlstore.DBColumn, error) {
-	rows, err := db.QueryContext(ctx, `SELECT name, type, "notnull", dflt_value IS NOT NULL, pk FROM pragma_table_info(?)`, table)
+	rows, err := db.QueryContext(ctx, `SELECT name, type, "notnull", dflt_value IS NOT NULL, pk,
+		(SELECT COUNT(*) FROM pragma_table_info(?) WHERE pk > 0) FROM pragma_table_info(?)`, table, table)
 	if err != nil {
 		return nil, err
 	}
@@ -33,12 +35,12 @@ func (Dialect) TableColumns(ctx context.Context, db *sql.DB, table string) ([]sq
 	var out []sqlstore.DBColumn
 	for rows.Next() {
 		var c sqlstore.DBColumn
-		var pk int
-		if err := rows.Scan(&c.Name, &c.Type, &c.NotNull, &c.HasDefault, &pk); err != nil {
+		var pk, pkCols int
+		if err := rows.Scan(&c.Name, &c.Type, &c.NotNull, &c.HasDefault, &pk, &pkCols); err != nil {
 			return nil, err
 		}
 		c.Type = strings.ToLower(c.Type)
-		if pk == 1 && c.Type == "integer" {
+		if pk == 1 && pkCols == 1 && c.Type == "integer" {
 			continue
 		}
 		out = append(out, c)

@@ -10,11 +10,11 @@ import (
 	"modernc.org/sqlite"
 )
 
-// Title search, per workspace (migrations/00007_title_search_workspace.sql).
-// Each deal's title is indexed in the FTS5 table deal_title_grams as one
-// word per trigram of its ASCII-lower-cased title, and every word names
-// the workspace: "w" + the workspace's number (search_workspaces.n) + "x"
-// + the trigram's bytes in hex. A search MATCHes only its own workspace's
+// Title search, per workspace (migrations/00007_title_search_workspace.sql,
+// 00010_workspace_key.sql). Each deal's title is indexed in the FTS5 table
+// deal_title_grams as one word per trigram of its ASCII-lower-cased title,
+// and every word names the workspace: "w" + the workspace's key (what
+// deals.workspace_id holds) + "x" + the trigram's bytes in hex. A search MATCHes only its own workspace's
 // words, so its cost never depends on another workspace's titles. The
 // words are made by cg_title_grams, which the triggers on deals call.
 
@@ -41,26 +41,27 @@ func titleTrigrams(pattern string) ([]string, bool) {
 }
 
 // trigramMatch is the SQL of the FTS5 query that finds the workspace's
-// deals whose titles hold every one of grams, and its arguments. A
-// workspace without a number has no deals: its query is a word no title
-// has.
-func trigramMatch(workspaceID string, grams []string) (string, []any) {
+// deals whose titles hold every one of grams, and its arguments; ws is
+// the workspace's key (sqlstore.Store.WorkspaceArg). Anything else
+// (no workspace) is a word no title has.
+func trigramMatch(ws any, grams []string) (string, []any) {
+	key, ok := ws.(int64)
+	if !ok || key <= 0 {
+		return "?", []any{`"wnone"`}
+	}
+	prefix := `"w` + strconv.FormatInt(key, 10) + "x"
 	var b strings.Builder
-	args := make([]any, 0, len(grams)+1)
-	b.WriteString("coalesce((SELECT ")
 	for i, g := range grams {
 		if i > 0 {
-			b.WriteString(" || ' ' || ")
+			b.WriteByte(' ')
 		}
-		b.WriteString(`'"w' || n || 'x' || ? || '"'`)
-		args = append(args, hex.EncodeToString([]byte(g)))
+		b.WriteString(prefix + hex.EncodeToString([]byte(g)) + `"`)
 	}
-	b.WriteString(` FROM search_workspaces WHERE workspace_id = ?), '"wnone"')`)
-	return b.String(), append(args, workspaceID)
+	return "?", []any{b.String()}
 }
 
 // sqlTitleGrams is cg_title_grams(n, title): the index words of title in
-// workspace number n, one per trigram, space-separated.
+// the workspace whose key is n, one per trigram, space-separated.
 func sqlTitleGrams(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 	n, _ := args[0].(int64)
 	title, ok := textArg(args[1])
@@ -70,7 +71,8 @@ func sqlTitleGrams(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value
 	return titleGrams(n, title), nil
 }
 
-// titleGrams makes the index words of title for workspace number n.
+// titleGrams makes the index words of title for the workspace whose key
+// is n.
 func titleGrams(n int64, title string) string {
 	rs := []rune(asciiLower(title))
 	if len(rs) < 3 {

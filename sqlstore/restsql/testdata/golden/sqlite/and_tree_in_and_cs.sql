@@ -2,7 +2,7 @@
 
 -- select
 SELECT t0.title FROM deals t0 WHERE t0.workspace_id = ? AND (((unlikely(t0.stage IN (?,?))) AND (((instr(t0.tags, ?) > 0 AND EXISTS (SELECT 1 FROM json_each(t0.tags) WHERE value = ?)) AND (instr(t0.tags, ?) > 0 AND EXISTS (SELECT 1 FROM json_each(t0.tags) WHERE value = ?)))) AND ((CASE json_type(t0.custom_fields, ?) WHEN 'text' THEN json_extract(t0.custom_fields, ?) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL ELSE cg_jsonb_text(t0.custom_fields -> ?) END) IS NULL))) LIMIT ? OFFSET ?;
--- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $1 = int64 1
 -- $2 = "new"
 -- $3 = "lost"
 -- $4 = "\"a\""

@@ -2,7 +2,7 @@
 
 -- select
 SELECT t0.title FROM deals t0 WHERE t0.workspace_id = ? AND ((t0.title GLOB ? OR t0.title GLOB ?)) AND ((t0.value > ? AND t0.value > ?)) AND (FALSE) LIMIT ? OFFSET ?;
--- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $1 = int64 1
 -- $2 = "Order*"
 -- $3 = "big*"
 -- $4 = int64 10000

@@ -2,7 +2,7 @@
 
 -- select
 SELECT t0.title FROM deals t0 WHERE t0.workspace_id = ? AND (((instr(t0.tags, ?) > 0 AND EXISTS (SELECT 1 FROM json_each(t0.tags) WHERE value = ?)) AND (instr(t0.tags, ?) > 0 AND EXISTS (SELECT 1 FROM json_each(t0.tags) WHERE value = ?)))) AND (NOT EXISTS (SELECT 1 FROM json_each(t0.tags) WHERE value NOT IN (?,?))) AND (EXISTS (SELECT 1 FROM json_each(t0.tags) WHERE value IN (?))) LIMIT ? OFFSET ?;
--- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $1 = int64 1
 -- $2 = "\"shopify\""
 -- $3 = "shopify"
 -- $4 = "\"online\""

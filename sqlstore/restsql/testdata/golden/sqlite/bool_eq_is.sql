@@ -2,7 +2,7 @@
 
 -- select
 SELECT t0.name FROM pipelines t0 WHERE t0.workspace_id = ? AND (t0.is_default = ?) AND (t0.is_default IS TRUE) LIMIT ? OFFSET ?;
--- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $1 = int64 1
 -- $2 = int 1
 -- $3 = int64 1000
 -- $4 = int64 0

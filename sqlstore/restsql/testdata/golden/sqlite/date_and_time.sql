@@ -2,7 +2,7 @@
 
 -- select
 SELECT t0.title FROM deals t0 WHERE t0.workspace_id = ? AND (t0.expected_close_date > ?) AND (t0.created_at < ?) LIMIT ? OFFSET ?;
--- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $1 = int64 1
 -- $2 = "2025-01-01"
 -- $3 = "2025-06-01T12:00:00.000000Z"
 -- $4 = int64 1000

@@ -2,13 +2,13 @@
 
 -- select
 SELECT t0.title, t0.company_id FROM deals t0 WHERE t0.workspace_id = ? AND (NOT (NOT EXISTS (SELECT 1 FROM companies t1 WHERE t1.workspace_id = ? AND t1.id = t0.company_id))) ORDER BY (SELECT o0.name FROM companies o0 WHERE o0.workspace_id = ? AND o0.id = t0.company_id) DESC NULLS FIRST LIMIT ? OFFSET ?;
--- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
--- $2 = "0190a0b0-0000-7000-8000-0000000000aa"
--- $3 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $1 = int64 1
+-- $2 = int64 1
+-- $3 = int64 1
 -- $4 = int64 1000
 -- $5 = int64 0
 
 -- embed company
 SELECT t1.name, t1.id FROM companies t1 WHERE t1.workspace_id = ? AND unlikely(t1.id IN (?));
--- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $1 = int64 1
 -- $2 = "<parent>"

@@ -2,6 +2,6 @@
 
 -- select
 SELECT t0.title FROM deals t0 WHERE t0.workspace_id = ? AND (t0.probability IS NULL) AND (NOT (t0.company_id IS NULL)) AND (t0.source IS NOT NULL) LIMIT ? OFFSET ?;
--- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $1 = int64 1
 -- $2 = int64 1000
 -- $3 = int64 0

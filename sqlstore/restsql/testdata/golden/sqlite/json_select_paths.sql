@@ -7,6 +7,6 @@ SELECT (CASE json_type(t0.custom_fields, ?) WHEN 'text' THEN json_extract(t0.cus
 -- $3 = "$.\"shopify_order_id\""
 -- $4 = "$.\"items_count\""
 -- $5 = "$[0]"
--- $6 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $6 = int64 1
 -- $7 = int64 1000
 -- $8 = int64 0

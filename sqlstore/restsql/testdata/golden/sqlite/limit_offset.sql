@@ -2,6 +2,6 @@
 
 -- select
 SELECT t0.title FROM deals t0 WHERE t0.workspace_id = ? ORDER BY t0.value NULLS LAST LIMIT ? OFFSET ?;
--- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $1 = int64 1
 -- $2 = int64 2
 -- $3 = int64 4

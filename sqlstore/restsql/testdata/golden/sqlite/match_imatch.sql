@@ -2,7 +2,7 @@
 
 -- select
 SELECT t0.title FROM deals t0 WHERE t0.workspace_id = ? AND (cg_match(t0.title, ?, ?)) AND (cg_match(t0.source, ?, ?)) LIMIT ? OFFSET ?;
--- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $1 = int64 1
 -- $2 = "^Order [0-9]+$"
 -- $3 = bool false
 -- $4 = "^shop"

@@ -2,7 +2,7 @@
 
 -- select
 SELECT t0.title FROM deals t0 WHERE t0.workspace_id = ? AND (((t0.value > ?) OR (t0.stage = ?))) LIMIT ? OFFSET ?;
--- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $1 = int64 1
 -- $2 = int64 100000000
 -- $3 = "won"
 -- $4 = int64 1000

@@ -2,5 +2,5 @@
 
 -- matching
 SELECT t0.id FROM deals t0 WHERE t0.workspace_id = ? AND (t0.id = ?);
--- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $1 = int64 1
 -- $2 = "0190a0b0-0000-7000-8000-000000000001"

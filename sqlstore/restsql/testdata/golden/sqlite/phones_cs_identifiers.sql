@@ -2,11 +2,11 @@
 
 -- select
 SELECT t0.first_name FROM contacts t0 WHERE t0.workspace_id = ? AND (t0.id IN (SELECT ci.contact_id FROM contact_identifiers ci WHERE ci.workspace_id = ? AND ci.kind = ? AND ci.value = ?)) AND (t0.id IN (SELECT ci.contact_id FROM contact_identifiers ci WHERE ci.workspace_id = ? AND ci.kind = ? AND ci.value = ?)) LIMIT ? OFFSET ?;
--- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
--- $2 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $1 = int64 1
+-- $2 = int64 1
 -- $3 = "phone"
 -- $4 = "+201017177777"
--- $5 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $5 = int64 1
 -- $6 = "email"
 -- $7 = "a@example.com"
 -- $8 = int64 1000

@@ -2,6 +2,6 @@
 
 -- select
 SELECT t0.title, t0.value, t0.probability FROM deals t0 WHERE t0.workspace_id = ? LIMIT ? OFFSET ?;
--- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $1 = int64 1
 -- $2 = int64 1000
 -- $3 = int64 0

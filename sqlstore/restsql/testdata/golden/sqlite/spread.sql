@@ -2,11 +2,11 @@
 
 -- select
 SELECT t0.title, t0.contact_id FROM deals t0 WHERE t0.workspace_id = ? LIMIT ? OFFSET ?;
--- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $1 = int64 1
 -- $2 = int64 1000
 -- $3 = int64 0
 
 -- embed contacts
 SELECT t1.first_name, t1.id FROM contacts t1 WHERE t1.workspace_id = ? AND unlikely(t1.id IN (?));
--- $1 = "0190a0b0-0000-7000-8000-0000000000aa"
+-- $1 = int64 1
 -- $2 = "<parent>"

@@ -132,6 +132,7 @@ func (s *Store) queryRow(ctx context.Context, q queryer, query string, args ...a
 // inWrite runs fn in a write transaction for the workspace and commits
 // when fn returns nil.
 func (s *Store) inWrite(ctx context.Context, workspaceID string, fn func(tx *sql.Tx) error) error {
+	change := s.changeStmt(ctx) // the board's version (board.go)
 	tx, err := s.d.BeginWrite(ctx, s.write, workspaceID)
 	if err != nil {
 		return fmt.Errorf("begin: %w", s.d.Error(err))
@@ -140,7 +141,7 @@ func (s *Store) inWrite(ctx context.Context, workspaceID string, fn func(tx *sql
 		_ = tx.Rollback()
 		return err
 	}
-	if err := s.noteChange(ctx, tx, workspaceID); err != nil { // the board's version (board.go)
+	if err := s.noteChange(ctx, tx, change, workspaceID); err != nil {
 		_ = tx.Rollback()
 		return err
 	}

@@ -73,24 +73,65 @@ func processCPU() time.Duration {
 }
 
 // seedLarge posts n deals through the bulk endpoint in requests of 10,000.
-func seedLarge(b testing.TB, e *env, n int) {
+func seedLarge(b testing.TB, e *env, n int) { seedPipeline(b, e, n, 0, "") }
+
+// seedPipeline posts n deals numbered from first into pipeline (the
+// default when ""), in requests of 10,000.
+func seedPipeline(b testing.TB, e *env, n, first int, pipeline string) {
+	extra := ""
+	if pipeline != "" {
+		extra = `,"pipeline_id":"` + pipeline + `"`
+	}
 	stages := []string{"new", "lead", "qualified", "proposal", "won", "lost"}
 	currencies := []string{"SAR", "SAR", "USD", "EGP"}
 	const per = 10000
-	for off := 0; off < n; off += per {
+	for off := first; off < first+n; off += per {
 		var sb strings.Builder
 		sb.WriteString(`{"deals":[`)
-		for i := off; i < min(off+per, n); i++ {
+		for i := off; i < min(off+per, first+n); i++ {
 			if i > off {
 				sb.WriteByte(',')
 			}
-			fmt.Fprintf(&sb, `{"title":"Order %d","value":%d.25,"currency":%q,"stage":%q,"probability":%d,"contact_phone":"+2010%08d","create_contact_if_missing":true,"contact_first_name":"Customer %d","tags":["shopify"],"expected_close_date":"2027-0%d-15"}`,
-				i, 100+i%9000, currencies[i%len(currencies)], stages[(i/7)%len(stages)], (i%10)*10, 20000000+i%5000, i%5000, 1+i%9)
+			fmt.Fprintf(&sb, `{"title":"Order %d","value":%d.25,"currency":%q,"stage":%q,"probability":%d,"contact_phone":"+2010%08d","create_contact_if_missing":true,"contact_first_name":"Customer %d","tags":["shopify"],"expected_close_date":"2027-0%d-15"%s}`,
+				i, 100+i%9000, currencies[i%len(currencies)], stages[(i/7)%len(stages)], (i%10)*10, 20000000+i%5000, i%5000, 1+i%9, extra)
 		}
 		sb.WriteString(`]}`)
 		if res, body := e.api("POST", "/functions/v1/create-deals-bulk", e.write, sb.String()); res.StatusCode != 200 {
 			b.Fatalf("seed: %d %.300s", res.StatusCode, body)
 		}
+	}
+}
+
+// BenchmarkBoardSmallPipeline measures the board of a pipeline of 5,000
+// deals whose stage ids (new, lead, ...) are also those of a default
+// pipeline of 45,000 newer deals: its columns must not read the other
+// pipeline's deals.
+//
+//	go test ./web -run '^$' -bench BoardSmallPipeline -benchtime 20x
+func BenchmarkBoardSmallPipeline(b *testing.B) {
+	for _, be := range storetest.Backends(b) {
+		b.Run(be.Name, func(b *testing.B) {
+			e := mustStartEnv(b, be.Open(b), web.Config{})
+			small := e.pipelineWithStages(b, "new", "lead", "qualified", "proposal", "won", "lost")
+			seedPipeline(b, e, 5000, 0, small)
+			seedPipeline(b, e, boardBenchDeals-5000, 5000, "")
+			cookie := sessionCookie(b, e, e.write)
+			for _, path := range []string{"/?pipeline=" + small, "/board/cards?pipeline=" + small + "&stage=new&offset=30"} {
+				b.Run("server"+strings.ReplaceAll(strings.ReplaceAll(path, "/", "_"), small, "P"), func(b *testing.B) {
+					cpu := processCPU()
+					for b.Loop() {
+						rec := httptest.NewRecorder()
+						req := httptest.NewRequest(http.MethodGet, path, nil)
+						req.AddCookie(cookie)
+						e.handler.ServeHTTP(rec, req)
+						if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Order 4") {
+							b.Fatalf("GET %s: %d %.300s", path, rec.Code, rec.Body.String())
+						}
+					}
+					b.ReportMetric(float64((processCPU()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+				})
+			}
+		})
 	}
 }
 

@@ -111,7 +111,7 @@ func TestBoardColumnOrder(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			other := e.pipelineWithStage(t, "new")
+			other := e.pipelineWithStages(t, "new")
 			const contact = `"contact_phone":"+201010000001","create_contact_if_missing":true`
 			var want []string // newest first
 			for req := range 3 {
@@ -166,17 +166,20 @@ func wantMatching(e *env, want []string, f *sqlstore.BoardFilter) []string {
 	return out
 }
 
-// pipelineWithStage creates a second pipeline with a stage of id stage
+// pipelineWithStages creates a second pipeline with stages of these ids
 // and returns its id.
-func (e *env) pipelineWithStage(t *testing.T, stage string) string {
+func (e *env) pipelineWithStages(t testing.TB, stages ...string) string {
 	t.Helper()
 	res, b := e.api("POST", "/functions/v1/rest-api-proxy/pipelines", e.write, `{"name":"Wholesale"}`)
 	var ps []struct{ ID string }
 	if res.StatusCode != 201 || json.Unmarshal(b, &ps) != nil || len(ps) != 1 {
 		t.Fatalf("create pipeline: %d %s", res.StatusCode, b)
 	}
-	res, b = e.api("POST", "/functions/v1/rest-api-proxy/pipeline_stages", e.write,
-		`[{"pipeline_id":"`+ps[0].ID+`","stage":"`+stage+`","name":"New","position":0}]`)
+	var rows []string
+	for i, st := range stages {
+		rows = append(rows, fmt.Sprintf(`{"pipeline_id":%q,"stage":%q,"name":%q,"position":%d}`, ps[0].ID, st, strings.ToUpper(st), i))
+	}
+	res, b = e.api("POST", "/functions/v1/rest-api-proxy/pipeline_stages", e.write, "["+strings.Join(rows, ",")+"]")
 	if res.StatusCode != 201 {
 		t.Fatalf("create stage: %d %s", res.StatusCode, b)
 	}

@@ -40,7 +40,7 @@ func BenchmarkParallelWriters(b *testing.B) {
 				stages := []string{"lead", "qualified"}
 				var wg sync.WaitGroup
 				work := make(chan int)
-				start := time.Now()
+				start, cpu := time.Now(), processCPU()
 				b.ResetTimer()
 				for c := range clients {
 					wg.Add(1)
@@ -66,6 +66,8 @@ func BenchmarkParallelWriters(b *testing.B) {
 				close(work)
 				wg.Wait()
 				b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "writes/s")
+				// This process's CPU: clients and server (not PostgreSQL's).
+				b.ReportMetric(float64((processCPU()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 			})
 		}
 	}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# SQLite ingest as the file grows: serve DB (an existing file, e.g. one seeded
+# with `cgload seed --deals 1000000`, or a new one) with this tree's binary,
+# then one warm-up request, 3 plain inserts on known contacts and 3 requests
+# with half new contacts, 10,000 deals each, and print the server's CPU per
+# deal for each phase (from /proc: the steady figure on a shared machine).
+# Work on a copy of a large file: the run adds 70,000 deals to it.
+# Usage: scripts/bench-growth.sh DB [BATCH]   (BATCH: cgload's first batch
+#   number, above the seed's, so the run writes new deals and phones)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DB=$1
+BATCH=${2:-150}
+dir=$(mktemp -d)
+trap 'kill $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
+go build -o "$dir/connectgain" ./cmd/connectgain
+go build -o "$dir/cgload" ./cmd/cgload
+"$dir/connectgain" serve --addr 127.0.0.1:18186 --db "sqlite:$DB" 2>"$dir/log" &
+pid=$!
+for _ in $(seq 6000); do curl -fs http://127.0.0.1:18186/healthz >/dev/null 2>&1 && break; sleep 0.1; done
+key=${KEY:-$(grep -m1 '^cg_' "$dir/log" || true)}
+[ -n "$key" ] || { echo "no key printed (an existing file): pass KEY=cg_..." >&2; exit 1; }
+ticks() { awk '{print $14+$15}' "/proc/$pid/stat"; }
+phase() { # phase NAME BATCH REQUESTS NEW_RATIO
+  local c0 c1 out
+  c0=$(ticks)
+  out=$("$dir/cgload" bulk --url http://127.0.0.1:18186 --key "$key" --deals 10000 --batch "$2" --requests "$3" --new-ratio "$4")
+  c1=$(ticks)
+  echo "$1: $(echo "$out" | tail -1); server CPU $(awk -v t=$((c1 - c0)) -v n=$(($3 * 10000)) -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.4f", t*1000/hz/n}') ms/deal"
+}
+phase warm-up "$BATCH" 1 0
+phase plain "$((BATCH + 1))" 3 0
+phase half-new-contacts "$((BATCH + 10))" 3 0.5
+echo "server peak RSS (VmHWM): $(grep VmHWM /proc/$pid/status | awk '{printf "%.1f MiB", $2/1024}')"

@@ -13,8 +13,7 @@ import (
 // the ingest's CPU. ok is false for anything else (nesting, escapes, a
 // repeated key, a malformed document), which takes the general path.
 func canonicalFlat(doc []byte) (string, bool) {
-	type member struct{ k, v string }
-	var buf [16]member
+	var buf [16]flatMember
 	ms := buf[:0]
 	s := string(doc)
 	i := skipWS(s, 0)
@@ -34,38 +33,12 @@ func canonicalFlat(doc []byte) (string, bool) {
 		if i >= len(s) || s[i] != ':' {
 			return "", false
 		}
-		i = skipWS(s, i+1)
-		if i >= len(s) {
+		v, end, ok := flatValue(s, skipWS(s, i+1))
+		if !ok {
 			return "", false
 		}
-		var v string
-		switch c := s[i]; {
-		case c == '"':
-			_, end, ok = plainString(s, i)
-			if !ok {
-				return "", false
-			}
-			v, i = s[i:end], end
-		case c == 't' && strings.HasPrefix(s[i:], "true"):
-			v, i = "true", i+4
-		case c == 'f' && strings.HasPrefix(s[i:], "false"):
-			v, i = "false", i+5
-		case c == 'n' && strings.HasPrefix(s[i:], "null"):
-			v, i = "null", i+4
-		case c == '-' || c >= '0' && c <= '9':
-			end := i
-			for end < len(s) && strings.IndexByte("+-.eE0123456789", s[end]) >= 0 {
-				end++
-			}
-			if !isNumber(s[i:end]) {
-				return "", false
-			}
-			v, i = Numeric(s[i:end]), end
-		default:
-			return "", false
-		}
-		ms = append(ms, member{k, v})
-		i = skipWS(s, i)
+		ms = append(ms, flatMember{k, v})
+		i = skipWS(s, end)
 		if i >= len(s) {
 			return "", false
 		}
@@ -73,14 +46,54 @@ func canonicalFlat(doc []byte) (string, bool) {
 			if skipWS(s, i+1) != len(s) {
 				return "", false
 			}
-			break
+			return renderFlat(ms)
 		}
 		if s[i] != ',' {
 			return "", false
 		}
 		i = skipWS(s, i+1)
 	}
-	slices.SortFunc(ms, func(a, b member) int {
+}
+
+// flatMember is one member of a flat object: its key (quoted, without
+// the quotes) and its value in canonical form.
+type flatMember struct{ k, v string }
+
+// flatValue reads the plain value at s[i:] (a string without escapes,
+// true, false, null or a number, in canonical form) and where it ends.
+func flatValue(s string, i int) (v string, end int, ok bool) {
+	if i >= len(s) {
+		return "", 0, false
+	}
+	switch c := s[i]; {
+	case c == '"':
+		if _, end, ok = plainString(s, i); !ok {
+			return "", 0, false
+		}
+		return s[i:end], end, true
+	case c == 't' && strings.HasPrefix(s[i:], "true"):
+		return "true", i + 4, true
+	case c == 'f' && strings.HasPrefix(s[i:], "false"):
+		return "false", i + 5, true
+	case c == 'n' && strings.HasPrefix(s[i:], "null"):
+		return "null", i + 4, true
+	case c == '-' || c >= '0' && c <= '9':
+		end = i
+		for end < len(s) && strings.IndexByte("+-.eE0123456789", s[end]) >= 0 {
+			end++
+		}
+		if !isNumber(s[i:end]) {
+			return "", 0, false
+		}
+		return Numeric(s[i:end]), end, true
+	}
+	return "", 0, false
+}
+
+// renderFlat writes the members in jsonb's key order (shorter keys
+// first, then bytewise); ok is false for a repeated key.
+func renderFlat(ms []flatMember) (string, bool) {
+	slices.SortFunc(ms, func(a, b flatMember) int {
 		if len(a.k) != len(b.k) {
 			return len(a.k) - len(b.k)
 		}

@@ -229,7 +229,22 @@ func newContactRecord(env *crm.WriteEnv, t *crm.Table, in *crm.DealInput) (*crm.
 // by id, phone or email.
 func (s *Store) prefetchContacts(ctx context.Context, tx *sql.Tx, wsID string, inputs []crm.DealInput, ok []bool) (*contactIndex, error) {
 	idx := &contactIndex{ids: map[string]bool{}, phones: map[string]string{}, emails: map[string]string{}}
-	var ids, phones, emails []string
+	ids, phones, emails := contactKeys(inputs, ok)
+	if err := s.lookupContactIDs(ctx, tx, wsID, ids, idx.ids); err != nil {
+		return nil, err
+	}
+	if err := s.lookupIdentifiers(ctx, tx, wsID, crm.IdentPhone, phones, idx.phones); err != nil {
+		return nil, err
+	}
+	if err := s.lookupIdentifiers(ctx, tx, wsID, crm.IdentEmail, emails, idx.emails); err != nil {
+		return nil, err
+	}
+	return idx, nil
+}
+
+// contactKeys lists the distinct contact ids, phones and emails the valid
+// items name.
+func contactKeys(inputs []crm.DealInput, ok []bool) (ids, phones, emails []string) {
 	type seenKey struct {
 		list *[]string
 		v    string
@@ -250,53 +265,58 @@ func (s *Store) prefetchContacts(ctx context.Context, tx *sql.Tx, wsID string, i
 		add(&phones, in.ContactPhone)
 		add(&emails, in.ContactEmail)
 	}
+	return ids, phones, emails
+}
+
+// lookupContactIDs marks in found which of ids are the workspace's contacts.
+func (s *Store) lookupContactIDs(ctx context.Context, tx *sql.Tx, wsID string, ids []string, found map[string]bool) error {
 	for _, chunk := range s.lookupChunks(ids) {
 		cond, in := s.inCond("id", crm.KindUUID, chunk)
 		rows, err := s.query(ctx, tx, `SELECT id FROM contacts WHERE workspace_id = ? AND `+cond, append([]any{s.WorkspaceArg(wsID)}, in...)...)
 		if err != nil {
-			return nil, fmt.Errorf("look up contact ids: %w", err)
+			return fmt.Errorf("look up contact ids: %w", err)
 		}
 		for rows.Next() {
 			var id string
 			if err := rows.Scan(&id); err != nil {
 				rows.Close()
-				return nil, err
+				return err
 			}
-			idx.ids[id] = true
+			found[id] = true
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	for _, kv := range []struct {
-		kind string
-		vals []string
-		dst  map[string]string
-	}{{crm.IdentPhone, phones, idx.phones}, {crm.IdentEmail, emails, idx.emails}} {
-		for _, chunk := range s.lookupChunks(kv.vals) {
-			cond, in := s.inCond("value", crm.KindText, chunk)
-			rows, err := s.query(ctx, tx, `SELECT value, contact_id FROM contact_identifiers WHERE workspace_id = ? AND kind = ? AND `+cond, append([]any{s.WorkspaceArg(wsID), kv.kind}, in...)...)
-			if err != nil {
-				return nil, fmt.Errorf("look up contact %ss: %w", kv.kind, err)
+	return nil
+}
+
+// lookupIdentifiers maps each of vals (normalised phones or emails, by
+// kind) that a contact of the workspace holds to that contact's id.
+func (s *Store) lookupIdentifiers(ctx context.Context, tx *sql.Tx, wsID, kind string, vals []string, dst map[string]string) error {
+	for _, chunk := range s.lookupChunks(vals) {
+		cond, in := s.inCond("value", crm.KindText, chunk)
+		rows, err := s.query(ctx, tx, `SELECT value, contact_id FROM contact_identifiers WHERE workspace_id = ? AND kind = ? AND `+cond, append([]any{s.WorkspaceArg(wsID), kind}, in...)...)
+		if err != nil {
+			return fmt.Errorf("look up contact %ss: %w", kind, err)
+		}
+		for rows.Next() {
+			var v, id string
+			if err := rows.Scan(&v, &id); err != nil {
+				rows.Close()
+				return err
 			}
-			for rows.Next() {
-				var v, id string
-				if err := rows.Scan(&v, &id); err != nil {
-					rows.Close()
-					return nil, err
-				}
-				// Several contacts may share a phone (see the schema): the
-				// oldest wins, and v7 ids sort by creation time.
-				if cur, ok := kv.dst[v]; !ok || id < cur {
-					kv.dst[v] = id
-				}
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return nil, err
+			// Several contacts may share a phone (see the schema): the
+			// oldest wins, and v7 ids sort by creation time.
+			if cur, ok := dst[v]; !ok || id < cur {
+				dst[v] = id
 			}
 		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
 	}
-	return idx, nil
+	return nil
 }

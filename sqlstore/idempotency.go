@@ -82,14 +82,7 @@ func (s *Store) BeginIdempotent(ctx context.Context, k IdemKey, lease time.Durat
 		if n, _ := r.RowsAffected(); n == 1 {
 			return claim, IdemStarted, nil, nil
 		}
-		var fp, owner, state string
-		var leaseUntil, expires int64
-		var status sql.NullInt64
-		var headers sql.NullString
-		var body []byte
-		err = s.queryRow(ctx, s.write, `SELECT fingerprint, owner, state, lease_until, expires_at, status, headers, body
-			FROM idempotency_keys WHERE workspace_id = ? AND scope = ? AND key = ?`, s.WorkspaceArg(k.WorkspaceID), k.Scope, k.Key).
-			Scan(&fp, &owner, &state, &leaseUntil, &expires, &status, &headers, &body)
+		cur, err := s.readIdemRow(ctx, k)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue // deleted meanwhile: claim again
 		}
@@ -97,28 +90,28 @@ func (s *Store) BeginIdempotent(ctx context.Context, k IdemKey, lease time.Durat
 			return nil, 0, nil, fmt.Errorf("read idempotency key: %w", s.d.Error(err))
 		}
 		switch {
-		case expires <= now:
+		case cur.expires <= now:
 			if _, err := s.exec(ctx, s.write, `DELETE FROM idempotency_keys
 				WHERE workspace_id = ? AND scope = ? AND key = ? AND expires_at <= ?`, s.WorkspaceArg(k.WorkspaceID), k.Scope, k.Key, now); err != nil {
 				return nil, 0, nil, fmt.Errorf("expire idempotency key: %w", err)
 			}
 			continue
-		case fp != k.Fingerprint:
+		case cur.fingerprint != k.Fingerprint:
 			return nil, IdemMismatch, nil, nil
-		case state == "done":
-			resp := &IdemResponse{Status: int(status.Int64), Body: body}
-			if headers.Valid {
-				_ = json.Unmarshal([]byte(headers.String), &resp.Headers)
+		case cur.state == "done":
+			resp := &IdemResponse{Status: int(cur.status.Int64), Body: cur.body}
+			if cur.headers.Valid {
+				_ = json.Unmarshal([]byte(cur.headers.String), &resp.Headers)
 			}
 			return nil, IdemReplay, resp, nil
-		case leaseUntil > now:
+		case cur.leaseUntil > now:
 			return nil, IdemRunning, nil, nil
-		case state == "committed":
+		case cur.state == "committed":
 			return nil, IdemLost, nil, nil
 		}
 		r, err = s.exec(ctx, s.write, `UPDATE idempotency_keys SET owner = ?, lease_until = ?
 			WHERE workspace_id = ? AND scope = ? AND key = ? AND owner = ? AND state = 'running'`,
-			claim.Owner, now+lease.Milliseconds(), s.WorkspaceArg(k.WorkspaceID), k.Scope, k.Key, owner)
+			claim.Owner, now+lease.Milliseconds(), s.WorkspaceArg(k.WorkspaceID), k.Scope, k.Key, cur.owner)
 		if err != nil {
 			return nil, 0, nil, fmt.Errorf("take over idempotency key: %w", err)
 		}
@@ -127,6 +120,23 @@ func (s *Store) BeginIdempotent(ctx context.Context, k IdemKey, lease time.Durat
 		}
 	}
 	return nil, IdemRunning, nil, nil
+}
+
+// idemRow is a stored Idempotency-Key row, as BeginIdempotent reads it.
+type idemRow struct {
+	fingerprint, owner, state string
+	leaseUntil, expires       int64
+	status                    sql.NullInt64
+	headers                   sql.NullString
+	body                      []byte
+}
+
+func (s *Store) readIdemRow(ctx context.Context, k IdemKey) (idemRow, error) {
+	var r idemRow
+	err := s.queryRow(ctx, s.write, `SELECT fingerprint, owner, state, lease_until, expires_at, status, headers, body
+		FROM idempotency_keys WHERE workspace_id = ? AND scope = ? AND key = ?`, s.WorkspaceArg(k.WorkspaceID), k.Scope, k.Key).
+		Scan(&r.fingerprint, &r.owner, &r.state, &r.leaseUntil, &r.expires, &r.status, &r.headers, &r.body)
+	return r, err
 }
 
 // FinishIdempotent stores the answer of the attempt holding claim. With

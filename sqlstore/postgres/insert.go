@@ -51,48 +51,11 @@ func (Dialect) InsertRows(ctx context.Context, tx *sql.Tx, table string, cols []
 	if len(rows) == 0 {
 		return nil
 	}
-	cells := make([]*string, len(rows)*len(cols))
-	text := make([]string, len(rows)*len(cols)) // one allocation for every text cell
-	for r, row := range rows {
-		if len(row) != len(cols) {
-			return fmt.Errorf("insert %s: row %d has %d values for %d columns", table, r, len(row), len(cols))
-		}
-		for c, v := range row {
-			s, null, err := cellText(v)
-			if err != nil {
-				return fmt.Errorf("insert %s.%s: %w", table, cols[c], err)
-			}
-			if !null {
-				i := r*len(cols) + c
-				text[i] = s
-				cells[i] = &text[i]
-			}
-		}
+	cells, err := textCells(table, cols, rows)
+	if err != nil {
+		return err
 	}
-	constant := make([]bool, len(cols))
-	args := make([]any, len(cols))
-	var shape strings.Builder // which columns are scalars: the statement's cache key
-	shape.WriteString(table)
-	for c := range cols {
-		constant[c] = true
-		first := cells[c]
-		for r := 1; r < len(rows) && constant[c]; r++ {
-			x := cells[r*len(cols)+c]
-			constant[c] = (x == nil) == (first == nil) && (x == nil || *x == *first)
-		}
-		if constant[c] {
-			args[c] = first
-			shape.WriteString(",=" + cols[c])
-			continue
-		}
-		col := make([]*string, len(rows))
-		for r := range rows {
-			col[r] = cells[r*len(cols)+c]
-		}
-		args[c] = col
-		shape.WriteString("," + cols[c])
-	}
-	key := shape.String()
+	args, constant, key := insertArgs(table, cols, len(rows), cells)
 	q, ok := insertSQL.Load(key)
 	if !ok {
 		q, _ = insertSQL.LoadOrStore(key, unnestInsert(table, cols, kinds, constant))
@@ -119,8 +82,62 @@ func (Dialect) InsertRows(ctx context.Context, tx *sql.Tx, table string, cols []
 	if _, err := tx.ExecContext(ctx, q.(string), args...); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `SET LOCAL plan_cache_mode TO DEFAULT`)
+	_, err = tx.ExecContext(ctx, `SET LOCAL plan_cache_mode TO DEFAULT`)
 	return err
+}
+
+// textCells renders every cell as PostgreSQL text, row after row (nil:
+// NULL), with one allocation for all the text.
+func textCells(table string, cols []string, rows [][]any) ([]*string, error) {
+	cells := make([]*string, len(rows)*len(cols))
+	text := make([]string, len(rows)*len(cols))
+	for r, row := range rows {
+		if len(row) != len(cols) {
+			return nil, fmt.Errorf("insert %s: row %d has %d values for %d columns", table, r, len(row), len(cols))
+		}
+		for c, v := range row {
+			s, null, err := cellText(v)
+			if err != nil {
+				return nil, fmt.Errorf("insert %s.%s: %w", table, cols[c], err)
+			}
+			if !null {
+				i := r*len(cols) + c
+				text[i] = s
+				cells[i] = &text[i]
+			}
+		}
+	}
+	return cells, nil
+}
+
+// insertArgs makes one argument per column: a scalar when every row holds
+// the same value (constant[c]), else the column's array. key names the
+// statement's shape (which columns are scalars), its cache key.
+func insertArgs(table string, cols []string, nrows int, cells []*string) (args []any, constant []bool, key string) {
+	constant = make([]bool, len(cols))
+	args = make([]any, len(cols))
+	var shape strings.Builder
+	shape.WriteString(table)
+	for c := range cols {
+		constant[c] = true
+		first := cells[c]
+		for r := 1; r < nrows && constant[c]; r++ {
+			x := cells[r*len(cols)+c]
+			constant[c] = (x == nil) == (first == nil) && (x == nil || *x == *first)
+		}
+		if constant[c] {
+			args[c] = first
+			shape.WriteString(",=" + cols[c])
+			continue
+		}
+		col := make([]*string, nrows)
+		for r := range col {
+			col[r] = cells[r*len(cols)+c]
+		}
+		args[c] = col
+		shape.WriteString("," + cols[c])
+	}
+	return args, constant, shape.String()
 }
 
 // genericPlanMin is the row count from which InsertRows lets the

@@ -258,16 +258,6 @@ func parseTimestamp(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("timestamp %q: not RFC 3339", s)
 }
 
-// Analyze implements sqlstore.Analyzer. Autovacuum analyzes too, but only
-// about a minute after a load: a server that has just ingested 100,000
-// deals planned "stage in (...) order by created_at" and the title search
-// with empty statistics at 40-60 req/s instead of ~2,000. The store calls
-// this after every doubling of the rows it wrote, so the cost is amortised.
-func (Dialect) Analyze(ctx context.Context, db *sql.DB) error {
-	_, err := db.ExecContext(ctx, "ANALYZE deals, contacts, contact_identifiers, deal_stage_changes")
-	return err
-}
-
 // BeginWrite implements sqlstore.Dialect: a READ COMMITTED transaction
 // that first takes pg_advisory_xact_lock on a 64-bit hash of the
 // workspace id. Every write to a workspace takes the same lock, so the

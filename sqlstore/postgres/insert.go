@@ -31,25 +31,48 @@ var sqlType = [...]string{
 // connection prepares it once.
 var insertSQL sync.Map // string -> string
 
-// InsertRows implements sqlstore.RowInserter: all rows of one table in one
-// statement and one round trip, whatever their number,
+// InsertRows implements sqlstore.RowInserter: all rows of one table in
+// one statement. From genericPlanMin rows on, COPY FROM STDIN in text
+// format, streamed as the rows are rendered (copyRows); fewer rows go in
+// one round trip as
 //
 //	INSERT INTO t (a, b, c) SELECT u.a::uuid, $3::timestamptz, u.b::numeric
 //	FROM unnest($1::text[], $2::text[]) AS u(a, b)
 //
 // with one text array per column whose values differ and one scalar for a
 // column whose rows all hold the same value (workspace_id, timestamps,
-// stage, currency in a typical request). Measured on this machine
-// (storage-notes.md) unnest beat multi-row VALUES and CopyFrom; unlike COPY
-// it runs inside the database/sql transaction the store already holds.
-// Every value travels as text and is cast by the server, so one code path
-// serves every type, and an array column travels as its array literal
-// (unnest of a two-dimensional array would flatten it). Sending constant
-// columns once saves the server parsing them row by row: the casts were
-// a third of the statement's time.
+// stage, currency in a typical request). Every value travels as text and
+// is cast (COPY: read) by the server, so one code path serves every type,
+// and an array column travels as its array literal (unnest of a
+// two-dimensional array would flatten it).
+//
+// Why COPY for many rows: the server's work per row is the same as the
+// unnest INSERT's (measured alternated, same rows: 264-367 ms against
+// 272-390 ms of backend CPU per 10,000 deals; the indexes and foreign-key
+// checks are most of it), but COPY takes the rows as they are rendered,
+// so the server inserts the first rows while Go renders the rest, and the
+// statement needs no parameter arrays (pgx encoded 16 arrays of 10,000
+// strings for a deals insert). pgx's binary CopyFrom cost ~95 ms of Go
+// CPU per 10,000 deals (reflection per value) for no less server work.
+//
+// The foreign-key checks PostgreSQL runs per inserted row are cached
+// plans: under the connection's force_custom_plan each one is planned
+// again, which was most of a 10,000-deal insert (~30-45 us per check,
+// four checks per deal; 3-4 us with a generic plan). For the COPY only,
+// they may use generic plans: "SET LOCAL plan_cache_mode = auto; DISCARD
+// PLANS" goes first in the same query, so that no generic plan built
+// earlier, while a table was small (a seq scan, or a scan of
+// contacts_created filtering on id: measured 0.6 ms per check), is
+// reused as the table grows (the trap noted in postgres.go): each
+// statement's checks build their generic plan after five custom ones,
+// from the table sizes of that moment. The next round trip resets the
+// connection's setting.
 func (Dialect) InsertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, kinds []crm.Kind, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
+	}
+	if len(rows) >= genericPlanMin {
+		return copyRows(ctx, tx, table, cols, rows)
 	}
 	cells, err := textCells(table, cols, rows)
 	if err != nil {
@@ -60,29 +83,7 @@ func (Dialect) InsertRows(ctx context.Context, tx *sql.Tx, table string, cols []
 	if !ok {
 		q, _ = insertSQL.LoadOrStore(key, unnestInsert(table, cols, kinds, constant))
 	}
-	if len(rows) < genericPlanMin {
-		_, err := tx.ExecContext(ctx, q.(string), args...)
-		return err
-	}
-	// The foreign-key checks PostgreSQL runs per inserted row are cached
-	// plans: under the connection's force_custom_plan each one is planned
-	// again, which was most of a 10,000-deal insert (~30-45 us per check,
-	// four checks per deal; 3-4 us with a generic plan). For this
-	// statement only, let them use generic plans. DISCARD PLANS first, so
-	// that no generic plan built earlier, while a table was small (a seq
-	// scan, or a scan of contacts_created filtering on id: measured
-	// 0.6 ms per check), is reused as the table grows (the trap noted in
-	// postgres.go): each insert's checks build their generic plan after
-	// five custom ones, from the table sizes of that moment. Outside this
-	// window every statement runs with the connection's settings again.
-	// No arguments: pgx sends this with the simple protocol, one round trip.
-	if _, err := tx.ExecContext(ctx, `SET LOCAL plan_cache_mode = auto; DISCARD PLANS`); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, q.(string), args...); err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, `SET LOCAL plan_cache_mode TO DEFAULT`)
+	_, err = tx.ExecContext(ctx, q.(string), args...)
 	return err
 }
 
@@ -140,9 +141,9 @@ func insertArgs(table string, cols []string, nrows int, cells []*string) (args [
 	return args, constant, shape.String()
 }
 
-// genericPlanMin is the row count from which InsertRows lets the
-// foreign-key checks use generic plans: below it the two extra round
-// trips cost more than the planning they save.
+// genericPlanMin is the row count from which InsertRows sends COPY and
+// lets the foreign-key checks use generic plans: below it the extra round
+// trip costs more than the planning it saves.
 const genericPlanMin = 64
 
 // unnestInsert writes the statement for InsertRows: parameter i+1 is

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/connectgain/server/crm"
@@ -123,9 +124,7 @@ func (Dialect) Bind(k crm.Kind, v any) any {
 		}
 	case crm.KindTime:
 		if s, ok := v.(string); ok {
-			if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-				return t.UTC()
-			}
+			return bindTime(s)
 		}
 		if t, ok := v.(time.Time); ok {
 			return t.UTC()
@@ -143,6 +142,31 @@ func (Dialect) Bind(k crm.Kind, v any) any {
 		}
 	}
 	return v
+}
+
+// lastTime is the last timestamp text bindTime parsed: every row of a bulk
+// request carries the same created_at and updated_at, 20,000 parses of
+// one string in a 10,000-deal request.
+var lastTime atomic.Pointer[boundTime]
+
+type boundTime struct {
+	text string
+	t    time.Time
+}
+
+// bindTime is Bind of a timestamp given as RFC 3339 text: the instant in
+// UTC, or the text itself when it does not parse (the server reports it).
+func bindTime(s string) any {
+	if m := lastTime.Load(); m != nil && m.text == s {
+		return m.t
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return s
+	}
+	t = t.UTC()
+	lastTime.Store(&boundTime{s, t})
+	return t
 }
 
 // ReadExpr implements sqlstore.Dialect. pgx's database/sql driver already

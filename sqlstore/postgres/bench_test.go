@@ -104,8 +104,6 @@ func BenchmarkCopyFrom(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer conn.Close(ctx)
-			ws := uuid.MustParse(p.Workspace.ID)
-			pipeline := uuid.MustParse(pipes.Default.ID)
 			var spent time.Duration
 			for r := 0; b.Loop(); r++ {
 				b.StopTimer()
@@ -113,63 +111,85 @@ func BenchmarkCopyFrom(b *testing.B) {
 				if _, err := s.CreateDealsBulk(ctx, p, seed); err != nil {
 					b.Fatal(err)
 				}
-				now := time.Now().UTC()
-				var contacts, idents, deals [][]any
-				existing := map[string]uuid.UUID{}
-				rows, err := conn.Query(ctx, `SELECT value, contact_id FROM contact_identifiers WHERE workspace_id = $1`, ws)
-				if err != nil {
-					b.Fatal(err)
-				}
-				for rows.Next() {
-					var v string
-					var id uuid.UUID
-					rows.Scan(&v, &id)
-					existing[v] = id
-				}
-				for i := range n {
-					var cid uuid.UUID
-					if i < n/2 {
-						cid = existing[benchPhone(r, i, 0)]
-					} else {
-						cid = uuid.Must(uuid.NewV7())
-						ph := benchPhone(r, i, 1)
-						contacts = append(contacts, []any{ws, cid, "New", []string{ph}, []string{}, []string{}, "{}", now, now})
-						idents = append(idents, []any{ws, "phone", ph, cid})
-					}
-					deals = append(deals, []any{ws, uuid.Must(uuid.NewV7()), fmt.Sprintf("Order %d-%d", r, i), fmt.Sprint(100 + i%1000), "SAR", "qualified",
-						pipeline, cid, []string{"shopify"}, fmt.Sprintf(`{"shopify_order_id": %d}`, r*1_000_000+i), now, now})
-				}
+				rows := copyRows(b, conn, p.Workspace.ID, pipes.Default.ID, r, n)
 				b.StartTimer()
 				start := time.Now()
-				// Drop generic plans cached while the tables were smaller (the
-				// foreign-key checks'): a plan for a tiny contacts table scans
-				// contacts_created and made this floor 10x slower at random.
-				if _, err := conn.Exec(ctx, `DISCARD PLANS`); err != nil {
-					b.Fatal(err)
-				}
-				tx, err := conn.Begin(ctx)
-				if err != nil {
-					b.Fatal(err)
-				}
-				for _, c := range []struct {
-					table string
-					cols  []string
-					rows  [][]any
-				}{
-					{"contacts", []string{"workspace_id", "id", "first_name", "phones", "emails", "tags", "custom_fields", "created_at", "updated_at"}, contacts},
-					{"contact_identifiers", []string{"workspace_id", "kind", "value", "contact_id"}, idents},
-					{"deals", []string{"workspace_id", "id", "title", "value", "currency", "stage", "pipeline_id", "contact_id", "tags", "custom_fields", "created_at", "updated_at"}, deals},
-				} {
-					if _, err := tx.CopyFrom(ctx, pgx.Identifier{c.table}, c.cols, pgx.CopyFromRows(c.rows)); err != nil {
-						b.Fatalf("copy %s: %v", c.table, err)
-					}
-				}
-				if err := tx.Commit(ctx); err != nil {
-					b.Fatal(err)
-				}
+				copyTx(b, conn, rows)
 				spent += time.Since(start)
 			}
 			b.ReportMetric(float64(n*b.N)/spent.Seconds(), "deals/s")
 		})
+	}
+}
+
+// copySet is the rows of one table that copyTx loads.
+type copySet struct {
+	table string
+	cols  []string
+	rows  [][]any
+}
+
+// copyRows builds what benchDeals(r, n) stores, as COPY rows: the new
+// contacts, their identifiers and the deals, linked to the contacts
+// seedBody(r, n) created (looked up beforehand, untimed).
+func copyRows(tb testing.TB, conn *pgx.Conn, wsID, pipelineID string, r, n int) []copySet {
+	ctx := context.Background()
+	ws := uuid.MustParse(wsID)
+	pipeline := uuid.MustParse(pipelineID)
+	now := time.Now().UTC()
+	var contacts, idents, deals [][]any
+	existing := map[string]uuid.UUID{}
+	rows, err := conn.Query(ctx, `SELECT value, contact_id FROM contact_identifiers WHERE workspace_id = $1`, ws)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for rows.Next() {
+		var v string
+		var id uuid.UUID
+		if err := rows.Scan(&v, &id); err != nil {
+			tb.Fatal(err)
+		}
+		existing[v] = id
+	}
+	for i := range n {
+		var cid uuid.UUID
+		if i < n/2 {
+			cid = existing[benchPhone(r, i, 0)]
+		} else {
+			cid = uuid.Must(uuid.NewV7())
+			ph := benchPhone(r, i, 1)
+			contacts = append(contacts, []any{ws, cid, "New", []string{ph}, []string{}, []string{}, "{}", now, now})
+			idents = append(idents, []any{ws, "phone", ph, cid})
+		}
+		deals = append(deals, []any{ws, uuid.Must(uuid.NewV7()), fmt.Sprintf("Order %d-%d", r, i), fmt.Sprint(100 + i%1000), "SAR", "qualified",
+			pipeline, cid, []string{"shopify"}, fmt.Sprintf(`{"shopify_order_id": %d}`, r*1_000_000+i), now, now})
+	}
+	return []copySet{
+		{"contacts", []string{"workspace_id", "id", "first_name", "phones", "emails", "tags", "custom_fields", "created_at", "updated_at"}, contacts},
+		{"contact_identifiers", []string{"workspace_id", "kind", "value", "contact_id"}, idents},
+		{"deals", []string{"workspace_id", "id", "title", "value", "currency", "stage", "pipeline_id", "contact_id", "tags", "custom_fields", "created_at", "updated_at"}, deals},
+	}
+}
+
+// copyTx loads sets with CopyFrom in one transaction.
+func copyTx(tb testing.TB, conn *pgx.Conn, sets []copySet) {
+	ctx := context.Background()
+	// Drop generic plans cached while the tables were smaller (the
+	// foreign-key checks'): a plan for a tiny contacts table scans
+	// contacts_created and made this floor 10x slower at random.
+	if _, err := conn.Exec(ctx, `DISCARD PLANS`); err != nil {
+		tb.Fatal(err)
+	}
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, c := range sets {
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{c.table}, c.cols, pgx.CopyFromRows(c.rows)); err != nil {
+			tb.Fatalf("copy %s: %v", c.table, err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		tb.Fatal(err)
 	}
 }

@@ -260,3 +260,64 @@ func restJSON(t *testing.T, s *sqlstore.Store, p *crm.Principal, table, query st
 	}
 	return string(b)
 }
+
+// TestBlobIDIsolation: with ids stored as blobs, another workspace's id
+// still names nothing: a read, a PATCH and a DELETE by it match no row,
+// and a row pointing at it fails its reference.
+func TestBlobIDIsolation(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "iso.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	principal := func(name string) *crm.Principal {
+		ws, err := s.CreateWorkspace(ctx, name, "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &crm.Principal{Workspace: *ws, Scope: crm.ScopeWrite}
+	}
+	a, b := principal("a"), principal("b")
+	deal := `{"title":"A's order","value":1,"contact_phone":"+201000000009","create_contact_if_missing":true}`
+	res, err := s.CreateDealsBulk(ctx, a, &crm.BulkRequest{Deals: []json.RawMessage{[]byte(deal)}})
+	if err != nil || res.Summary.Created != 1 {
+		t.Fatalf("bulk: %+v, %v", res, err)
+	}
+	dealID, contactID := *res.Results[0].DealID, *res.Results[0].ContactID
+	run := func(p *crm.Principal, method, table, query string, body map[string]json.RawMessage) (*restsql.Result, error) {
+		params, err := pgrest.ParseQueryString(query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := pgrest.Parse(params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := &restsql.Request{Method: method, Table: table, Query: q, Limit: 50}
+		if body != nil {
+			req.Body = []map[string]json.RawMessage{body}
+		}
+		return restsql.New(s).Rest(ctx, p, req)
+	}
+	if got := restJSON(t, s, b, "deals", "select=id&id=eq."+dealID); got != "[]" {
+		t.Errorf("b reads a's deal: %s", got)
+	}
+	for _, m := range []string{http.MethodPatch, http.MethodDelete} {
+		body := map[string]json.RawMessage{"title": json.RawMessage(`"taken"`)}
+		if m == http.MethodDelete {
+			body = nil
+		}
+		if r, err := run(b, m, "deals", "id=eq."+dealID, body); err != nil || r.Affected != 0 {
+			t.Errorf("b's %s of a's deal: %+v, %v", m, r, err)
+		}
+	}
+	_, err = run(b, http.MethodPost, "deals", "", map[string]json.RawMessage{"title": json.RawMessage(`"x"`), "value": json.RawMessage(`1`),
+		"contact_id": json.RawMessage(`"` + contactID + `"`)})
+	if e, ok := crm.AsError(err); !ok || e.Code != crm.SQLStateForeignKey {
+		t.Errorf("b's deal on a's contact: %v, want 23503", err)
+	}
+	if got := restJSON(t, s, a, "deals", "select=title&id=eq."+dealID); got != `[{"title":"A's order"}]` {
+		t.Errorf("a's deal after b's writes: %s", got)
+	}
+}

@@ -75,9 +75,10 @@ func TestBulkCopyStoresValuesExactly(t *testing.T) {
 	}
 }
 
-// TestCopyRowsErrors: a COPY that breaks a constraint fails with its
+// TestCopyRowsErrors: a COPY that breaks a constraint (checked at the
+// end, or mid-stream while rows are still rendered) fails with its
 // SQLSTATE and the row's detail, a value that cannot be sent names its
-// column, and after either the connection serves the next transaction.
+// column, and after each the connection serves the next transaction.
 // A COPY that succeeds leaves the connection's plan_cache_mode as it was.
 func TestCopyRowsErrors(t *testing.T) {
 	dsn := storetest.PostgresURL(t)
@@ -96,12 +97,14 @@ func TestCopyRowsErrors(t *testing.T) {
 	cols := []string{"workspace_id", "id", "title", "value", "currency", "stage", "pipeline_id", "contact_id", "created_at", "updated_at"}
 	kinds := []crm.Kind{crm.KindUUID, crm.KindUUID, crm.KindText, crm.KindDecimal, crm.KindText, crm.KindText, crm.KindUUID, crm.KindUUID, crm.KindTime, crm.KindTime}
 	now := time.Now().UTC()
+	nrows, value := 100, "1"
 	rows := func(contact any) [][]any {
-		out := make([][]any, 100)
+		out := make([][]any, nrows)
 		for i := range out {
 			out[i] = []any{p.Workspace.ID, uuid.NewString(), fmt.Sprint("t", i), "1", "SAR", "lead", pipes.Default.ID, nil, now, now}
 		}
 		out[70][7] = contact
+		out[70][3] = value
 		return out
 	}
 	insert := func(contact any) (string, error) {
@@ -128,6 +131,14 @@ func TestCopyRowsErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "deals.contact_id") {
 		t.Errorf("unsendable value: got %v, want an error naming deals.contact_id", err)
 	}
+	// A row the server rejects while later rows are still being rendered
+	// (many chunks to go): the error, and no goroutine left writing.
+	nrows, value = 20000, "-1"
+	_, err = insert(nil)
+	if ce, ok := crm.AsError(err); !ok || ce.Code != "23514" {
+		t.Errorf("check violation mid-stream: got %v", err)
+	}
+	nrows, value = 100, "1"
 	mode, err := insert(nil)
 	if err != nil {
 		t.Fatalf("valid rows after failures: %v", err)

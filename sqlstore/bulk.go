@@ -373,21 +373,34 @@ func (s *Store) existingDeals(ctx context.Context, tx *sql.Tx, wsID string, inpu
 			}
 		}
 	}
-	deals := s.schema.MustTable("deals")
 	found := map[pairKey]*crm.Record{}
+	look := func() error { return s.lookupPairs(ctx, tx, wsID, pairs, want, found) }
+	var err error
+	if ps, ok := s.d.(PairLookupScope); ok && len(pairs) > 0 {
+		err = ps.ScopePairLookup(ctx, tx, look)
+	} else {
+		err = look()
+	}
+	return found, err
+}
+
+// lookupPairs adds to found, for each of pairs, the first stored deal
+// (by created_at, id) with that contact and title.
+func (s *Store) lookupPairs(ctx context.Context, tx *sql.Tx, wsID string, pairs []pairKey, want map[pairKey]bool, found map[pairKey]*crm.Record) error {
+	deals := s.schema.MustTable("deals")
 	per := s.pairChunk(len(pairs))
 	for start := 0; start < len(pairs); start += per {
 		chunk := pairs[start:min(start+per, len(pairs))]
 		cond, in := s.pairCond("d.contact_id", crm.KindUUID, "d.title", crm.KindText, chunk)
 		rows, err := s.query(ctx, tx, `SELECT `+s.readCols(deals, "d")+` FROM deals d WHERE d.workspace_id = ? AND `+cond+` ORDER BY d.created_at, d.id`, append([]any{s.WorkspaceArg(wsID)}, in...)...)
 		if err != nil {
-			return nil, fmt.Errorf("look up existing deals: %w", err)
+			return fmt.Errorf("look up existing deals: %w", err)
 		}
 		for rows.Next() {
 			d, err := s.scanRecord(deals, rows)
 			if err != nil {
 				rows.Close()
-				return nil, err
+				return err
 			}
 			k := pairKey{d.Str("contact_id"), d.Str("title")}
 			if want[k] && found[k] == nil {
@@ -396,10 +409,10 @@ func (s *Store) existingDeals(ctx context.Context, tx *sql.Tx, wsID string, inpu
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return found, nil
+	return nil
 }
 
 func chunks(list []string, n int) [][]string {

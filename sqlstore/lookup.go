@@ -1,6 +1,8 @@
 package sqlstore
 
 import (
+	"context"
+	"database/sql"
 	"strings"
 
 	"github.com/connectgain/server/crm"
@@ -21,6 +23,13 @@ type ArrayLookup interface {
 	// to bind for it. The lists have equal lengths and hold values in the
 	// form Bind accepts for their kinds.
 	InArrays(cols []string, kinds []crm.Kind, lists [][]string) (sql string, args []any)
+}
+
+// PairLookupScope is an optional Dialect capability: run look (the
+// skip_if_exists look-up of a bulk request, by contact and title) on tx
+// under settings that keep the planner to a safe plan, restored after it.
+type PairLookupScope interface {
+	ScopePairLookup(ctx context.Context, tx *sql.Tx, look func() error) error
 }
 
 // lookupChunks splits a lookup list into the lists one statement carries:

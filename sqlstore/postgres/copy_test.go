@@ -147,3 +147,38 @@ func TestCopyRowsErrors(t *testing.T) {
 		t.Errorf("plan_cache_mode after COPY = %q, want the connection's force_custom_plan", mode)
 	}
 }
+
+// TestScopePairLookup: the skip_if_exists look-up runs with bitmap scans
+// off (no trigram GIN plan), the transaction has them back after it, and
+// a failing look-up's error comes back as it is (the request's
+// transaction is then rolled back).
+func TestScopePairLookup(t *testing.T) {
+	dsn := storetest.PostgresURL(t)
+	db, err := postgres.OpenDB(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	show := func() string {
+		var v string
+		if err := tx.QueryRowContext(ctx, `SHOW enable_bitmapscan`).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	var inside string
+	err = (postgres.Dialect{}).ScopePairLookup(ctx, tx, func() error { inside = show(); return nil })
+	if err != nil || inside != "off" || show() != "on" {
+		t.Errorf("look-up saw enable_bitmapscan=%q (want off), after it %q (want on), err %v", inside, show(), err)
+	}
+	failed := fmt.Errorf("look-up failed")
+	if err := (postgres.Dialect{}).ScopePairLookup(ctx, tx, func() error { return failed }); err != failed {
+		t.Errorf("a failing look-up returned %v, want its error", err)
+	}
+}

@@ -380,7 +380,8 @@ type pendingRow struct {
 
 // run executes the SELECT in b (written by selectList and friends),
 // assembles the rows and resolves their embeds. keyVals holds each row's
-// values of the plan's key columns (the links to embeds and the parent).
+// values of the plan's key columns (the links to embeds and the parent;
+// nil when the plan has none).
 func (rc *restCtx) run(ctx context.Context, q queryer, p *plan, b *sqlstore.Builder) (rows []*Row, keyVals []map[string]string, err error) {
 	all, err := rc.scanRows(ctx, q, p, b)
 	if err != nil {
@@ -394,11 +395,15 @@ func (rc *restCtx) run(ctx context.Context, q queryer, p *plan, b *sqlstore.Buil
 		}
 	}
 	rows = make([]*Row, len(all))
-	keyVals = make([]map[string]string, len(all))
+	if len(p.keys) > 0 { // else every row's keys are nil
+		keyVals = make([]map[string]string, len(all))
+	}
 	var level rowCost
 	for n, pr := range all {
 		rows[n] = finalize(p, pr.cells)
-		keyVals[n] = pr.keys
+		if keyVals != nil {
+			keyVals[n] = pr.keys
+		}
 		if err := rc.budget.charge(&level, p, rows[n], pr.size, pr.cells); err != nil {
 			return nil, nil, err
 		}
@@ -424,8 +429,8 @@ func (rc *restCtx) scanRows(ctx context.Context, q queryer, p *plan, b *sqlstore
 		}
 	}
 	width := max(ncols+len(p.keys), 1)
-	raw := make([]any, width)
-	ptrs := make([]any, width)
+	cells := make([]any, 2*width) // the scanned values, then pointers to them
+	raw, ptrs := cells[:width:width], cells[width:]
 	for i := range raw {
 		ptrs[i] = &raw[i]
 	}

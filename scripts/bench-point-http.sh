@@ -84,13 +84,23 @@ one() {
     END { printf "%9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  cpu %6.1f us/req%s\n", rps, p50, p99, n ? ticks / hz * 1e6 / n : 0, err }'
 }
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg); $CONC connections, $DURATION per run, db ${DB%%\?*}"
+sides=(ours bare)
+if [ -n "${BASE_BIN:-}" ]; then sides=(ours base bare); fi
+# side NAME QUERY: one wrk run of the query on that server.
+side() {
+  case $1 in
+  ours) one "$ours_pid" "http://$OURS$P$2" -H "X-API-Key: $key" ;;
+  base) one "$base_pid" "http://$BASE$P$2" -H "X-API-Key: $key" ;;
+  bare) one "$bare_pid" "http://$BARE$2" ;;
+  esac
+}
 for q in "${queries[@]}"; do
   echo "GET $q"
   for r in $(seq "$ROUNDS"); do
-    echo "  round $r ours $(one "$ours_pid" "http://$OURS$P$q" -H "X-API-Key: $key")"
-    if [ -n "${BASE_BIN:-}" ]; then
-      echo "  round $r base $(one "$base_pid" "http://$BASE$P$q" -H "X-API-Key: $key")"
-    fi
-    echo "  round $r bare $(one "$bare_pid" "http://$BARE$q")"
+    # Each round starts with the next server, so none always runs first.
+    for i in $(seq 0 $((${#sides[@]} - 1))); do
+      s=${sides[$(((i + r - 1) % ${#sides[@]}))]}
+      echo "  round $r $s $(side "$s" "$q")"
+    done
   done
 done

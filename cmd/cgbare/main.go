@@ -73,8 +73,12 @@ func run(addr, dsn string) error {
 	if err != nil {
 		return err
 	}
+	var st storage // PostgreSQL's values are read and bound as they are
+	if strings.HasPrefix(dsn, "sqlite:") {
+		st = sqliteStorage{}
+	}
 	mux := http.NewServeMux()
-	for path, q := range queries(ws, ph) {
+	for path, q := range queries(ws, ph, st) {
 		mux.Handle("GET "+path, storetest.BareHandler(db, q))
 	}
 	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
@@ -111,8 +115,29 @@ func workspaceArg(ctx context.Context, db *sql.DB, isSQLite bool) (any, error) {
 	return all[0], rows.Err()
 }
 
+// storage turns ids and times between the API's form and the stored
+// one (SQLite keeps UUIDs as 16 bytes and times as microseconds).
+type storage interface {
+	Bind(k crm.Kind, v any) any
+	Decode(k crm.Kind, v any) (any, error)
+}
+
+// sqliteStorage is SQLite's stored form of ids and times, read and
+// bound through its dialect, as the point-read benchmark's bare handler
+// does.
+type sqliteStorage struct{}
+
+func (sqliteStorage) Bind(k crm.Kind, v any) any { return sqlite.Dialect{}.Bind(k, v) }
+
+func (sqliteStorage) Decode(k crm.Kind, v any) (any, error) {
+	if k == crm.KindUUID || k == crm.KindTime {
+		return sqlite.Dialect{}.Decode(k, v)
+	}
+	return v, nil
+}
+
 // queries are the two point reads, as the proxy renders them.
-func queries(ws any, ph func(int) string) map[string]storetest.BareQuery {
+func queries(ws any, ph func(int) string, st storage) map[string]storetest.BareQuery {
 	p := func(s string) string { // ? -> the driver's placeholders
 		var b strings.Builder
 		n := 0
@@ -131,15 +156,26 @@ func queries(ws any, ph func(int) string) map[string]storetest.BareQuery {
 	dealKinds := []crm.Kind{crm.KindUUID, crm.KindText, crm.KindDecimal, crm.KindText, crm.KindText, crm.KindUUID,
 		crm.KindUUID, crm.KindUUID, crm.KindDate, crm.KindInt, crm.KindText, crm.KindTextArray, crm.KindJSON,
 		crm.KindTime, crm.KindTime}
+	var read func(k crm.Kind, v any) any
+	id := func(s string) any { return s }
+	if st != nil {
+		read = func(k crm.Kind, v any) any {
+			if x, err := st.Decode(k, v); err == nil {
+				return x
+			}
+			return v
+		}
+		id = func(s string) any { return st.Bind(crm.KindUUID, s) }
+	}
 	return map[string]storetest.BareQuery{
 		"/contacts": {
 			SQL:   p(`SELECT t0.id, t0.first_name, t0.phones FROM contacts t0 WHERE t0.workspace_id = ? AND (t0.id IN (SELECT ci.contact_id FROM contact_identifiers ci WHERE ci.workspace_id = ? AND ci.kind = ? AND ci.value = ?)) LIMIT ? OFFSET ?`),
 			Args:  func(r *http.Request) []any { return []any{ws, ws, "phone", after(r, "phones", "cs."), 1000, 0} },
-			Names: []string{"id", "first_name", "phones"}, Kinds: []crm.Kind{crm.KindUUID, crm.KindText, crm.KindTextArray}},
+			Names: []string{"id", "first_name", "phones"}, Kinds: []crm.Kind{crm.KindUUID, crm.KindText, crm.KindTextArray}, Read: read},
 		"/deals": {
 			SQL:   p(`SELECT t0.id, t0.title, t0.value, t0.currency, t0.stage, t0.pipeline_id, t0.contact_id, t0.company_id, t0.expected_close_date, t0.probability, t0.source, t0.tags, t0.custom_fields, t0.created_at, t0.updated_at FROM deals t0 WHERE t0.workspace_id = ? AND (t0.id = ?) LIMIT ? OFFSET ?`),
-			Args:  func(r *http.Request) []any { return []any{ws, after(r, "id", "eq."), 1000, 0} },
-			Names: dealNames, Kinds: dealKinds},
+			Args:  func(r *http.Request) []any { return []any{ws, id(after(r, "id", "eq.")), 1000, 0} },
+			Names: dealNames, Kinds: dealKinds, Read: read},
 	}
 }
 

@@ -91,13 +91,11 @@ type TextSearch struct {
 // without testing every row. The dialects read it, so none names a
 // column; the schema tests check that each declared index exists.
 type ElementIndex struct {
-	// GIN: a GIN index of the column's elements over every workspace
-	// (PostgreSQL: <table>_<column>_gin).
-	GIN bool
 	// Table names the table that lists each row of a workspace under
-	// each of its distinct elements, kept by triggers (SQLite: a table
-	// keyed (workspace_id, Element, Order, rid), migrations/00012); ""
-	// when there is none.
+	// each of its distinct elements, kept by triggers: keyed
+	// (workspace_id, Element, Order, rid), rid being the row's rowid on
+	// SQLite and its id on PostgreSQL (SQLite migrations/00012,
+	// PostgreSQL 00008); "" when there is none.
 	Table string
 	// Element is Table's column holding one element.
 	Element string

@@ -31,7 +31,7 @@ func tagsCol() Column { return Column{Name: "tags", Kind: KindTextArray, Default
 // order=created_at.desc is a filtered list of the dashboard and the API.
 func dealTagsCol() Column {
 	c := tagsCol()
-	c.Elements = ElementIndex{GIN: true, Table: "deal_tags", Element: "tag", Order: "created_at"}
+	c.Elements = ElementIndex{Table: "deal_tags", Element: "tag", Order: "created_at"}
 	return c
 }
 func customCol() Column { return Column{Name: "custom_fields", Kind: KindJSON, Default: emptyObject} }

@@ -126,7 +126,7 @@ var bulkCases = []bulkCase{
 		body: deals(item("Order 6", phone+`,"contact_email":"sara@example.com"`)), status: 200,
 		check: func(t *testing.T, e *bulkEnv, r bulkResp) {
 			wantResult(t, r, 0, "created", "phone", false)
-			if n := e.count(`SELECT COUNT(*) FROM contacts WHERE first_name = 'ByPhone' AND id = ?`, *r.Results[0].ContactID); n != 1 {
+			if n := e.count(`SELECT COUNT(*) FROM contacts WHERE first_name = 'ByPhone' AND id = ?`, e.store.BindForTest(crm.KindUUID, *r.Results[0].ContactID)); n != 1 {
 				t.Errorf("deal linked to the wrong contact")
 			}
 		}},
@@ -309,8 +309,12 @@ func TestBulkScenarios(t *testing.T) {
 					body := tc.body
 					switch body {
 					case "CONTACT_ID":
-						var id string
-						if err := e.store.QueryRowForTest(context.Background(), `SELECT id FROM contacts`).Scan(&id); err != nil {
+						var raw any
+						if err := e.store.QueryRowForTest(context.Background(), `SELECT id FROM contacts`).Scan(&raw); err != nil {
+							t.Fatal(err)
+						}
+						id, err := e.store.IDForTest(raw)
+						if err != nil {
 							t.Fatal(err)
 						}
 						body = deals(item("x", `"contact_id":"`+id+`"`), item("y", `"contact_id":"0190f3b2-6c1e-7cc0-9a57-8f3c1c2d4e5f"`))

@@ -66,3 +66,13 @@ func Chunks(list []string, n int) [][]string { return chunks(list, n) }
 
 // AnySlice binds a list of strings.
 func AnySlice(list []string) []any { return anySlice(list) }
+
+// BindAll binds every value of list as kind k through the dialect (a
+// list of UUIDs in SQLite's blob form).
+func BindAll(d Dialect, k crm.Kind, list []string) []any {
+	out := make([]any, len(list))
+	for i, v := range list {
+		out[i] = d.Bind(k, v)
+	}
+	return out
+}

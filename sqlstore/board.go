@@ -83,9 +83,13 @@ func (s *Store) BoardPipelines(ctx context.Context, workspaceID string) ([]*crm.
 	defer rows.Close()
 	var out []*crm.Pipeline
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+		var raw any
+		if err := rows.Scan(&raw); err != nil {
 			return nil, err
+		}
+		id, err := s.scanID(raw)
+		if err != nil {
+			return nil, fmt.Errorf("list pipelines: %w", err)
 		}
 		if p := ps.ByID[id]; p != nil {
 			p.SortStages()
@@ -145,8 +149,9 @@ func (s *Store) BoardCards(ctx context.Context, workspaceID string, f *BoardFilt
 	if bl, ok := s.d.(BoardLayout); ok {
 		tie = bl.InsertOrder("d")
 		if bl.CurrencyRuns() && len(f.Stages) == 1 && f.Currency == "" && f.PipelineID != "" && !f.rowFiltered() {
+			pid := s.d.Bind(crm.KindUUID, f.PipelineID)
 			where, args = where+" AND d.currency IN ("+stageCurrencies+")",
-				append(args, s.WorkspaceArg(workspaceID), f.PipelineID, f.Stages[0], s.WorkspaceArg(workspaceID), f.PipelineID, f.Stages[0])
+				append(args, s.WorkspaceArg(workspaceID), pid, f.Stages[0], s.WorkspaceArg(workspaceID), pid, f.Stages[0])
 		}
 	}
 	// The page is chosen from deals alone, then joined: with the join
@@ -205,14 +210,14 @@ const stageCurrencies = `WITH RECURSIVE cur (c) AS (
 
 func (s *Store) scanCard(rows *sql.Rows) (BoardCard, error) {
 	var c BoardCard
-	var contact, first, last, source sql.NullString
+	var first, last, source sql.NullString
 	var prob sql.NullInt64
-	var value, closeDate, tags, created, entered any
-	if err := rows.Scan(&c.ID, &c.Title, &value, &c.Currency, &c.Stage, &contact, &first, &last,
+	var id, contact, value, closeDate, tags, created, entered any
+	if err := rows.Scan(&id, &c.Title, &value, &c.Currency, &c.Stage, &contact, &first, &last,
 		&closeDate, &prob, &source, &tags, &created, &entered); err != nil {
 		return c, err
 	}
-	c.ContactID, c.Source = contact.String, source.String
+	c.Source = source.String
 	c.ContactName = strings.TrimSpace(first.String + " " + last.String)
 	if prob.Valid {
 		c.Probability = &prob.Int64
@@ -222,6 +227,8 @@ func (s *Store) scanCard(rows *sql.Rows) (BoardCard, error) {
 		src any
 		dst func(any)
 	}{
+		{crm.KindUUID, id, func(v any) { c.ID, _ = v.(string) }},
+		{crm.KindUUID, contact, func(v any) { c.ContactID, _ = v.(string) }},
 		{crm.KindDecimal, value, func(v any) { c.Value = decimalOf(v) }},
 		{crm.KindDate, closeDate, func(v any) { c.ExpectedCloseDate, _ = v.(string) }},
 		{crm.KindTextArray, tags, func(v any) { c.Tags, _ = v.([]string) }},
@@ -298,9 +305,9 @@ func (s *Store) boardWhere(workspaceID string, f *BoardFilter) (string, []any, e
 	var b Builder
 	b.Add("d.workspace_id = ?", s.WorkspaceArg(workspaceID))
 	if f.PipelineID != "" && !f.rowFiltered() {
-		b.Add(" AND "+s.selective("d.pipeline_id = ?"), f.PipelineID)
+		b.Add(" AND "+s.selective("d.pipeline_id = ?"), s.d.Bind(crm.KindUUID, f.PipelineID))
 	} else if f.PipelineID != "" {
-		b.Add(" AND d.pipeline_id = ?", f.PipelineID)
+		b.Add(" AND d.pipeline_id = ?", s.d.Bind(crm.KindUUID, f.PipelineID))
 	}
 	if len(f.Stages) > 0 {
 		b.Add(" AND d.stage IN ("+inList(len(f.Stages))+")", boardArgs(f.Stages)...)

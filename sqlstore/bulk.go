@@ -314,10 +314,15 @@ func (s *Store) checkCompanies(ctx context.Context, tx *sql.Tx, wsID string, inp
 			return fmt.Errorf("look up companies: %w", err)
 		}
 		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
+			var raw any
+			if err := rows.Scan(&raw); err != nil {
 				rows.Close()
 				return err
+			}
+			id, err := s.scanID(raw)
+			if err != nil {
+				rows.Close()
+				return fmt.Errorf("look up companies: %w", err)
 			}
 			found[id] = true
 		}

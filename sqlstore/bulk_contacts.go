@@ -277,10 +277,15 @@ func (s *Store) lookupContactIDs(ctx context.Context, tx *sql.Tx, wsID string, i
 			return fmt.Errorf("look up contact ids: %w", err)
 		}
 		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
+			var raw any
+			if err := rows.Scan(&raw); err != nil {
 				rows.Close()
 				return err
+			}
+			id, err := s.scanID(raw)
+			if err != nil {
+				rows.Close()
+				return fmt.Errorf("look up contact ids: %w", err)
 			}
 			found[id] = true
 		}
@@ -302,10 +307,16 @@ func (s *Store) lookupIdentifiers(ctx context.Context, tx *sql.Tx, wsID, kind st
 			return fmt.Errorf("look up contact %ss: %w", kind, err)
 		}
 		for rows.Next() {
-			var v, id string
-			if err := rows.Scan(&v, &id); err != nil {
+			var v string
+			var raw any
+			if err := rows.Scan(&v, &raw); err != nil {
 				rows.Close()
 				return err
+			}
+			id, err := s.scanID(raw)
+			if err != nil {
+				rows.Close()
+				return fmt.Errorf("look up contact %ss: %w", kind, err)
 			}
 			// Several contacts may share a phone (see the schema): the
 			// oldest wins, and v7 ids sort by creation time.

@@ -40,7 +40,7 @@ func (s *Store) inCond(col string, k crm.Kind, vals []string) (string, []any) {
 	if al, ok := s.d.(ArrayLookup); ok {
 		return al.InArrays([]string{col}, []crm.Kind{k}, [][]string{vals})
 	}
-	return col + " IN (" + inList(len(vals)) + ")", anySlice(vals)
+	return col + " IN (" + inList(len(vals)) + ")", BindAll(s.d, k, vals)
 }
 
 // pairCond renders the condition that (colA, colB) is one of pairs: with
@@ -68,7 +68,7 @@ func (s *Store) pairCond(colA string, kA crm.Kind, colB string, kB crm.Kind, pai
 	}
 	var b strings.Builder
 	b.WriteString(colA + " IN (" + inList(len(cl)) + ") AND " + colB + " IN (" + inList(len(tl)) + ")")
-	return b.String(), append(anySlice(cl), anySlice(tl)...)
+	return b.String(), append(BindAll(s.d, kA, cl), BindAll(s.d, kB, tl)...)
 }
 
 // pairChunk is how many pairs one existingDeals statement carries.

@@ -263,7 +263,7 @@ func (s *Store) updateRecords(ctx context.Context, tx *sql.Tx, env *crm.WriteEnv
 		}
 	} else {
 		for _, x := range sets {
-			if _, err := s.exec(ctx, tx, "UPDATE "+t.Name+" SET "+x.set+" WHERE workspace_id = ? AND id = ?", append(x.args, s.WorkspaceArg(wsID), x.id)...); err != nil {
+			if _, err := s.exec(ctx, tx, "UPDATE "+t.Name+" SET "+x.set+" WHERE workspace_id = ? AND id = ?", append(x.args, s.WorkspaceArg(wsID), s.d.Bind(crm.KindUUID, x.id))...); err != nil {
 				return err
 			}
 		}

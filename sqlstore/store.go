@@ -201,6 +201,13 @@ func (s *Store) QueryRowForTest(ctx context.Context, query string, args ...any) 
 	return s.queryRow(ctx, s.read, query, args...)
 }
 
+// BindForTest binds v as a value of kind k, as the store binds it (a
+// UUID is 16 bytes on SQLite), for the queries of the test helpers above.
+func (s *Store) BindForTest(k crm.Kind, v any) any { return s.d.Bind(k, v) }
+
+// IDForTest reads a scanned id column in its text form, for tests.
+func (s *Store) IDForTest(raw any) (string, error) { return s.scanID(raw) }
+
 // Builder accumulates SQL text and its arguments in text order: the
 // statements of the store and of the REST engine (sqlstore/restsql).
 type Builder struct {

@@ -46,14 +46,14 @@ func (s *Store) CreateWorkspace(ctx context.Context, name, currency, region stri
 			return fmt.Errorf("read the new workspace's key: %w", s.d.Error(err))
 		}
 		s.noteWorkspaceKey(ws.ID, ref)
-		pid := newID()
+		pid := s.d.Bind(crm.KindUUID, newID())
 		if _, err := s.exec(ctx, tx, `INSERT INTO pipelines (workspace_id, id, name, is_default, created_at, updated_at) VALUES (?,?,?,?,?,?)`,
 			s.WorkspaceArg(ws.ID), pid, crm.DefaultPipelineName, s.d.Bind(crm.KindBool, true), now, now); err != nil {
 			return fmt.Errorf("insert pipeline: %w", err)
 		}
 		for _, st := range crm.DefaultStages {
 			if _, err := s.exec(ctx, tx, `INSERT INTO pipeline_stages (workspace_id, id, pipeline_id, stage, name, position, is_closed, is_won, created_at) VALUES (?,?,?,?,?,?,?,?,?)`,
-				s.WorkspaceArg(ws.ID), newID(), pid, st.ID, st.Name, st.Position, s.d.Bind(crm.KindBool, st.IsClosed), s.d.Bind(crm.KindBool, st.IsWon), now); err != nil {
+				s.WorkspaceArg(ws.ID), s.d.Bind(crm.KindUUID, newID()), pid, st.ID, st.Name, st.Position, s.d.Bind(crm.KindBool, st.IsClosed), s.d.Bind(crm.KindBool, st.IsWon), now); err != nil {
 				return fmt.Errorf("insert stage: %w", err)
 			}
 		}
@@ -258,13 +258,17 @@ func (s *Store) Pipelines(ctx context.Context, q queryer, workspaceID string) (*
 	defer rows.Close()
 	ps := &crm.Pipelines{ByID: map[string]*crm.Pipeline{}}
 	for rows.Next() {
-		var id, name string
-		var isDefault any
+		var rawID, isDefault any
+		var name string
 		var stage, stName sql.NullString
 		var pos sql.NullInt64
 		var closed, won any
-		if err := rows.Scan(&id, &name, &isDefault, &stage, &stName, &pos, &closed, &won); err != nil {
+		if err := rows.Scan(&rawID, &name, &isDefault, &stage, &stName, &pos, &closed, &won); err != nil {
 			return nil, err
+		}
+		id, err := s.scanID(rawID)
+		if err != nil {
+			return nil, fmt.Errorf("load pipelines: %w", err)
 		}
 		p := ps.ByID[id]
 		if p == nil {

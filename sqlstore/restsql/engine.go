@@ -117,4 +117,5 @@ var (
 	inList   = sqlstore.InList
 	chunks   = sqlstore.Chunks
 	anySlice = sqlstore.AnySlice
+	bindAll  = sqlstore.BindAll
 )

@@ -83,7 +83,7 @@ func (rc *restCtx) operand(t *term, v string) (any, error) {
 		if err != nil || len(strings.TrimSpace(v)) != 36 {
 			return nil, bad(crm.SQLStateInvalidText, "uuid")
 		}
-		return u.String(), nil
+		return rc.d.Bind(k, u.String()), nil
 	case crm.KindInt:
 		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 		if err != nil {

@@ -540,7 +540,7 @@ func (rc *restCtx) embedSQL(e *embedPlan, vals []string) (*sqlstore.Builder, err
 	if h, ok := rc.d.(SelectivityHinter); ok {
 		link = h.Selective(link)
 	}
-	b.Add(" AND "+link, anySlice(vals)...)
+	b.Add(" AND "+link, bindAll(rc.d, crm.KindUUID, vals)...)
 	if err := rc.orderBy(c, &b); err != nil {
 		return nil, err
 	}

@@ -95,3 +95,17 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// scanID turns a scanned id column into its text form through the
+// dialect (SQLite stores a UUID as 16 bytes).
+func (rc *restCtx) scanID(raw any) (string, error) {
+	v, err := rc.d.Decode(crm.KindUUID, raw)
+	if err != nil {
+		return "", err
+	}
+	id, ok := v.(string)
+	if !ok {
+		return "", fmt.Errorf("uuid: read %T", v)
+	}
+	return id, nil
+}

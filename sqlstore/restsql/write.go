@@ -190,13 +190,17 @@ func (rc *restCtx) findConflict(ctx context.Context, tx *sql.Tx, t *crm.Table, c
 		col, _ := t.Column(c)
 		b.Add(" AND "+c+" = ?", rc.d.Bind(col.Kind, v))
 	}
-	var id string
-	err := rc.s.queryRow(ctx, tx, b.String(), b.Args...).Scan(&id)
+	var raw any
+	err := rc.s.queryRow(ctx, tx, b.String(), b.Args...).Scan(&raw)
 	if err == sql.ErrNoRows {
 		return "", false, nil
 	}
 	if err != nil {
 		return "", false, fmt.Errorf("find conflict: %w", rc.d.Error(err))
+	}
+	id, err := rc.scanID(raw)
+	if err != nil {
+		return "", false, fmt.Errorf("find conflict: %w", err)
 	}
 	return id, true, nil
 }
@@ -254,7 +258,7 @@ func (rc *restCtx) checkRefs(ctx context.Context, tx *sql.Tx, t *crm.Table, rec 
 			continue
 		}
 		var n int
-		if err := rc.s.queryRow(ctx, tx, "SELECT COUNT(*) FROM "+r.Table+" WHERE workspace_id = ? AND id = ?", rc.wsArg(), id).Scan(&n); err != nil {
+		if err := rc.s.queryRow(ctx, tx, "SELECT COUNT(*) FROM "+r.Table+" WHERE workspace_id = ? AND id = ?", rc.wsArg(), rc.d.Bind(crm.KindUUID, id)).Scan(&n); err != nil {
 			return rc.d.Error(err)
 		}
 		if n == 0 {
@@ -277,8 +281,12 @@ func (rc *restCtx) matching(ctx context.Context, tx *sql.Tx, t *crm.Table) ([]st
 	defer rows.Close()
 	var ids []string
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+		var raw any
+		if err := rows.Scan(&raw); err != nil {
+			return nil, err
+		}
+		id, err := rc.scanID(raw)
+		if err != nil {
 			return nil, err
 		}
 		ids = append(ids, id)
@@ -450,7 +458,7 @@ func (rc *restCtx) delete(ctx context.Context, tx *sql.Tx, t *crm.Table, req *Re
 		}
 	}
 	for _, chunk := range chunks(ids, lookupChunk) {
-		args := append([]any{rc.wsArg()}, anySlice(chunk)...)
+		args := append([]any{rc.wsArg()}, bindAll(rc.d, crm.KindUUID, chunk)...)
 		if _, err := rc.s.exec(ctx, tx, "DELETE FROM "+t.Name+" WHERE workspace_id = ? AND id IN ("+inList(len(chunk))+")", args...); err != nil {
 			return nil, err
 		}
@@ -476,7 +484,7 @@ func (rc *restCtx) readIDs(ctx context.Context, q queryer, t *crm.Table, ids []s
 		if err := rc.where(p, &b); err != nil {
 			return nil, err
 		}
-		b.Add(" AND "+p.alias+".id IN ("+inList(len(chunk))+")", anySlice(chunk)...)
+		b.Add(" AND "+p.alias+".id IN ("+inList(len(chunk))+")", bindAll(rc.d, crm.KindUUID, chunk)...)
 		rows, keys, err := rc.run(ctx, q, p, &b)
 		if err != nil {
 			return nil, err

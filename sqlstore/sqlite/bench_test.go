@@ -125,22 +125,25 @@ func BenchmarkBulkBareLoop(b *testing.B) {
 				c, _ := tx.Prepare(`INSERT INTO contacts (workspace_id, id, first_name, last_name, phones, emails, source, tags, custom_fields, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)`)
 				ci, _ := tx.Prepare(`INSERT INTO contact_identifiers (workspace_id, kind, value, contact_id) VALUES (?,?,?,?)`)
 				d, _ := tx.Prepare(`INSERT INTO deals (workspace_id, id, title, value, currency, stage, pipeline_id, contact_id, company_id, expected_close_date, probability, source, tags, custom_fields, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
-				now := crm.FormatTime(time.Now())
+				// Bound as the store binds them (a UUID as 16 bytes, a
+				// timestamp as microseconds).
+				bind := sqlite.Dialect{}.Bind
+				now := bind(crm.KindTime, time.Now())
 				for _, x := range deals {
 					cid, ok := contactOf[x.Phone]
 					if !ok {
 						cid = uuid.Must(uuid.NewV7()).String()
 						contactOf[x.Phone] = cid
-						if _, err := c.Exec(wsKey, cid, x.FirstName, nil, `["`+x.Phone+`"]`, "[]", nil, "[]", "{}", now, now); err != nil {
+						if _, err := c.Exec(wsKey, bind(crm.KindUUID, cid), x.FirstName, nil, `["`+x.Phone+`"]`, "[]", nil, "[]", "{}", now, now); err != nil {
 							b.Fatal(err)
 						}
-						if _, err := ci.Exec(wsKey, "phone", x.Phone, cid); err != nil {
+						if _, err := ci.Exec(wsKey, "phone", x.Phone, bind(crm.KindUUID, cid)); err != nil {
 							b.Fatal(err)
 						}
 					}
 					v, _ := decimal.NewFromString(x.Value)
 					cf := fmt.Sprintf(`{"shopify_order_id":%q,"items_count":%d}`, x.OrderID, x.Items)
-					if _, err := d.Exec(wsKey, uuid.Must(uuid.NewV7()).String(), x.Title, crm.ScaledValue(v), "SAR", "new", pipeline, cid, nil, nil, nil, nil, `["shopify"]`, cf, now, now); err != nil {
+					if _, err := d.Exec(wsKey, bind(crm.KindUUID, uuid.Must(uuid.NewV7()).String()), x.Title, crm.ScaledValue(v), "SAR", "new", bind(crm.KindUUID, pipeline), bind(crm.KindUUID, cid), nil, nil, nil, nil, `["shopify"]`, cf, now, now); err != nil {
 						b.Fatal(err)
 					}
 				}

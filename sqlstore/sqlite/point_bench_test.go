@@ -10,6 +10,7 @@ import (
 
 	"github.com/connectgain/server/api"
 	"github.com/connectgain/server/crm"
+	"github.com/connectgain/server/sqlstore/sqlite"
 	"github.com/connectgain/server/sqlstore/storetest"
 )
 
@@ -38,9 +39,24 @@ func BenchmarkPointRead(b *testing.B) {
 	n := max(4, 2*runtime.NumCPU()) // the store's read pool
 	bare.SetMaxOpenConns(n)
 	bare.SetMaxIdleConns(n)
-	var dealID string
-	if err := bare.QueryRow(`SELECT id FROM deals WHERE workspace_id = ? ORDER BY rid LIMIT 1 OFFSET 54321`, e.ws).Scan(&dealID); err != nil {
+	var rawID any
+	if err := bare.QueryRow(`SELECT id FROM deals WHERE workspace_id = ? ORDER BY rid LIMIT 1 OFFSET 54321`, e.ws).Scan(&rawID); err != nil {
 		b.Fatal(err)
+	}
+	d := sqlite.Dialect{}
+	id, err := d.Decode(crm.KindUUID, rawID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	dealID := id.(string)
+	// The bare handler reads ids and timestamps as the store stores them.
+	read := func(k crm.Kind, v any) any {
+		if k == crm.KindUUID || k == crm.KindTime {
+			if x, err := d.Decode(k, v); err == nil {
+				return x
+			}
+		}
+		return v
 	}
 	after := func(r *http.Request, prefix string) string {
 		for _, v := range r.URL.Query() {
@@ -57,11 +73,11 @@ func BenchmarkPointRead(b *testing.B) {
 		{"contact_by_phone", "/contacts?select=id,first_name,phones&phones=cs.%7B%2B201000000424%7D", storetest.BareQuery{
 			SQL:   `SELECT t0.id, t0.first_name, t0.phones FROM contacts t0 WHERE t0.workspace_id = ? AND (t0.id IN (SELECT ci.contact_id FROM contact_identifiers ci WHERE ci.workspace_id = ? AND ci.kind = ? AND ci.value = ?)) LIMIT ? OFFSET ?`,
 			Args:  func(r *http.Request) []any { return []any{e.ws, e.ws, "phone", after(r, "cs."), 1000, 0} },
-			Names: []string{"id", "first_name", "phones"}, Kinds: []crm.Kind{crm.KindUUID, crm.KindText, crm.KindTextArray}}},
+			Names: []string{"id", "first_name", "phones"}, Kinds: []crm.Kind{crm.KindUUID, crm.KindText, crm.KindTextArray}, Read: read}},
 		{"deal_by_id", "/deals?id=eq." + dealID, storetest.BareQuery{
 			SQL:   `SELECT t0.id, t0.title, t0.value, t0.currency, t0.stage, t0.pipeline_id, t0.contact_id, t0.company_id, t0.expected_close_date, t0.probability, t0.source, t0.tags, t0.custom_fields, t0.created_at, t0.updated_at FROM deals t0 WHERE t0.workspace_id = ? AND (t0.id = ?) LIMIT ? OFFSET ?`,
-			Args:  func(r *http.Request) []any { return []any{e.ws, after(r, "eq."), 1000, 0} },
-			Names: dealNames, Kinds: dealKinds}},
+			Args:  func(r *http.Request) []any { return []any{e.ws, d.Bind(crm.KindUUID, after(r, "eq.")), 1000, 0} },
+			Names: dealNames, Kinds: dealKinds, Read: read}},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {

@@ -40,6 +40,10 @@ func registerFunctions() bool {
 	must(sqlite.RegisterDeterministicScalarFunction("cg_jsonb_cmp", 2, sqlJSONCmp))
 	must(sqlite.RegisterDeterministicScalarFunction("cg_jsonb_text", 1, sqlJSONText))
 	must(sqlite.RegisterDeterministicScalarFunction("cg_title_grams", 2, sqlTitleGrams)) // title_search.go
+	must(sqlite.RegisterDeterministicScalarFunction("cg_uuid_blob", 1, sqlUUIDBlob))     // storage.go
+	must(sqlite.RegisterDeterministicScalarFunction("cg_uuid_text", 1, sqlUUIDText))     // storage.go
+	must(sqlite.RegisterDeterministicScalarFunction("cg_time_micros", 1, sqlTimeMicros)) // storage.go
+	must(sqlite.RegisterDeterministicScalarFunction("cg_time_text", 1, sqlTimeText))     // storage.go
 	must(sqlite.RegisterCollationUtf8("cg_textarray", collateTextArray))
 	must(sqlite.RegisterCollationUtf8("cg_jsonb", collateJSONB))
 	return true

@@ -180,10 +180,15 @@ var listQueries = []struct{ name, url string }{
 //	go test ./sqlstore/sqlite -run '^$' -bench FilteredList -benchtime 4000x
 func BenchmarkFilteredList(b *testing.B) {
 	e := mustBenchEnv(b)
-	var contact string
-	if err := e.bare.QueryRow(`SELECT id FROM contacts WHERE workspace_id = ? ORDER BY id LIMIT 1 OFFSET 424`, e.ws).Scan(&contact); err != nil {
+	var raw any
+	if err := e.bare.QueryRow(`SELECT id FROM contacts WHERE workspace_id = ? ORDER BY id LIMIT 1 OFFSET 424`, e.ws).Scan(&raw); err != nil {
 		b.Fatal(err)
 	}
+	id, err := sqlite.Dialect{}.Decode(crm.KindUUID, raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	contact := id.(string)
 	for _, q := range listQueries {
 		b.Run(q.name, func(b *testing.B) {
 			storetest.BenchLoad(b, e.srv.URL+api.RestPrefix+strings.Replace(q.url, "CONTACT", contact, 1), e.key, 16)

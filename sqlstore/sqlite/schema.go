@@ -11,12 +11,13 @@ import (
 
 var _ sqlstore.SchemaReader = Dialect{}
 
-// columnTypes is the declared type of each kind in the migrations: ids,
-// text, dates, timestamps, JSON and arrays are TEXT; integers, booleans
-// and money (units of 10^-4) are INTEGER.
+// columnTypes is the declared type of each kind in the migrations: text,
+// dates, JSON and arrays are TEXT; integers, booleans, money (units of
+// 10^-4) and timestamps (microseconds since the epoch) are INTEGER; ids
+// are 16-byte BLOBs (migrations/00011, storage.go).
 var columnTypes = [...]string{
-	crm.KindUUID: "text", crm.KindText: "text", crm.KindInt: "integer", crm.KindDecimal: "integer",
-	crm.KindBool: "integer", crm.KindDate: "text", crm.KindTime: "text", crm.KindJSON: "text", crm.KindTextArray: "text",
+	crm.KindUUID: "blob", crm.KindText: "text", crm.KindInt: "integer", crm.KindDecimal: "integer",
+	crm.KindBool: "integer", crm.KindDate: "text", crm.KindTime: "integer", crm.KindJSON: "text", crm.KindTextArray: "text",
 }
 
 // ColumnType implements sqlstore.SchemaReader.

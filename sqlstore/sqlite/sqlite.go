@@ -132,9 +132,24 @@ func (Dialect) Bind(k crm.Kind, v any) any {
 		if d, ok := v.(decimal.Decimal); ok {
 			return crm.ScaledValue(d)
 		}
+	case crm.KindUUID:
+		// A 16-byte BLOB (storage.go); text that is no UUID is bound as
+		// it is and so equals no stored id.
+		if s, ok := v.(string); ok {
+			if b, ok := uuidBlob(s); ok {
+				return b
+			}
+		}
 	case crm.KindTime:
-		if t, ok := v.(time.Time); ok {
-			return crm.FormatTime(t)
+		// INTEGER microseconds (storage.go): records hold timestamps as
+		// crm.TimeFormat text, the store's own as time.Time.
+		switch t := v.(type) {
+		case time.Time:
+			return timeMicros(t)
+		case string:
+			if tm, ok := parseStoredTime(t); ok {
+				return timeMicros(tm)
+			}
 		}
 	case crm.KindBool:
 		if b, ok := v.(bool); ok {
@@ -164,13 +179,18 @@ func (Dialect) Bind(k crm.Kind, v any) any {
 	return v
 }
 
-// ReadExpr implements sqlstore.Dialect: columns read as they are stored.
+// ReadExpr implements sqlstore.Dialect: columns read as they are stored
+// (Decode turns a UUID's blob and a timestamp's integer into their text
+// and time forms).
 func (Dialect) ReadExpr(col string, k crm.Kind) string { return col }
 
 // Decode implements sqlstore.Dialect.
 func (Dialect) Decode(k crm.Kind, src any) (any, error) {
 	if src == nil {
 		return nil, nil
+	}
+	if b, ok := src.([]byte); ok && k == crm.KindUUID {
+		return uuidText(b)
 	}
 	if b, ok := src.([]byte); ok {
 		src = string(b)
@@ -195,10 +215,13 @@ func (Dialect) Decode(k crm.Kind, src any) (any, error) {
 			return v != 0, nil
 		}
 	case crm.KindTime:
-		if s, ok := src.(string); ok {
-			t, err := time.Parse(time.RFC3339Nano, s)
+		switch v := src.(type) {
+		case int64:
+			return microsTime(v), nil
+		case string:
+			t, err := time.Parse(time.RFC3339Nano, v)
 			if err != nil {
-				return nil, fmt.Errorf("timestamp %q: %w", s, err)
+				return nil, fmt.Errorf("timestamp %q: %w", v, err)
 			}
 			return t.UTC(), nil
 		}

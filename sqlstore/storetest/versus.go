@@ -25,6 +25,9 @@ type BareQuery struct {
 	Args  func(r *http.Request) []any
 	Names []string
 	Kinds []crm.Kind
+	// Read, when set, turns a scanned value of kind k into the form
+	// appendBare renders (SQLite's stored UUID bytes and microseconds).
+	Read func(k crm.Kind, v any) any
 }
 
 // BareHandler is the yardstick of the point-read benchmarks: a plain
@@ -57,6 +60,9 @@ func BareHandler(db *sql.DB, q BareQuery) http.Handler {
 			n++
 			b = append(b, '{')
 			for i, v := range vals {
+				if q.Read != nil {
+					v = q.Read(q.Kinds[i], v)
+				}
 				if i > 0 {
 					b = append(b, ',')
 				}

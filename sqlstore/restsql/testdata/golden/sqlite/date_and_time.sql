@@ -4,6 +4,6 @@
 SELECT t0.title FROM deals t0 WHERE t0.workspace_id = ? AND (t0.expected_close_date > ?) AND (t0.created_at < ?) LIMIT ? OFFSET ?;
 -- $1 = int64 1
 -- $2 = "2025-01-01"
--- $3 = "2025-06-01T12:00:00.000000Z"
+-- $3 = int64 1748779200000000
 -- $4 = int64 1000
 -- $5 = int64 0

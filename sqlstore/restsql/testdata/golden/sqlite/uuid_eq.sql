@@ -3,6 +3,6 @@
 -- select
 SELECT t0.title FROM deals t0 WHERE t0.workspace_id = ? AND (t0.contact_id = ?) LIMIT ? OFFSET ?;
 -- $1 = int64 1
--- $2 = "0190a0b0-0000-7000-8000-000000000001"
+-- $2 = bytes "\x01\x90\xa0\xb0\x00\x00p\x00\x80\x00\x00\x00\x00\x00\x00\x01"
 -- $3 = int64 1000
 -- $4 = int64 0

@@ -1,8 +1,13 @@
 package postgres_test
 
 import (
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/connectgain/server/api"
 	"github.com/connectgain/server/sqlstore/storetest"
@@ -37,9 +42,52 @@ func BenchmarkFilteredList(b *testing.B) {
 	e := mustRestBench(b)
 	for _, q := range listQueries {
 		b.Run(q.name, func(b *testing.B) {
+			cpu0, pg0 := processCPU(), postgresCPU()
 			storetest.BenchLoad(b, e.srv.URL+api.RestPrefix+strings.Replace(q.url, "CONTACT", e.contact, 1), e.key, 16)
+			// CPU per request (BenchLoad warms up with 32): this process
+			// (client and server) and the PostgreSQL server's processes.
+			n := float64(max(b.N, 16) + 32)
+			b.ReportMetric(float64(processCPU()-cpu0)/1e6/n, "cpu-ms/op")
+			b.ReportMetric(float64(postgresCPU()-pg0)/1e6/n, "pg-cpu-ms/op")
 		})
 	}
+}
+
+// processCPU is the user and system CPU time this process has used, in
+// nanoseconds.
+func processCPU() int64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
+}
+
+// postgresCPU is the user and system CPU time of the processes named
+// postgres on this machine (the server the benchmark talks to on
+// loopback), in nanoseconds; 0 where /proc is not readable.
+func postgresCPU() int64 {
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	var ticks int64
+	for _, f := range stats {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		s := string(b)
+		open, end := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+		if open < 0 || end < open || s[open+1:end] != "postgres" {
+			continue
+		}
+		fields := strings.Fields(s[end+1:]) // state is field 3; utime, stime are 14 and 15
+		if len(fields) < 13 {
+			continue
+		}
+		u, _ := strconv.ParseInt(fields[11], 10, 64)
+		st, _ := strconv.ParseInt(fields[12], 10, 64)
+		ticks += u + st
+	}
+	return ticks * int64(time.Second) / 100 // USER_HZ
 }
 
 // BenchmarkFilteredListPlans logs PostgreSQL's EXPLAIN ANALYZE of the

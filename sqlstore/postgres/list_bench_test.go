@@ -97,6 +97,13 @@ func postgresCPU() int64 {
 //	CONNECTGAIN_TEST_POSTGRES=... go test ./sqlstore/postgres -run '^$' -bench FilteredListPlans -benchtime 1x -v
 func BenchmarkFilteredListPlans(b *testing.B) {
 	e := mustRestBench(b)
+	for _, rel := range []string{"deals", "deal_tags"} {
+		var total, index int64
+		if err := e.bare.QueryRow(`SELECT pg_total_relation_size($1::regclass), pg_indexes_size($1::regclass)`, rel).Scan(&total, &index); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("%s: %.1f MB with its indexes (%.1f MB of indexes)", rel, float64(total)/1e6, float64(index)/1e6)
+	}
 	for b.Loop() {
 		for _, q := range listQueries {
 			c := e.sql["list_"+q.name]

@@ -65,7 +65,8 @@ func processCPU() int64 {
 
 // postgresCPU is the user and system CPU time of the processes named
 // postgres on this machine (the server the benchmark talks to on
-// loopback), in nanoseconds; 0 where /proc is not readable.
+// loopback) and of their exited children, in nanoseconds; 0 where /proc
+// is not readable.
 func postgresCPU() int64 {
 	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
 	var ticks int64
@@ -79,13 +80,16 @@ func postgresCPU() int64 {
 		if open < 0 || end < open || s[open+1:end] != "postgres" {
 			continue
 		}
-		fields := strings.Fields(s[end+1:]) // state is field 3; utime, stime are 14 and 15
-		if len(fields) < 13 {
+		// Fields 14-17 of stat(5): utime, stime, and the same of waited-for
+		// children (the postmaster's: backends that have exited).
+		fields := strings.Fields(s[end+1:]) // from field 3 (state)
+		if len(fields) < 15 {
 			continue
 		}
-		u, _ := strconv.ParseInt(fields[11], 10, 64)
-		st, _ := strconv.ParseInt(fields[12], 10, 64)
-		ticks += u + st
+		for _, f := range fields[11:15] {
+			n, _ := strconv.ParseInt(f, 10, 64)
+			ticks += n
+		}
 	}
 	return ticks * int64(time.Second) / 100 // USER_HZ
 }

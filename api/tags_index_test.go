@@ -110,6 +110,8 @@ var tagReadCases = []tagCase{
 	{name: "negated", query: "tags=not.cs.%7Bvip%7D", want: []string{"t8", "t7", "t5", "t4", "t3"}},
 	{name: "negated and tree", query: "not.and=(tags.cs.%7Bvip%7D,title.eq.t1)", want: []string{"t8", "t7", "t6", "t5", "t4", "t3", "t2"}},
 	{name: "overlap", query: cs("ov", "shopify", "Ω"), want: []string{"t4", "t2"}},
+	{name: "overlap of one element (the index)", query: cs("ov", "vip"), want: []string{"t6", "t2", "t1"}},
+	{name: "overlap of one element twice", query: cs("ov", "vip", "vip") + "&limit=2", want: []string{"t6", "t2"}},
 	{name: "contained", query: cs("cd", "vip", "shopify"), want: []string{"t6", "t5", "t2", "t1"}},
 	{name: "contained in empty", query: cs("cd"), want: []string{"t5"}},
 	{name: "embedding", query: cs("cs", "vip") + "&select=title,contacts(first_name)", want: []string{"t6", "t2", "t1"}},

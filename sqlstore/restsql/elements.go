@@ -1,6 +1,7 @@
 package restsql
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/connectgain/server/crm"
@@ -69,9 +70,10 @@ func (rc *restCtx) joinElements(p *plan, b *sqlstore.Builder) {
 	p.elemJoin = &elementJoin{alias: as, order: c.Elements.Order, filter: f, elem: elem}
 }
 
-// listedElements renders the cs filter that p's element join answers:
-// the join keeps only rows listed under its element, so the filter
-// tests the operand's other elements (TRUE when there are none). The
+// listedElements renders the cs (or one-element ov) filter that p's
+// element join answers: the join keeps only rows listed under its
+// element, so the filter tests the operand's other elements (TRUE when
+// there are none). The
 // filter does not repeat the join: PostgreSQL's planner would count the
 // same rows out twice (estimating one row where a rare tag has 1,000,
 // and choosing a hash join and a sort).
@@ -80,6 +82,8 @@ func (rc *restCtx) listedElements(p *plan, t *term, v string, b *sqlstore.Builde
 	if err != nil {
 		return pgrest.AsCrmError(err)
 	}
+	// cs: the other elements must be there too; ov: its one element is
+	// the join's.
 	rest := make([]string, 0, len(elems))
 	for _, e := range normalizeElems(t.col, elems, rc.ws.PhoneRegion) {
 		if e != p.elemJoin.elem {
@@ -95,9 +99,10 @@ func (rc *restCtx) listedElements(p *plan, t *term, v string, b *sqlstore.Builde
 
 // requiredElement finds, among the conditions every row of the result
 // meets (conds and'ed, and the children of and'ed groups), a cs on an
-// array column with an element list, and returns the column, the filter
-// and the first element of its operand (normalised as the filter
-// normalises it).
+// array column with an element list, or an ov whose operand is one
+// element (ov.{vip} is cs.{vip}), and returns the column, the filter and
+// the first element of its operand (normalised as the filter normalises
+// it).
 func requiredElement(t *crm.Table, conds []pgrest.Cond, region string) (*crm.Column, *pgrest.Filter, string, bool) {
 	for _, c := range conds {
 		if !c.IsLeaf() {
@@ -109,7 +114,7 @@ func requiredElement(t *crm.Table, conds []pgrest.Cond, region string) (*crm.Col
 			continue
 		}
 		f := c.Filter
-		if f.Negate || f.Op != pgrest.OpCs || f.Modifier != "" || len(f.Field.JSONPath) > 0 {
+		if f.Negate || (f.Op != pgrest.OpCs && f.Op != pgrest.OpOv) || f.Modifier != "" || len(f.Field.JSONPath) > 0 {
 			continue
 		}
 		col, ok := t.Column(f.Field.Name)
@@ -120,7 +125,8 @@ func requiredElement(t *crm.Table, conds []pgrest.Cond, region string) (*crm.Col
 		if err != nil {
 			continue // the filter's own rendering reports it
 		}
-		if elems = normalizeElems(col, elems, region); len(elems) > 0 {
+		elems = normalizeElems(col, elems, region)
+		if len(elems) > 0 && (f.Op == pgrest.OpCs || !slices.ContainsFunc(elems, func(e string) bool { return e != elems[0] })) {
 			return col, f, elems[0], true
 		}
 	}

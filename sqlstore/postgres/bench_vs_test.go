@@ -113,10 +113,10 @@ type cost struct{ wall, client, server time.Duration }
 // backends' CPU until they are idle again: what step started in the
 // background (an ANALYZE) counts too.
 func (c *cost) measure(b *testing.B, s *sqlstore.Store, app string, step func()) {
-	sv, cl, start := backendsCPU(b, s, app), processCPU(), time.Now()
+	sv, cl, start := backendsCPU(b, s, app), benchProcessCPU(), time.Now()
 	step()
 	c.wall += time.Since(start)
-	c.client += processCPU() - cl
+	c.client += benchProcessCPU() - cl
 	b.StopTimer()
 	waitIdle(b, s, app)
 	c.server += backendsCPU(b, s, app) - sv
@@ -185,8 +185,8 @@ func waitIdle(b *testing.B, s *sqlstore.Store, apps ...string) {
 	}
 }
 
-// processCPU is this process's user and system CPU time.
-func processCPU() time.Duration {
+// benchProcessCPU is this process's user and system CPU time.
+func benchProcessCPU() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0

@@ -3,12 +3,29 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"sync"
+
+	"github.com/connectgain/server/crm"
 )
 
 // analyzeSQL refreshes the statistics of the tables the bulk endpoint
-// fills.
-const analyzeSQL = "ANALYZE deals, contacts, contact_identifiers, deal_stage_changes"
+// fills, and of the element lists (crm.Column.Elements, such as deal_tags)
+// that their triggers fill: without them the planner does not choose the
+// list for tags=cs.{...}.
+var analyzeSQL = analyzeStatement(crm.DefaultTables())
+
+func analyzeStatement(tables []*crm.Table) string {
+	names := []string{"deals", "contacts", "contact_identifiers", "deal_stage_changes"}
+	for _, t := range tables {
+		for _, c := range t.Columns {
+			if c.Elements.Table != "" {
+				names = append(names, c.Elements.Table)
+			}
+		}
+	}
+	return "ANALYZE " + strings.Join(names, ", ")
+}
 
 // Analyze implements sqlstore.Analyzer. Autovacuum analyzes too, but only
 // about a minute after a load: a server that has just ingested 100,000

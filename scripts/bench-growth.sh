@@ -7,15 +7,21 @@
 # Work on a copy of a large file: the run adds 70,000 deals to it.
 # Usage: scripts/bench-growth.sh DB [BATCH]   (BATCH: cgload's first batch
 #   number, above the seed's, so the run writes new deals and phones)
+# Environment: BIN=path serves with that connectgain binary instead of this
+#   tree's (A/B runs alternate two binaries on copies of one file);
+#   PROFILE=file writes the server's CPU profile of the whole run there;
+#   PHASES="warm-up plain" runs only those phases.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DB=$1
 BATCH=${2:-150}
 dir=$(mktemp -d)
+PHASES=${PHASES:-warm-up plain half-new-contacts}
 trap 'kill $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
-go build -o "$dir/connectgain" ./cmd/connectgain
+bin=${BIN:-$dir/connectgain}
+[ -n "${BIN:-}" ] || go build -o "$dir/connectgain" ./cmd/connectgain
 go build -o "$dir/cgload" ./cmd/cgload
-"$dir/connectgain" serve --addr 127.0.0.1:18186 --db "sqlite:$DB" 2>"$dir/log" &
+"$bin" serve --addr 127.0.0.1:18186 --db "sqlite:$DB" ${PROFILE:+--cpuprofile "$PROFILE"} 2>"$dir/log" &
 pid=$!
 for _ in $(seq 6000); do curl -fs http://127.0.0.1:18186/healthz >/dev/null 2>&1 && break; sleep 0.1; done
 key=${KEY:-$(grep -m1 '^cg_' "$dir/log" || true)}
@@ -28,7 +34,9 @@ phase() { # phase NAME BATCH REQUESTS NEW_RATIO
   c1=$(ticks)
   echo "$1: $(echo "$out" | tail -1); server CPU $(awk -v t=$((c1 - c0)) -v n=$(($3 * 10000)) -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.4f", t*1000/hz/n}') ms/deal"
 }
-phase warm-up "$BATCH" 1 0
-phase plain "$((BATCH + 1))" 3 0
-phase half-new-contacts "$((BATCH + 10))" 3 0.5
+has() { [[ " $PHASES " == *" $1 "* ]]; }
+if has warm-up; then phase warm-up "$BATCH" 1 0; fi
+if has plain; then phase plain "$((BATCH + 1))" 3 0; fi
+if has half-new-contacts; then phase half-new-contacts "$((BATCH + 10))" 3 0.5; fi
 echo "server peak RSS (VmHWM): $(grep VmHWM /proc/$pid/status | awk '{printf "%.1f MiB", $2/1024}')"
+kill "$pid" && wait "$pid" || true # a clean stop writes the profile

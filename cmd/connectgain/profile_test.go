@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
 )
 
 // TestServeCPUProfile: --cpuprofile FILE leaves a complete profile (a

@@ -56,7 +56,7 @@ type diffCase struct {
 func loadDiffCases(t testing.TB) diffFile {
 	t.Helper()
 	var f diffFile
-	for _, name := range []string{"testdata/differential.json", "testdata/differential_writes.json"} {
+	for _, name := range []string{"testdata/differential.json", "testdata/differential_writes.json", "testdata/differential_tags.json"} {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)

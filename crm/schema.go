@@ -57,6 +57,9 @@ type Column struct {
 	// Search declares the indexes behind like and ilike on this column
 	// (text columns only); the dialects read it to use them.
 	Search TextSearch
+	// Elements declares the index of an array column's elements behind
+	// cs (text arrays only); the dialects read it to use it.
+	Elements ElementIndex
 	// Parse, when set, replaces the kind's reading of a written JSON value.
 	Parse func(raw json.RawMessage) (any, *Error)
 	// Check, when set, validates and normalises a written value after the
@@ -80,6 +83,26 @@ type TextSearch struct {
 	// workspace at a time (SQLite: an FTS5 table whose rowid is the
 	// row's rowid, migrations/00007); "" when there is none.
 	Grams string
+}
+
+// ElementIndex declares the index that the migrations create for the
+// elements of a text array column (tags), behind cs: each row under each
+// of its elements, so that the rows holding a rare element are found
+// without testing every row. The dialects read it, so none names a
+// column; the schema tests check that each declared index exists.
+type ElementIndex struct {
+	// Table names the table that lists each row of a workspace under
+	// each of its distinct elements, kept by triggers: keyed
+	// (workspace_id, Element, Order, rid), rid being the row's rowid on
+	// SQLite and its id on PostgreSQL (SQLite migrations/00012,
+	// PostgreSQL 00008); "" when there is none.
+	Table string
+	// Element is Table's column holding one element.
+	Element string
+	// Order is the column of the indexed table that Table copies and
+	// orders each element's rows by, so that a page of them in that
+	// order (newest first) reads only its own rows.
+	Order string
 }
 
 // MissingError is the error for the column left out of an insert (or

@@ -25,7 +25,15 @@ var (
 	emptyObject = json.RawMessage("{}")
 )
 
-func tagsCol() Column   { return Column{Name: "tags", Kind: KindTextArray, Default: emptyList} }
+func tagsCol() Column { return Column{Name: "tags", Kind: KindTextArray, Default: emptyList} }
+
+// dealTagsCol is a deal's tags, indexed by element: tags=cs.{vip} with
+// order=created_at.desc is a filtered list of the dashboard and the API.
+func dealTagsCol() Column {
+	c := tagsCol()
+	c.Elements = ElementIndex{Table: "deal_tags", Element: "tag", Order: "created_at"}
+	return c
+}
 func customCol() Column { return Column{Name: "custom_fields", Kind: KindJSON, Default: emptyObject} }
 
 // DefaultTables returns a fresh copy of the tables the server serves,
@@ -53,7 +61,7 @@ func dealsTable() *Table {
 			{Name: "expected_close_date", Kind: KindDate, Nullable: true},
 			{Name: "probability", Kind: KindInt, Nullable: true, Parse: parseProbability},
 			{Name: "source", Kind: KindText, Nullable: true},
-			tagsCol(),
+			dealTagsCol(),
 			customCol(),
 			createdCol("created_at"),
 			updatedCol(),

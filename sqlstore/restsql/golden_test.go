@@ -58,6 +58,8 @@ var goldenCases = []struct {
 	{"or_tree", "GET", "deals", "select=title&or=(value.gt.10000,stage.eq.won)", false},
 	{"nested_and_or_not", "GET", "deals", "select=title&or=(stage.eq.won,not.and(value.gte.1000,value.lte.100000))&not.or=(stage.eq.new,title.eq.%22a,b%22)", false},
 	{"and_tree_in_and_cs", "GET", "deals", "select=title&and=(stage.in.(new,lost),tags.cs.%7Ba,b%7D,custom_fields->>x.is.null)", false},
+	{"tags_ov_one_element", "GET", "deals", "select=title&tags=ov.%7Bvip%7D&order=created_at.desc", false},
+	{"tags_cs_newest_count", "GET", "deals", "select=title&tags=cs.%7Bvip%7D&stage=in.(new,won)&order=created_at.desc,title&limit=50", true},
 	{"order_nulls", "GET", "deals", "select=title&order=probability.desc.nullslast,value,custom_fields->items_count.asc.nullsfirst", false},
 	{"limit_offset", "GET", "deals", "select=title&order=value&limit=2&offset=4", false},
 	{"limit_zero_count", "GET", "deals", "limit=0", true},

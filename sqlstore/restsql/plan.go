@@ -48,6 +48,8 @@ type plan struct {
 	mods   *pgrest.Modifiers
 	keys   []string // hidden columns: embed links, and the link to the parent
 	embeds []*embedPlan
+	// elemJoin is the join to an element list (elements.go), or nil.
+	elemJoin *elementJoin
 }
 
 type planItem struct {

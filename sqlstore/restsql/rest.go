@@ -183,7 +183,9 @@ func (rc *restCtx) readRows(ctx context.Context, q queryer, t *crm.Table, req *R
 // countSQL renders the COUNT(*) of the rows plan p selects.
 func (rc *restCtx) countSQL(p *plan) (*sqlstore.Builder, error) {
 	var b sqlstore.Builder
-	b.Add("SELECT COUNT(*) FROM " + p.table.Name + " " + p.alias + " WHERE ")
+	b.Add("SELECT COUNT(*) FROM " + p.table.Name + " " + p.alias)
+	rc.joinElements(p, &b)
+	b.Add(" WHERE ")
 	if err := rc.where(p, &b); err != nil {
 		return nil, err
 	}
@@ -195,6 +197,7 @@ func (rc *restCtx) countSQL(p *plan) (*sqlstore.Builder, error) {
 func (rc *restCtx) readSQL(p *plan, req *Request) (*sqlstore.Builder, error) {
 	var b sqlstore.Builder
 	rc.selectList(p, &b)
+	rc.joinElements(p, &b)
 	b.Add(" WHERE ")
 	if err := rc.where(p, &b); err != nil {
 		return nil, err

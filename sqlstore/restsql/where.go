@@ -168,7 +168,7 @@ func (rc *restCtx) single(p *plan, t *term, f *pgrest.Filter, v string, b *sqlst
 		}
 		return rc.dialect(b, RestFilter{Op: f.Op, Col: t.qcol, Kind: t.col.Kind, Path: t.path, Pattern: v, Config: cfg})
 	case pgrest.OpIn:
-		return rc.in(t, f.List, b)
+		return rc.in(t, f.List, p.elemJoin == nil, b)
 	case pgrest.OpIs:
 		switch f.Value {
 		case pgrest.IsNull:
@@ -198,6 +198,9 @@ func (rc *restCtx) single(p *plan, t *term, f *pgrest.Filter, v string, b *sqlst
 		b.Add(t.expr+" IS DISTINCT FROM ?", append(t.args, val)...)
 		return nil
 	case pgrest.OpCs, pgrest.OpCd, pgrest.OpOv:
+		if j := p.elemJoin; j != nil && j.filter == f {
+			return rc.listedElements(p, t, v, b)
+		}
 		return rc.contains(p, t, f.Op, v, b)
 	}
 	return noOperator(t.kind, f.Op)
@@ -258,7 +261,10 @@ func (rc *restCtx) compare(t *term, op pgrest.Operator, v string, b *sqlstore.Bu
 	return nil
 }
 
-func (rc *restCtx) in(t *term, list []string, b *sqlstore.Builder) error {
+// in renders t IN (list); hint allows the dialect's selectivity hint
+// (not with an element join, whose ordered rows the hint would lose:
+// elements.go).
+func (rc *restCtx) in(t *term, list []string, hint bool, b *sqlstore.Builder) error {
 	if t.kind == crm.KindJSON {
 		if len(list) == 0 {
 			b.Add("FALSE")
@@ -299,7 +305,7 @@ func (rc *restCtx) in(t *term, list []string, b *sqlstore.Builder) error {
 		return nil
 	}
 	in := t.expr + " IN (" + inList(len(vals)) + ")"
-	if h, ok := rc.d.(SelectivityHinter); ok && len(vals) > 1 {
+	if h, ok := rc.d.(SelectivityHinter); ok && hint && len(vals) > 1 {
 		in = h.Selective(in)
 	}
 	b.Add(in, append(t.args, vals...)...)
@@ -384,7 +390,7 @@ func (rc *restCtx) orderBy(p *plan, b *sqlstore.Builder) error {
 			if !ok {
 				return UnknownColumn(p.table, o.Field.Name)
 			}
-			e, args := rc.colExpr(p.alias, c, o.Field.JSONPath)
+			e, args := rc.colExpr(p.orderAlias(c.Name, o.Field.JSONPath), c, o.Field.JSONPath)
 			b.Add(e, args...)
 			if oc, ok := rc.d.(OrderCollator); ok {
 				k := c.Kind

@@ -24,7 +24,11 @@ go build -o "$dir/cgload" ./cmd/cgload
 "$bin" serve --addr 127.0.0.1:18186 --db "sqlite:$DB" ${PROFILE:+--cpuprofile "$PROFILE"} 2>"$dir/log" &
 pid=$!
 total=0 # deals written, for the whole-run figure
-for _ in $(seq 6000); do curl -fs http://127.0.0.1:18186/healthz >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 6000); do
+  curl -fs http://127.0.0.1:18186/healthz >/dev/null 2>&1 && break
+  kill -0 "$pid" 2>/dev/null || { echo "the server stopped:" >&2; cat "$dir/log" >&2; exit 1; }
+  sleep 0.1
+done
 key=${KEY:-$(grep -m1 '^cg_' "$dir/log" || true)}
 [ -n "$key" ] || { echo "no key printed (an existing file): pass KEY=cg_..." >&2; exit 1; }
 ticks() { awk '{print $14+$15}' "/proc/$pid/stat"; }

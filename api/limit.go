@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -101,6 +102,9 @@ const heavyBodyBytes = 64 << 10
 func isHeavy(r *http.Request) bool {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return r.ContentLength < 0 || r.ContentLength > heavyBodyBytes
+	}
+	if raw := r.URL.RawQuery; !strings.Contains(raw, "(") && !strings.Contains(raw, "%28") {
+		return false // no parenthesis, no embedding: spare parsing the query (a point read's allocations)
 	}
 	for _, v := range r.URL.Query()["select"] {
 		if embedDepth(v) > 1 {

@@ -82,8 +82,25 @@ func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 }
 
+// statusLabels are the status codes' labels, made once rather than per
+// request.
+var statusLabels = func() (l [600]string) {
+	for i := range l {
+		l[i] = strconv.Itoa(i)
+	}
+	return l
+}()
+
+// statusLabel is the label of a status code.
+func statusLabel(status int) string {
+	if status >= 0 && status < len(statusLabels) {
+		return statusLabels[status]
+	}
+	return strconv.Itoa(status)
+}
+
 func (m *metrics) observe(route, method string, status int, code string, d time.Duration) {
-	m.requests.WithLabelValues(route, metricMethod(method), strconv.Itoa(status)).Inc()
+	m.requests.WithLabelValues(route, metricMethod(method), statusLabel(status)).Inc()
 	m.latency.WithLabelValues(route).Observe(d.Seconds())
 	if code != "" {
 		if len(code) > maxMetricCode {

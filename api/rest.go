@@ -9,9 +9,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/pgrest"
@@ -127,7 +129,8 @@ func (s *Server) restRead(w http.ResponseWriter, r *http.Request, req *restsql.R
 // Parts without "=" are dropped, as the parser drops them.
 func contentLocation(table, rawQuery string) string {
 	type part struct{ key, raw string }
-	var parts []part
+	var buf [8]part // a request's parameters, mostly without a heap slice
+	parts := buf[:0]
 	for p := range strings.SplitSeq(rawQuery, "&") {
 		k, _, ok := strings.Cut(p, "=")
 		if !ok {
@@ -141,9 +144,12 @@ func contentLocation(table, rawQuery string) string {
 	if len(parts) == 0 {
 		return "/" + table
 	}
-	sort.SliceStable(parts, func(i, j int) bool { return parts[i].key < parts[j].key })
+	slices.SortStableFunc(parts, func(a, b part) int { return strings.Compare(a.key, b.key) })
 	var b strings.Builder
-	b.WriteString("/" + table + "?")
+	b.Grow(len(table) + len(rawQuery) + 2)
+	b.WriteByte('/')
+	b.WriteString(table)
+	b.WriteByte('?')
 	for i, p := range parts {
 		if i > 0 {
 			b.WriteByte('&')
@@ -155,15 +161,22 @@ func contentLocation(table, rawQuery string) string {
 
 // contentRange renders PostgREST's Content-Range for n rows from lower.
 func contentRange(lower, n, total int64) string {
-	rng := "*"
+	var a [64]byte // "lower-upper/total": three int64s at most
+	b := a[:0]
 	if n > 0 && total != 0 {
-		rng = fmt.Sprintf("%d-%d", lower, lower+n-1)
+		b = strconv.AppendInt(b, lower, 10)
+		b = append(b, '-')
+		b = strconv.AppendInt(b, lower+n-1, 10)
+	} else {
+		b = append(b, '*')
 	}
-	t := "*"
+	b = append(b, '/')
 	if total >= 0 {
-		t = strconv.FormatInt(total, 10)
+		b = strconv.AppendInt(b, total, 10)
+	} else {
+		b = append(b, '*')
 	}
-	return rng + "/" + t
+	return string(b)
 }
 
 func setApplied(w http.ResponseWriter, p pgrest.Prefer) {
@@ -448,29 +461,54 @@ func writeRows(w http.ResponseWriter, r *http.Request, status int, media string,
 			stripRow(row)
 		}
 	}
-	var body []byte
-	var err error
-	switch media {
-	case mimeCSV:
+	if media == mimeCSV {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		body = csvRows(rows)
-	case mimeSingular:
+		return writeBody(w, r, status, csvRows(rows))
+	}
+	buf := getBody()
+	defer putBody(buf)
+	var err error
+	if media == mimeSingular {
 		w.Header().Set("Content-Type", mimeSingular+"; charset=utf-8")
-		body, err = crm.MarshalRows(rows[0])
-	default:
+		*buf, err = crm.AppendRows((*buf)[:0], rows[0])
+	} else {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		body, err = crm.MarshalRows(rows)
+		*buf, err = crm.AppendRows((*buf)[:0], rows)
 	}
 	if err != nil {
 		return err
 	}
+	return writeBody(w, r, status, *buf)
+}
+
+// writeBody writes the status, Content-Length and (but for HEAD) body.
+func writeBody(w http.ResponseWriter, r *http.Request, status int, body []byte) error {
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	if r.Method == http.MethodHead {
 		return nil
 	}
-	_, err = w.Write(body)
+	_, err := w.Write(body)
 	return err
+}
+
+// bodyPool holds response buffers for reuse: a read's JSON is rendered
+// into one and written (a ResponseWriter keeps no reference to what it
+// is given), so a point read no longer leaves 4 KiB of garbage.
+var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// maxPooledBody bounds the buffers kept: a large response's buffer goes
+// to the collector rather than staying in the pool.
+const maxPooledBody = 256 << 10
+
+func getBody() *[]byte { return bodyPool.Get().(*[]byte) }
+
+func putBody(b *[]byte) {
+	if b == nil || cap(*b) > maxPooledBody {
+		return
+	}
+	*b = (*b)[:0]
+	bodyPool.Put(b)
 }
 
 func stripRow(r *crm.Row) {

@@ -61,6 +61,10 @@ func AppendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// AppendRows appends rows (a *Row or []*Row) as MarshalRows renders
+// them, to a buffer the caller may reuse.
+func AppendRows(b []byte, v any) ([]byte, error) { return appendValue(b, v) }
+
 // AppendJSON appends the error object, as MarshalJSON writes it.
 func (e *Error) AppendJSON(b []byte) []byte {
 	b = append(b, `{"code":`...)

@@ -36,7 +36,7 @@ func ParseQueryString(raw string) ([]Param, error) {
 	if len(raw) > MaxQueryLength {
 		return nil, tooLong()
 	}
-	var params []Param
+	var params []Param // nil when no part has a "="
 	for part := range strings.SplitSeq(raw, "&") {
 		k, v, ok := strings.Cut(part, "=")
 		if !ok {
@@ -52,6 +52,9 @@ func ParseQueryString(raw string) ([]Param, error) {
 		}
 		if !utf8.ValidString(dk) || !utf8.ValidString(dv) {
 			return nil, badQuery("the decoded query string is not valid UTF-8")
+		}
+		if params == nil { // sized once for every part
+			params = make([]Param, 0, strings.Count(raw, "&")+1)
 		}
 		params = append(params, Param{Key: dk, Value: dv})
 	}

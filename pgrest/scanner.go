@@ -103,21 +103,31 @@ func (s *scanner) fieldName() (string, *Error) {
 		return s.quotedName()
 	}
 	start := s.pos
-	var b strings.Builder
-	for {
+	name := ""            // the first part: the name, unless a dash joins more
+	var b strings.Builder // the parts joined, once there are two
+	for first := true; ; first = false {
 		partStart := s.pos
 		part := s.identRun()
 		if s.pos == partStart {
 			return "", s.fail(expFieldName)
 		}
-		b.WriteString(part)
+		if first {
+			name = part // a substring of the source: no copy for a plain name
+		} else {
+			if b.Len() == 0 {
+				b.WriteString(name)
+			}
+			b.WriteByte('-')
+			b.WriteString(part)
+		}
 		if !s.dashFollows() {
 			break
 		}
 		s.pos++
-		b.WriteByte('-')
 	}
-	name := b.String()
+	if b.Len() > 0 {
+		name = b.String()
+	}
 	if strings.Trim(name, "-") == "" {
 		return "", s.failAt(start, quoteRuneAt(s.src, start), expFieldName)
 	}

@@ -22,7 +22,7 @@ P=/functions/v1/rest-api-proxy
 for q in \
   "$P/deals?select=id,title,value,stage&title=ilike.*Order%2010424*&order=created_at.desc&limit=50" \
   "$P/deals?select=id,title,value,stage&stage=in.(new,won)&order=created_at.desc&limit=50" \
-  "$P/contacts?select=id,first_name,phones&phones=cs.%7B%2B201020010424%7D" \
+  "$P/contacts?select=id,first_name,phones&phones=cs.%7B%2B201020000042%7D" \
   "$P/deals?id=eq.00000000-0000-7000-8000-000000000000"; do
   echo "GET $q"
   "$dir/cgload" get --url http://127.0.0.1:18182 --key "$key" --path "$q" --concurrency "$CONC" --duration "$DURATION"

@@ -58,3 +58,25 @@ func BenchmarkPointRead(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPointHandler is BenchmarkPointRead's two requests served by
+// the API's handler directly, with no network and no client in the
+// process: ns/op is the handler's time per request (its CPU and the
+// round trips to PostgreSQL), allocs/op its allocations:
+//
+//	CONNECTGAIN_TEST_POSTGRES=... go test ./sqlstore/postgres -run '^$' -bench PointHandler -benchtime 6000x
+func BenchmarkPointHandler(b *testing.B) {
+	e := mustRestBench(b)
+	var dealID string
+	if err := e.bare.QueryRow(`SELECT id FROM deals WHERE workspace_id = $1 ORDER BY id LIMIT 1 OFFSET 54321`, e.ws).Scan(&dealID); err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct{ name, url string }{
+		{"contact_by_phone", "/contacts?select=id,first_name,phones&phones=cs.%7B%2B201000000424%7D"},
+		{"deal_by_id", "/deals?id=eq." + dealID},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			storetest.BenchHandler(b, e.srv.Config.Handler, api.RestPrefix+c.url, e.key)
+		})
+	}
+}

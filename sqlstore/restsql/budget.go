@@ -73,10 +73,12 @@ func (b *rowBudget) charge(level *rowCost, p *plan, row *Row, size int, cells []
 			}
 		}
 	}
-	if b.costs == nil {
-		b.costs = map[*Row]rowCost{}
+	if p.depth > 0 { // only an embedded row's cost is looked up again, by its parent's
+		if b.costs == nil {
+			b.costs = map[*Row]rowCost{}
+		}
+		b.costs[row] = c
 	}
-	b.costs[row] = c
 	level.add(c)
 	return level.check(p.table.Name)
 }

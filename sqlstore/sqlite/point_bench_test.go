@@ -39,16 +39,8 @@ func BenchmarkPointRead(b *testing.B) {
 	n := max(4, 2*runtime.NumCPU()) // the store's read pool
 	bare.SetMaxOpenConns(n)
 	bare.SetMaxIdleConns(n)
-	var rawID any
-	if err := bare.QueryRow(`SELECT id FROM deals WHERE workspace_id = ? ORDER BY rid LIMIT 1 OFFSET 54321`, e.ws).Scan(&rawID); err != nil {
-		b.Fatal(err)
-	}
 	d := sqlite.Dialect{}
-	id, err := d.Decode(crm.KindUUID, rawID)
-	if err != nil {
-		b.Fatal(err)
-	}
-	dealID := id.(string)
+	dealID := benchDealID(b, e)
 	// The bare handler reads ids and timestamps as the store stores them.
 	read := func(k crm.Kind, v any) any {
 		if k == crm.KindUUID || k == crm.KindTime {
@@ -87,4 +79,39 @@ func BenchmarkPointRead(b *testing.B) {
 			storetest.BenchVersus(b, e.srv.URL+api.RestPrefix+c.url, srv.URL+c.url, e.key, 16)
 		})
 	}
+}
+
+// BenchmarkPointHandler is BenchmarkPointRead's two requests served by
+// the API's handler directly, with no network and no client in the
+// process: ns/op is the handler's CPU per request, allocs/op its
+// allocations (what drives the GC pauses behind the p99 of
+// BenchmarkPointRead on two cores):
+//
+//	go test ./sqlstore/sqlite -run '^$' -bench PointHandler -benchtime 20000x
+func BenchmarkPointHandler(b *testing.B) {
+	e := mustBenchEnv(b)
+	dealID := benchDealID(b, e)
+	for _, c := range []struct{ name, url string }{
+		{"contact_by_phone", "/contacts?select=id,first_name,phones&phones=cs.%7B%2B201000000424%7D"},
+		{"deal_by_id", "/deals?id=eq." + dealID},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			storetest.BenchHandler(b, e.srv.Config.Handler, api.RestPrefix+c.url, e.key)
+		})
+	}
+}
+
+// benchDealID is the id of the point reads' deal (the 54,322nd), as the
+// API shows it.
+func benchDealID(b *testing.B, e *benchEnv) string {
+	b.Helper()
+	var rawID any
+	if err := e.bare.QueryRow(`SELECT id FROM deals WHERE workspace_id = ? ORDER BY rid LIMIT 1 OFFSET 54321`, e.ws).Scan(&rawID); err != nil {
+		b.Fatal(err)
+	}
+	id, err := sqlite.Dialect{}.Decode(crm.KindUUID, rawID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return id.(string)
 }

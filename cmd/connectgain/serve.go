@@ -24,6 +24,7 @@ type serveConfig struct {
 	rotting             string
 	t                   timeouts
 	metricsAddr         string // limits.go
+	cpuProfile          string // profile.go
 }
 
 // serveFlags declares serve's flags, each with its environment variable.
@@ -36,6 +37,7 @@ func serveFlags(fs *flag.FlagSet, e *envFlags) *serveConfig {
 	fs.StringVar(&cfg.origins, "cors-origins", e.str("CONNECTGAIN_CORS_ORIGINS", ""), "comma-separated allowed CORS origins (default *) (env CONNECTGAIN_CORS_ORIGINS)")
 	fs.StringVar(&cfg.logFormat, "log", e.str("CONNECTGAIN_LOG", "text"), "log format: text or json (env CONNECTGAIN_LOG)")
 	fs.StringVar(&cfg.rotting, "rotting-days", e.str("CONNECTGAIN_ROTTING_DAYS", ""), "days in a stage after which a board card is marked rotting: 14, or lead=7,proposal=21 (env CONNECTGAIN_ROTTING_DAYS)")
+	fs.StringVar(&cfg.cpuProfile, "cpuprofile", e.str("CONNECTGAIN_CPUPROFILE", ""), "write a CPU profile (go tool pprof) of the whole run to this file, closed on shutdown (env CONNECTGAIN_CPUPROFILE)")
 	timeoutFlags(fs, e, &cfg.t)
 	limitFlags(fs, e, &cfg.api, &cfg.metricsAddr) // limits.go
 	return cfg
@@ -68,6 +70,11 @@ func serve(ctx context.Context, c *cli) error {
 		return err
 	}
 	defer ln.Close()
+	stopProfile, err := startCPUProfile(cfg.cpuProfile)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	store, err := openStore(ctx, cfg.db, false)
 	if err != nil {
 		return err

@@ -10,7 +10,7 @@ import (
 type Kind int
 
 const (
-	KindUUID      Kind = iota // uuid; TEXT in SQLite
+	KindUUID      Kind = iota // uuid; a 16-byte BLOB in SQLite
 	KindText                  // text
 	KindInt                   // integer
 	KindDecimal               // exact decimal (deal value)

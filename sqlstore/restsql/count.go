@@ -106,7 +106,7 @@ func (rc *restCtx) fetchCounts(ctx context.Context, q queryer, e *embedPlan, val
 		if err := rc.where(c, &b); err != nil {
 			return nil, err
 		}
-		b.Add(" AND "+link+" IN ("+inList(len(chunk))+") GROUP BY "+link, bindAll(rc.d, crm.KindUUID, chunk)...)
+		b.Add(" AND "+link+" IN ("+inList(len(chunk))+") GROUP BY "+link, bindAll(rc.d, columnKind(c.table, e.rel.Foreign), chunk)...)
 		if err := rc.scanCounts(ctx, q, c, &b, groups); err != nil {
 			return nil, err
 		}

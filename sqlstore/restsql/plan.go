@@ -463,7 +463,7 @@ func (rc *restCtx) embedSQL(e *embedPlan, vals []string) (*sqlstore.Builder, err
 	if h, ok := rc.d.(SelectivityHinter); ok {
 		link = h.Selective(link)
 	}
-	b.Add(" AND "+link, bindAll(rc.d, crm.KindUUID, vals)...)
+	b.Add(" AND "+link, bindAll(rc.d, columnKind(c.table, e.rel.Foreign), vals)...)
 	if err := rc.orderBy(c, &b); err != nil {
 		return nil, err
 	}

@@ -109,3 +109,12 @@ func (rc *restCtx) scanID(raw any) (string, error) {
 	}
 	return id, nil
 }
+
+// columnKind is the kind of t's column name (a relation's link), uuid
+// when t does not describe it.
+func columnKind(t *crm.Table, name string) crm.Kind {
+	if c, ok := t.Column(name); ok {
+		return c.Kind
+	}
+	return crm.KindUUID
+}

@@ -123,6 +123,8 @@ func TestMigrationStorageForm(t *testing.T) {
 	db := rawDB(t, path)
 	migrateTo(t, db, beforeStorage, true)
 	key := seedText(t, db)
+	// Workspaces 2 to 5 were made and removed: no new one may get their keys.
+	mustExec(t, db, `UPDATE sqlite_sequence SET seq = 5 WHERE name = 'workspaces'`)
 	before := dump(t, db)
 	db.Close()
 
@@ -137,6 +139,7 @@ func TestMigrationStorageForm(t *testing.T) {
 	defer db.Close()
 	checkIntegrity(t, db)
 	checkStoredTypes(t, db)
+	checkSequence(t, db, 5)
 	// Ordered by the stored form, the ids and times keep the text order.
 	var order []string
 	rows, err := db.Query(`SELECT cg_uuid_text(id) FROM deals ORDER BY id`)
@@ -159,6 +162,7 @@ func TestMigrationStorageForm(t *testing.T) {
 
 	migrateTo(t, db, beforeStorage, false)
 	checkIntegrity(t, db)
+	checkSequence(t, db, 5)
 	if after := dump(t, db); !reflect.DeepEqual(after, before) {
 		for _, table := range storageTables {
 			if !reflect.DeepEqual(after[table], before[table]) {
@@ -319,5 +323,19 @@ func TestBlobIDIsolation(t *testing.T) {
 	}
 	if got := restJSON(t, s, a, "deals", "select=title&id=eq."+dealID); got != `[{"title":"A's order"}]` {
 		t.Errorf("a's deal after b's writes: %s", got)
+	}
+}
+
+// checkSequence: the workspaces' key counter is seq, and no other table's
+// name is left in sqlite_sequence.
+func checkSequence(t *testing.T, db *sql.DB, seq int64) {
+	t.Helper()
+	var got int64
+	if err := db.QueryRow(`SELECT seq FROM sqlite_sequence WHERE name = 'workspaces'`).Scan(&got); err != nil || got != seq {
+		t.Errorf("workspaces' key counter: %d (%v), want %d", got, err, seq)
+	}
+	var n int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM sqlite_sequence WHERE name NOT IN ('workspaces', 'goose_db_version')`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d stray rows in sqlite_sequence (%v)", n, err)
 	}
 }

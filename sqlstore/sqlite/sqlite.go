@@ -133,24 +133,9 @@ func (Dialect) Bind(k crm.Kind, v any) any {
 			return crm.ScaledValue(d)
 		}
 	case crm.KindUUID:
-		// A 16-byte BLOB (storage.go); text that is no UUID is bound as
-		// it is and so equals no stored id.
-		if s, ok := v.(string); ok {
-			if b, ok := uuidBlob(s); ok {
-				return b
-			}
-		}
+		return bindUUID(v)
 	case crm.KindTime:
-		// INTEGER microseconds (storage.go): records hold timestamps as
-		// crm.TimeFormat text, the store's own as time.Time.
-		switch t := v.(type) {
-		case time.Time:
-			return timeMicros(t)
-		case string:
-			if tm, ok := parseStoredTime(t); ok {
-				return timeMicros(tm)
-			}
-		}
+		return bindTime(v)
 	case crm.KindBool:
 		if b, ok := v.(bool); ok {
 			if b {
@@ -215,16 +200,7 @@ func (Dialect) Decode(k crm.Kind, src any) (any, error) {
 			return v != 0, nil
 		}
 	case crm.KindTime:
-		switch v := src.(type) {
-		case int64:
-			return microsTime(v), nil
-		case string:
-			t, err := time.Parse(time.RFC3339Nano, v)
-			if err != nil {
-				return nil, fmt.Errorf("timestamp %q: %w", v, err)
-			}
-			return t.UTC(), nil
-		}
+		return decodeTime(src)
 	case crm.KindJSON:
 		if s, ok := src.(string); ok {
 			return json.RawMessage(s), nil

@@ -18,6 +18,47 @@ import (
 // time. The API and PostgreSQL keep the text forms; Bind and Decode
 // translate.
 
+// bindUUID is Bind of a uuid: a 16-byte BLOB. Text that is no UUID is
+// bound as it is, and so equals no stored id.
+func bindUUID(v any) any {
+	if s, ok := v.(string); ok {
+		if b, ok := uuidBlob(s); ok {
+			return b
+		}
+	}
+	return v
+}
+
+// bindTime is Bind of a timestamp: INTEGER microseconds. Records hold
+// timestamps as crm.TimeFormat text, the store's own code as time.Time.
+func bindTime(v any) any {
+	switch t := v.(type) {
+	case time.Time:
+		return timeMicros(t)
+	case string:
+		if tm, ok := parseStoredTime(t); ok {
+			return timeMicros(tm)
+		}
+	}
+	return v
+}
+
+// decodeTime is Decode of a timestamp (src is not nil): the stored
+// microseconds, or RFC 3339 text (a value 00011 could not convert).
+func decodeTime(src any) (any, error) {
+	switch v := src.(type) {
+	case int64:
+		return microsTime(v), nil
+	case string:
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			return nil, fmt.Errorf("timestamp %q: %w (want microseconds since 1970 or RFC 3339 text)", v, err)
+		}
+		return t.UTC(), nil
+	}
+	return nil, fmt.Errorf("cannot read %T as a timestamp (want microseconds since 1970 or RFC 3339 text)", src)
+}
+
 // uuidBlob returns the 16 bytes of the UUID s (canonical 36-character
 // form, either case), or false when s is not one.
 func uuidBlob(s string) ([]byte, bool) {
@@ -62,7 +103,7 @@ func unhex(c byte) (byte, bool) {
 // uuidText renders 16 bytes as the canonical lowercase UUID text.
 func uuidText(b []byte) (string, error) {
 	if len(b) != 16 {
-		return "", fmt.Errorf("uuid: %d bytes stored, want 16", len(b))
+		return "", fmt.Errorf("uuid: %d bytes stored, want 16 (a file written by another program?)", len(b))
 	}
 	var out [36]byte
 	hex.Encode(out[0:8], b[0:4])

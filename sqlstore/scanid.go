@@ -6,11 +6,11 @@ import (
 	"github.com/connectgain/server/crm"
 )
 
-// scanID turns a scanned uuid column into its text form through the
+// DecodeID turns a scanned uuid column into its text form through the
 // dialect (SQLite stores 16 bytes). Every read of an id column that is
-// not a whole record goes through it.
-func (s *Store) scanID(raw any) (string, error) {
-	v, err := s.d.Decode(crm.KindUUID, raw)
+// not a whole record goes through it: the store's and the REST engine's.
+func DecodeID(d Dialect, raw any) (string, error) {
+	v, err := d.Decode(crm.KindUUID, raw)
 	if err != nil {
 		return "", err
 	}
@@ -20,3 +20,5 @@ func (s *Store) scanID(raw any) (string, error) {
 	}
 	return id, nil
 }
+
+func (s *Store) scanID(raw any) (string, error) { return DecodeID(s.d, raw) }

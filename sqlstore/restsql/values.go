@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/connectgain/server/crm"
+	"github.com/connectgain/server/sqlstore"
 )
 
 // unknownWriteColumn is PostgREST's 400 PGRST204 for a payload key or a
@@ -98,17 +99,7 @@ func contains(list []string, s string) bool {
 
 // scanID turns a scanned id column into its text form through the
 // dialect (SQLite stores a UUID as 16 bytes).
-func (rc *restCtx) scanID(raw any) (string, error) {
-	v, err := rc.d.Decode(crm.KindUUID, raw)
-	if err != nil {
-		return "", err
-	}
-	id, ok := v.(string)
-	if !ok {
-		return "", fmt.Errorf("uuid: read %T", v)
-	}
-	return id, nil
-}
+func (rc *restCtx) scanID(raw any) (string, error) { return sqlstore.DecodeID(rc.d, raw) }
 
 // columnKind is the kind of t's column name (a relation's link), uuid
 // when t does not describe it.

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strings"
@@ -312,6 +313,20 @@ func (s *Store) EnsureDefault(ctx context.Context) (string, error) {
 // its foreign key to workspaces.
 const noWorkspaceKey = int64(0)
 
+// unreadWorkspace is bound in place of a workspace's key that could not
+// be read: database/sql asks it for its value before running the
+// statement, and it answers with the read's error, so the statement
+// fails with it.
+type unreadWorkspace struct {
+	id  string
+	err error
+}
+
+// Value implements driver.Valuer.
+func (u unreadWorkspace) Value() (driver.Value, error) {
+	return nil, fmt.Errorf("reading the key of workspace %s: %w", u.id, u.err)
+}
+
 // workspaceRef is the workspaces column that workspace_id refers to: the
 // dialect's key, or the UUID itself.
 func (s *Store) workspaceRef() string {
@@ -327,8 +342,11 @@ func (s *Store) workspaceRef() string {
 // workspace's key. Keys are never reused nor changed, so they are kept
 // in memory once read (authentication reads them on the way); a
 // workspace not seen yet is read from the database, and one that does
-// not exist (or cannot be read now) binds noWorkspaceKey, which matches
-// nothing and is not remembered.
+// not exist binds noWorkspaceKey, which matches nothing and is not
+// remembered. When the read itself fails (the database is unreachable,
+// the context ends), what is returned makes the statement it is bound
+// to fail with that error instead of answering as if the workspace held
+// no rows.
 func (s *Store) WorkspaceArg(wsID string) any {
 	if _, ok := s.d.(WorkspaceKeyer); !ok {
 		return wsID
@@ -337,8 +355,12 @@ func (s *Store) WorkspaceArg(wsID string) any {
 		return k
 	}
 	var key int64
-	if err := s.queryRow(context.Background(), s.read, `SELECT `+s.workspaceRef()+` FROM workspaces WHERE id = ?`, wsID).Scan(&key); err != nil {
+	err := s.queryRow(context.Background(), s.read, `SELECT `+s.workspaceRef()+` FROM workspaces WHERE id = ?`, wsID).Scan(&key)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
 		return noWorkspaceKey
+	case err != nil:
+		return unreadWorkspace{wsID, err}
 	}
 	s.wsKeys.Store(wsID, key)
 	return key

@@ -23,7 +23,7 @@ func TestIsolationLimitsAndMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	vkey, _, _ := e.store.CreateKey(ctx, victim.ID, "v", crm.ScopeWrite)
-	secret := `{"deals":[{"title":"Victim secret order 4242","value":7,"contact_phone":"+201099990000","create_contact_if_missing":true}]}`
+	secret := `{"deals":[{"title":"Victim secret order zebrafinch","value":7,"contact_phone":"+201099990000","create_contact_if_missing":true}]}`
 	req, _ := http.NewRequest("POST", e.url+bulkURL, strings.NewReader(secret))
 	req.Header.Set("X-API-Key", vkey)
 	req.Header.Set("Idempotency-Key", "victim-key")
@@ -58,7 +58,7 @@ func TestIsolationLimitsAndMetrics(t *testing.T) {
 		}
 	}
 	_, m := getMetrics(t, e.url, "Bearer m-token")
-	for _, leak := range []string{victim.ID, e.ws.ID, "victim-corp", "acme", vkey, e.writeKey, "4242", "+201099990000", "victim-key"} {
+	for _, leak := range []string{victim.ID, e.ws.ID, "victim-corp", "acme", vkey, e.writeKey, "zebrafinch", "+201099990000", "victim-key"} {
 		if strings.Contains(m, leak) {
 			t.Errorf("/metrics shows %q", leak)
 		}

@@ -109,7 +109,23 @@ func TestShutdownUnderLoad(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(1500 * time.Millisecond)
+	// Stop once a write has been acknowledged and the next ones are in
+	// flight: a fixed pause was too short on a slow machine (the race
+	// detector), where no write had finished yet.
+	acknowledged := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, r := range results {
+			if r.err == nil && r.status < 300 {
+				return true
+			}
+		}
+		return false
+	}
+	for deadline := time.Now().Add(30 * time.Second); !acknowledged() && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond)
 	stopErr := ts.stop()
 	close(stop)
 	done := make(chan struct{})

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -55,9 +54,9 @@ func BenchmarkIngestPages(b *testing.B) {
 	var written int64
 	var cpu time.Duration
 	for i := 0; b.Loop(); i++ {
-		start, w := processCPU(), bytesWritten(b)
+		start, w := storetest.ProcessCPU(), bytesWritten(b)
 		bulk(i + 1)
-		cpu, written = cpu+processCPU()-start, written+bytesWritten(b)-w
+		cpu, written = cpu+storetest.ProcessCPU()-start, written+bytesWritten(b)-w
 	}
 	b.ReportMetric(float64(written)/4096/float64(b.N), "pages-written/request")
 	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(n*b.N), "cpu-ms/deal")
@@ -82,13 +81,6 @@ func bytesWritten(b *testing.B) int64 {
 	}
 	b.Fatal("no wchar in /proc/self/io")
 	return 0
-}
-
-// processCPU is the user and system CPU time this process has used.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkIngestPostgresCPU is BenchmarkIngestPages on PostgreSQL: 10,000
@@ -128,9 +120,9 @@ func BenchmarkIngestPostgresCPU(b *testing.B) {
 	bulk(0)
 	var server, client time.Duration
 	for i := 0; b.Loop(); i++ {
-		sv, cl := backendCPU(b, s, app), processCPU()
+		sv, cl := backendCPU(b, s, app), storetest.ProcessCPU()
 		bulk(i + 1)
-		server, client = server+backendCPU(b, s, app)-sv, client+processCPU()-cl
+		server, client = server+backendCPU(b, s, app)-sv, client+storetest.ProcessCPU()-cl
 	}
 	b.ReportMetric(float64(server.Microseconds())/1000/float64(n*b.N), "pg-cpu-ms/deal")
 	b.ReportMetric(float64(client.Microseconds())/1000/float64(n*b.N), "cpu-ms/deal")

@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -34,7 +33,7 @@ func BenchmarkBoard(b *testing.B) {
 			cookie := sessionCookie(b, e, e.write)
 			for _, path := range []string{"/", "/?q=customer+42", "/board/cards?stage=new&offset=30", "/board/totals", "/board/version"} {
 				b.Run("server"+strings.ReplaceAll(path, "/", "_"), func(b *testing.B) {
-					cpu := processCPU()
+					cpu := storetest.ProcessCPU()
 					for b.Loop() {
 						rec := httptest.NewRecorder()
 						req := httptest.NewRequest(http.MethodGet, path, nil)
@@ -46,7 +45,7 @@ func BenchmarkBoard(b *testing.B) {
 					}
 					// The handler runs in this process: its CPU time is less
 					// noisy than wall time on a shared machine.
-					b.ReportMetric(float64((processCPU()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+					b.ReportMetric(float64((storetest.ProcessCPU()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 				})
 			}
 			b.Run("chromium_first_screen", func(b *testing.B) {
@@ -63,13 +62,6 @@ func BenchmarkBoard(b *testing.B) {
 			})
 		})
 	}
-}
-
-// processCPU is the user and system CPU time this process has used.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // seedLarge posts n deals through the bulk endpoint in requests of 10,000.
@@ -118,7 +110,7 @@ func BenchmarkBoardSmallPipeline(b *testing.B) {
 			cookie := sessionCookie(b, e, e.write)
 			for _, path := range []string{"/?pipeline=" + small, "/board/cards?pipeline=" + small + "&stage=new&offset=30"} {
 				b.Run("server"+strings.ReplaceAll(strings.ReplaceAll(path, "/", "_"), small, "P"), func(b *testing.B) {
-					cpu := processCPU()
+					cpu := storetest.ProcessCPU()
 					for b.Loop() {
 						rec := httptest.NewRecorder()
 						req := httptest.NewRequest(http.MethodGet, path, nil)
@@ -128,7 +120,7 @@ func BenchmarkBoardSmallPipeline(b *testing.B) {
 							b.Fatalf("GET %s: %d %.300s", path, rec.Code, rec.Body.String())
 						}
 					}
-					b.ReportMetric(float64((processCPU()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+					b.ReportMetric(float64((storetest.ProcessCPU()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 				})
 			}
 		})

@@ -40,7 +40,7 @@ func BenchmarkParallelWriters(b *testing.B) {
 				stages := []string{"lead", "qualified"}
 				var wg sync.WaitGroup
 				work := make(chan int)
-				start, cpu := time.Now(), processCPU()
+				start, cpu := time.Now(), storetest.ProcessCPU()
 				b.ResetTimer()
 				for c := range clients {
 					wg.Add(1)
@@ -67,7 +67,7 @@ func BenchmarkParallelWriters(b *testing.B) {
 				wg.Wait()
 				b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "writes/s")
 				// This process's CPU: clients and server (not PostgreSQL's).
-				b.ReportMetric(float64((processCPU()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+				b.ReportMetric(float64((storetest.ProcessCPU()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 			})
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -113,10 +112,10 @@ type cost struct{ wall, client, server time.Duration }
 // backends' CPU until they are idle again: what step started in the
 // background (an ANALYZE) counts too.
 func (c *cost) measure(b *testing.B, s *sqlstore.Store, app string, step func()) {
-	sv, cl, start := backendsCPU(b, s, app), benchProcessCPU(), time.Now()
+	sv, cl, start := backendsCPU(b, s, app), storetest.ProcessCPU(), time.Now()
 	step()
 	c.wall += time.Since(start)
-	c.client += benchProcessCPU() - cl
+	c.client += storetest.ProcessCPU() - cl
 	b.StopTimer()
 	waitIdle(b, s, app)
 	c.server += backendsCPU(b, s, app) - sv
@@ -183,13 +182,4 @@ func waitIdle(b *testing.B, s *sqlstore.Store, apps ...string) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-}
-
-// benchProcessCPU is this process's user and system CPU time.
-func benchProcessCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -42,25 +41,15 @@ func BenchmarkFilteredList(b *testing.B) {
 	e := mustRestBench(b)
 	for _, q := range listQueries {
 		b.Run(q.name, func(b *testing.B) {
-			cpu0, pg0 := processCPU(), postgresCPU()
+			cpu0, pg0 := storetest.ProcessCPU(), postgresCPU()
 			storetest.BenchLoad(b, e.srv.URL+api.RestPrefix+strings.Replace(q.url, "CONTACT", e.contact, 1), e.key, 16)
 			// CPU per request (BenchLoad warms up with 32): this process
 			// (client and server) and the PostgreSQL server's processes.
 			n := float64(max(b.N, 16) + 32)
-			b.ReportMetric(float64(processCPU()-cpu0)/1e6/n, "cpu-ms/op")
+			b.ReportMetric(float64(storetest.ProcessCPU()-cpu0)/1e6/n, "cpu-ms/op")
 			b.ReportMetric(float64(postgresCPU()-pg0)/1e6/n, "pg-cpu-ms/op")
 		})
 	}
-}
-
-// processCPU is the user and system CPU time this process has used, in
-// nanoseconds.
-func processCPU() int64 {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return ru.Utime.Nano() + ru.Stime.Nano()
 }
 
 // postgresCPU is the user and system CPU time of the processes named

@@ -5,10 +5,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/connectgain/server/sqlstore/storetest"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -58,23 +58,14 @@ func BenchmarkBulkEndpoint(b *testing.B) {
 				bodies[i] = loadgen.BulkBody(loadgen.Deals(i+1, n, 0.5))
 			}
 			b.ResetTimer()
-			start, cpu := time.Now(), processCPU()
+			start, cpu := time.Now(), storetest.ProcessCPU()
 			for i := range b.N {
 				post(bodies[i])
 			}
 			b.ReportMetric(float64(n*b.N)/time.Since(start).Seconds(), "deals/s")
-			b.ReportMetric(float64((processCPU()-cpu).Microseconds())/1000/float64(n*b.N), "cpu-ms/deal")
+			b.ReportMetric(float64((storetest.ProcessCPU()-cpu).Microseconds())/1000/float64(n*b.N), "cpu-ms/deal")
 		})
 	}
-}
-
-// processCPU is the CPU time (user and system) this process has used:
-// the server's and the client's, which on a shared machine is steadier
-// than the wall clock. The client only sends prepared bodies.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkBulkBareLoop inserts the same rows into the same schema with

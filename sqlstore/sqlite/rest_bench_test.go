@@ -191,11 +191,11 @@ func BenchmarkFilteredList(b *testing.B) {
 	contact := id.(string)
 	for _, q := range listQueries {
 		b.Run(q.name, func(b *testing.B) {
-			cpu0 := processCPU()
+			cpu0 := storetest.ProcessCPU()
 			storetest.BenchLoad(b, e.srv.URL+api.RestPrefix+strings.Replace(q.url, "CONTACT", contact, 1), e.key, 16)
 			// Client and server in this process: CPU per request, which
 			// other work on a shared machine disturbs less than req/s.
-			b.ReportMetric(float64(processCPU()-cpu0)/1e6/float64(max(b.N, 16)+32), "cpu-ms/op") // BenchLoad warms up with 32
+			b.ReportMetric(float64(storetest.ProcessCPU()-cpu0)/1e6/float64(max(b.N, 16)+32), "cpu-ms/op") // BenchLoad warms up with 32
 		})
 	}
 }

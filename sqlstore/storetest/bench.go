@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // BenchGET measures one GET of url with key per iteration, failing on any
@@ -18,8 +19,8 @@ func BenchGET(b *testing.B, url, key string) {
 	req, _ := http.NewRequest("GET", url, nil)
 	req.Header.Set("X-API-Key", key)
 	b.ReportAllocs()
-	cpu0 := processCPU()
-	defer func() { b.ReportMetric(float64(processCPU()-cpu0)/1e6/float64(max(b.N, 1)), "cpu-ms/op") }()
+	cpu0 := ProcessCPU()
+	defer func() { b.ReportMetric(float64(ProcessCPU()-cpu0)/1e6/float64(max(b.N, 1)), "cpu-ms/op") }()
 	for b.Loop() {
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -59,12 +60,13 @@ func BenchGETParallel(b *testing.B, url, key string, clients int) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
 }
 
-// processCPU is the user and system CPU time the process has used, in
-// nanoseconds.
-func processCPU() int64 {
+// ProcessCPU is the user and system CPU time this process has used (0
+// where getrusage fails): a benchmark's server and client together,
+// steadier than the wall clock on a shared machine.
+func ProcessCPU() time.Duration {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0
 	}
-	return ru.Utime.Nano() + ru.Stime.Nano()
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -66,12 +66,12 @@ func BenchHandler(b *testing.B, h http.Handler, url, key string) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu := processCPU()
+	cpu := ProcessCPU()
 	for range b.N {
 		serve()
 	}
 	b.StopTimer()
-	b.ReportMetric(float64(processCPU()-cpu)/1000/float64(b.N), "cpu-us/op")
+	b.ReportMetric(float64((ProcessCPU()-cpu).Nanoseconds())/1000/float64(b.N), "cpu-us/op")
 	if !bytes.Equal(w.body.Bytes(), want) {
 		b.Fatalf("GET %s: the last answer differs from the first:\n%s\n%s", url, w.body.Bytes(), want)
 	}

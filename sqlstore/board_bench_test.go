@@ -13,7 +13,6 @@ import (
 
 	"github.com/connectgain/server/crm"
 	"github.com/connectgain/server/loadgen"
-	"github.com/connectgain/server/sqlstore"
 	"github.com/connectgain/server/sqlstore/sqlite"
 	"github.com/connectgain/server/sqlstore/storetest"
 )
@@ -120,36 +119,10 @@ func BenchmarkIngestPostgresCPU(b *testing.B) {
 	bulk(0)
 	var server, client time.Duration
 	for i := 0; b.Loop(); i++ {
-		sv, cl := backendCPU(b, s, app), storetest.ProcessCPU()
+		sv, cl := storetest.PostgresBackendsCPU(b, s, app), storetest.ProcessCPU()
 		bulk(i + 1)
-		server, client = server+backendCPU(b, s, app)-sv, client+storetest.ProcessCPU()-cl
+		server, client = server+storetest.PostgresBackendsCPU(b, s, app)-sv, client+storetest.ProcessCPU()-cl
 	}
 	b.ReportMetric(float64(server.Microseconds())/1000/float64(n*b.N), "pg-cpu-ms/deal")
 	b.ReportMetric(float64(client.Microseconds())/1000/float64(n*b.N), "cpu-ms/deal")
-}
-
-// backendCPU sums the CPU time of the PostgreSQL backends whose
-// application_name is app (on this machine).
-func backendCPU(b *testing.B, s *sqlstore.Store, app string) time.Duration {
-	rows, err := s.Reader().QueryContext(context.Background(), `SELECT pid FROM pg_stat_activity WHERE application_name = $1`, app)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer rows.Close()
-	var total time.Duration
-	for rows.Next() {
-		var pid int
-		if err := rows.Scan(&pid); err != nil {
-			b.Fatal(err)
-		}
-		raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-		if err != nil {
-			b.Skipf("PostgreSQL's backends are not on this machine: %v", err)
-		}
-		f := strings.Fields(string(raw[strings.LastIndexByte(string(raw), ')')+2:]))
-		ut, _ := strconv.ParseInt(f[11], 10, 64) // fields 14 and 15 of stat(5)
-		st, _ := strconv.ParseInt(f[12], 10, 64)
-		total += time.Duration(ut+st) * 10 * time.Millisecond // USER_HZ = 100
-	}
-	return total
 }

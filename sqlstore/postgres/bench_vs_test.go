@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -112,13 +110,13 @@ type cost struct{ wall, client, server time.Duration }
 // backends' CPU until they are idle again: what step started in the
 // background (an ANALYZE) counts too.
 func (c *cost) measure(b *testing.B, s *sqlstore.Store, app string, step func()) {
-	sv, cl, start := backendsCPU(b, s, app), storetest.ProcessCPU(), time.Now()
+	sv, cl, start := storetest.PostgresBackendsCPU(b, s, app), storetest.ProcessCPU(), time.Now()
 	step()
 	c.wall += time.Since(start)
 	c.client += storetest.ProcessCPU() - cl
 	b.StopTimer()
 	waitIdle(b, s, app)
-	c.server += backendsCPU(b, s, app) - sv
+	c.server += storetest.PostgresBackendsCPU(b, s, app) - sv
 	b.StartTimer()
 }
 
@@ -138,30 +136,6 @@ func withApp(b *testing.B, dsn, app string) string {
 	q.Set("application_name", app)
 	u.RawQuery = q.Encode()
 	return u.String()
-}
-
-// backendsCPU sums the on-CPU time (/proc/PID/schedstat, nanoseconds) of
-// the PostgreSQL backends whose application_name is app.
-func backendsCPU(b *testing.B, s *sqlstore.Store, app string) time.Duration {
-	rows, err := s.Reader().QueryContext(context.Background(), `SELECT pid FROM pg_stat_activity WHERE application_name = $1`, app)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer rows.Close()
-	var total time.Duration
-	for rows.Next() {
-		var pid int
-		if err := rows.Scan(&pid); err != nil {
-			b.Fatal(err)
-		}
-		raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/schedstat", pid))
-		if err != nil {
-			b.Skipf("PostgreSQL's backends are not on this machine: %v", err)
-		}
-		ns, _ := strconv.ParseInt(strings.Fields(string(raw))[0], 10, 64)
-		total += time.Duration(ns)
-	}
-	return total
 }
 
 // waitIdle waits until no connection of apps but the asking one runs a

@@ -45,11 +45,7 @@ func (s *Server) restTable(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := s.schema().Table(table); !ok {
 		return restsql.UnknownTable(table)
 	}
-	params, err := pgrest.ParseQueryString(r.URL.RawQuery)
-	if err != nil {
-		return pgrest.AsCrmError(err)
-	}
-	q, err := pgrest.Parse(params)
+	q, err := s.parseQuery(r.Method, r.URL.RawQuery)
 	if err != nil {
 		return pgrest.AsCrmError(err)
 	}
@@ -66,6 +62,19 @@ func (s *Server) restTable(w http.ResponseWriter, r *http.Request) error {
 		return s.restRead(w, r, req, media, stripNulls)
 	}
 	return s.restWrite(w, r, req, media, stripNulls)
+}
+
+// parseQuery parses a request's query string: a read's through the
+// query cache (querycache.go), a write's each time.
+func (s *Server) parseQuery(method, raw string) (*pgrest.Query, error) {
+	if method == http.MethodGet || method == http.MethodHead {
+		return s.queries.parse(raw)
+	}
+	params, err := pgrest.ParseQueryString(raw)
+	if err != nil {
+		return nil, err
+	}
+	return pgrest.Parse(params)
 }
 
 // restRead serves GET and HEAD: Range and limit/offset intersected, the

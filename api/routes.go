@@ -88,6 +88,7 @@ type Server struct {
 	metrics *metrics
 	limits  *limits
 	keys    keyCache
+	queries queryCache
 	mux     *http.ServeMux
 }
 

@@ -49,6 +49,8 @@ type Backend interface {
 // Engine runs REST requests (PostgREST's query language) on a Backend.
 type Engine struct {
 	b Backend
+	// reads are the plain reads rendered once (readcache.go).
+	reads readCache
 }
 
 // New returns an engine over b.
@@ -77,6 +79,15 @@ func (s *Engine) query(ctx context.Context, q queryer, query string, args ...any
 	r, err := q.QueryContext(ctx, d.Rebind(query), args...)
 	if err != nil {
 		return nil, d.Error(err)
+	}
+	return r, nil
+}
+
+// queryRebound is query of a statement already rebound for the dialect.
+func (s *Engine) queryRebound(ctx context.Context, q queryer, query string, args ...any) (*sql.Rows, error) {
+	r, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, s.b.Dialect().Error(err)
 	}
 	return r, nil
 }

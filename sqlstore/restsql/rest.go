@@ -145,11 +145,26 @@ func singularError(n int) *crm.Error {
 		Details: fmt.Sprintf("The result contains %d rows", n)}
 }
 
-// readRows serves GET and HEAD.
+// readRows serves GET and HEAD. A plain read of a query seen before
+// runs the plan and statement kept for it (readcache.go).
 func (rc *restCtx) readRows(ctx context.Context, q queryer, t *crm.Table, req *Request) (*Result, error) {
+	key := readKey{q: rc.q, schema: rc.schema, table: t.Name, ws: rc.ws.ID, region: rc.ws.PhoneRegion}
+	if e := rc.s.reads.get(key); e != nil && cacheable(e.p, req) && sameWorkspaceArg(e.ws, rc.wsArg()) {
+		return rc.readCached(ctx, q, e, req)
+	}
 	p, err := rc.compileTop(t)
 	if err != nil {
 		return nil, err
+	}
+	if cacheable(p, req) {
+		e, err := rc.render(p, req)
+		if err != nil {
+			return nil, err
+		}
+		if e != nil {
+			rc.s.reads.put(key, e)
+			return rc.readCached(ctx, q, e, req)
+		}
 	}
 	if hasCounts(p) {
 		return rc.readCount(ctx, q, p, req)
@@ -205,10 +220,16 @@ func (rc *restCtx) readSQL(p *plan, req *Request) (*sqlstore.Builder, error) {
 	if err := rc.orderBy(p, &b); err != nil {
 		return nil, err
 	}
-	limit := req.Limit
+	limit, offset := pageOf(req)
+	b.Add(" LIMIT ? OFFSET ?", limit, offset) // pageArgs: the read cache rebinds them
+	return &b, nil
+}
+
+// pageOf is the LIMIT and OFFSET of a read: req's page, at most MaxRows.
+func pageOf(req *Request) (limit, offset int64) {
+	limit = req.Limit
 	if limit < 0 || limit > MaxRows {
 		limit = MaxRows
 	}
-	b.Add(" LIMIT ? OFFSET ?", limit, req.Offset)
-	return &b, nil
+	return limit, req.Offset
 }

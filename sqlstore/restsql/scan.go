@@ -25,7 +25,12 @@ type pendingRow struct {
 // values of the plan's key columns (the links to embeds and the parent;
 // nil when the plan has none).
 func (rc *restCtx) run(ctx context.Context, q queryer, p *plan, b *sqlstore.Builder) (rows []*Row, keyVals []map[string]string, err error) {
-	all, err := rc.scanRows(ctx, q, p, b)
+	return rc.runSQL(ctx, q, p, rc.d.Rebind(b.String()), b.Args)
+}
+
+// runSQL is run of a statement already rebound for the dialect.
+func (rc *restCtx) runSQL(ctx context.Context, q queryer, p *plan, query string, args []any) (rows []*Row, keyVals []map[string]string, err error) {
+	all, err := rc.scanRows(ctx, q, p, query, args)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -53,10 +58,10 @@ func (rc *restCtx) run(ctx context.Context, q queryer, p *plan, b *sqlstore.Buil
 	return rows, keyVals, nil
 }
 
-// scanRows runs the SELECT in b and reads its rows, each charged to the
-// request's budget as it comes.
-func (rc *restCtx) scanRows(ctx context.Context, q queryer, p *plan, b *sqlstore.Builder) ([]pendingRow, error) {
-	rs, err := rc.s.query(ctx, q, b.String(), b.Args...)
+// scanRows runs the SELECT query (rebound) and reads its rows, each
+// charged to the request's budget as it comes.
+func (rc *restCtx) scanRows(ctx context.Context, q queryer, p *plan, query string, args []any) ([]pendingRow, error) {
+	rs, err := rc.s.queryRebound(ctx, q, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", p.table.Name, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/connectgain/server/crm"
@@ -99,14 +100,45 @@ func statusLabel(status int) string {
 	return strconv.Itoa(status)
 }
 
-func (m *metrics) observe(route, method string, status int, code string, d time.Duration) {
-	m.requests.WithLabelValues(route, metricMethod(method), statusLabel(status)).Inc()
-	m.latency.WithLabelValues(route).Observe(d.Seconds())
+// routeMetrics are one route's series, each looked up once, when the
+// route first serves a request (as before, a route that served none has
+// no series), rather than per request (WithLabelValues hashes its labels
+// and takes a lock every time): its latency histogram, and its request
+// counters by method and status (a bounded set: metricMethods and the
+// statuses the server writes).
+type routeMetrics struct {
+	m       *metrics
+	route   string
+	once    sync.Once
+	latency prometheus.Observer
+	counts  sync.Map // requestLabels -> prometheus.Counter
+}
+
+type requestLabels struct {
+	method string // metricMethod's label
+	status int
+}
+
+func (m *metrics) forRoute(route string) *routeMetrics {
+	return &routeMetrics{m: m, route: route}
+}
+
+// observe counts one request of the route and its latency, and its error
+// code when it failed.
+func (rm *routeMetrics) observe(method string, status int, code string, d time.Duration) {
+	l := requestLabels{metricMethod(method), status}
+	c, ok := rm.counts.Load(l)
+	if !ok {
+		c, _ = rm.counts.LoadOrStore(l, rm.m.requests.WithLabelValues(rm.route, l.method, statusLabel(status)))
+	}
+	c.(prometheus.Counter).Inc()
+	rm.once.Do(func() { rm.latency = rm.m.latency.WithLabelValues(rm.route) })
+	rm.latency.Observe(d.Seconds())
 	if code != "" {
 		if len(code) > maxMetricCode {
 			code = "other"
 		}
-		m.errors.WithLabelValues(code).Inc()
+		rm.m.errors.WithLabelValues(code).Inc()
 	}
 }
 

@@ -195,6 +195,7 @@ func stateFrom(ctx context.Context) *reqState {
 }
 
 func (s *Server) adapt(route string, h handlerFunc) http.Handler {
+	rm := s.metrics.forRoute(route)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := r.Header.Get("X-Request-Id")
@@ -214,7 +215,7 @@ func (s *Server) adapt(route string, h handlerFunc) http.Handler {
 			}
 		}
 		d := time.Since(start)
-		s.metrics.observe(route, r.Method, rw.status, code, d)
+		rm.observe(r.Method, rw.status, code, d)
 		// LogAttrs with typed attributes: the same record as Info with
 		// key-value pairs, without boxing six values on every request
 		// (even when the level is off).

@@ -20,6 +20,12 @@ func principalFrom(ctx context.Context) *crm.Principal {
 	return nil
 }
 
+// The canonical forms of the key headers' names.
+var (
+	headerAPIKey = http.CanonicalHeaderKey("X-API-Key")
+	headerApikey = http.CanonicalHeaderKey("apikey")
+)
+
 // keyFrom reads the API key from X-API-Key, apikey or Authorization:
 // Bearer (what Supabase clients send). Every such header is read, each
 // repeat too: the same key sent in several (supabase-js sends apikey and
@@ -32,13 +38,15 @@ func keyFrom(r *http.Request) (string, error) {
 			keys = append(keys, k)
 		}
 	}
-	for _, k := range r.Header.Values("X-API-Key") {
+	// The header map by canonical name: what Header.Values reads, without
+	// canonicalising (and allocating) "X-API-Key" and "apikey" per request.
+	for _, k := range r.Header[headerAPIKey] {
 		add(k)
 	}
-	for _, k := range r.Header.Values("apikey") {
+	for _, k := range r.Header[headerApikey] {
 		add(k)
 	}
-	for _, a := range r.Header.Values("Authorization") {
+	for _, a := range r.Header["Authorization"] {
 		if len(a) > 7 && strings.EqualFold(a[:7], "bearer ") {
 			add(a[7:])
 		}

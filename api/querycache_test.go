@@ -93,7 +93,7 @@ func TestRepeatedReadsStayInTheirWorkspace(t *testing.T) {
 				}
 			}
 			const url = "/deals?select=id,title&title=eq.Repeated%20read&order=value"
-			for round := range 3 {
+			for round := range 5 { // kept from the second read, used from the third (Doorkeeper)
 				for i, k := range keys {
 					status, body, _ := e.getWith(k, url)
 					if got := idsOf(t, body); status != 200 || !reflect.DeepEqual(got, own[i]) && !(len(own[i]) == 0 && len(got) == 0) {
@@ -161,7 +161,8 @@ func TestRepeatedReadsAsFresh(t *testing.T) {
 				return q
 			}
 			byPhone := parse("select=first_name&phones=cs.%7B01012345678%7D")
-			for _, region := range []string{"EG", "SA", "EG"} {
+			// Each region three times: seen, kept, used (Doorkeeper).
+			for _, region := range []string{"EG", "EG", "EG", "SA", "SA", "SA", "EG"} {
 				got, want := read(shared, byPhone, "contacts", region), read(restsql.New(e.store), byPhone, "contacts", region)
 				if !reflect.DeepEqual(got, want) {
 					t.Errorf("region %s: the repeated read gives %v, a new engine %v", region, got, want)
@@ -171,14 +172,19 @@ func TestRepeatedReadsAsFresh(t *testing.T) {
 				t.Errorf("region EG finds %d contacts by the local number, want 1 (the test shows nothing)", n)
 			}
 			star := parse("select=*&title=eq.Order%201")
-			before := read(shared, star, "deals", "EG")
+			var before []*restsql.Row
+			for range 3 {
+				before = read(shared, star, "deals", "EG")
+			}
 			if err := e.store.ExecForTest(ctx, `ALTER TABLE deals ADD COLUMN test_cache_note TEXT`); err != nil {
 				t.Fatal(err)
 			}
 			e.store.SetSchema(storetest.SchemaWithColumn("deals", crm.Column{Name: "test_cache_note", Kind: crm.KindText, Nullable: true}, "created_at"))
-			after, want := read(shared, star, "deals", "EG"), read(restsql.New(e.store), star, "deals", "EG")
-			if !reflect.DeepEqual(after, want) || len(after) != 1 || len(after[0].Keys) != len(before[0].Keys)+1 {
-				t.Errorf("after a column was added the repeated read gives %v, a new engine %v (before: %v)", after, want, before)
+			for n := range 3 {
+				after, want := read(shared, star, "deals", "EG"), read(restsql.New(e.store), star, "deals", "EG")
+				if !reflect.DeepEqual(after, want) || len(after) != 1 || len(after[0].Keys) != len(before[0].Keys)+1 {
+					t.Errorf("read %d after a column was added gives %v, a new engine %v (before: %v)", n, after, want, before)
+				}
 			}
 		})
 	}

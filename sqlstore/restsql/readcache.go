@@ -9,9 +9,9 @@ import (
 )
 
 // The read cache: a plain read (no embeds, no counts, no Prefer: count)
-// of a query the engine has seen for the workspace reuses the plan and
-// the statement rendered the first time, so a repeated URL (a point read)
-// skips planning and rendering. An entry is the workspace's own: its key
+// of a query the engine has seen before for the workspace (twice: see
+// Doorkeeper) reuses the plan and the statement rendered then, so a
+// repeated URL (a point read) skips planning and rendering. An entry is the workspace's own: its key
 // holds the workspace, and it is used only while the workspace binds the
 // value it was rendered with; only the page (LIMIT, OFFSET) is bound per
 // request.
@@ -47,9 +47,11 @@ type readEntry struct {
 // pageArgs is the number of arguments readSQL ends with: LIMIT, OFFSET.
 const pageArgs = 2
 
+// readCache keeps the reads seen at least twice (door).
 type readCache struct {
-	mu sync.RWMutex
-	m  map[readKey]*readEntry
+	door Doorkeeper[readKey]
+	mu   sync.RWMutex
+	m    map[readKey]*readEntry
 }
 
 func (c *readCache) get(k readKey) *readEntry {
@@ -59,10 +61,14 @@ func (c *readCache) get(k readKey) *readEntry {
 	return e
 }
 
+// admit reports whether a read missed by get should be rendered for the
+// cache: its second miss.
+func (c *readCache) admit(k readKey) bool { return c.door.Admit(k) }
+
 func (c *readCache) put(k readKey, e *readEntry) {
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= maxCachedReads {
-		c.m = make(map[readKey]*readEntry)
+		c.m = make(map[readKey]*readEntry, maxCachedReads) // sized once: no growth while it fills
 	}
 	c.m[k] = e
 	c.mu.Unlock()

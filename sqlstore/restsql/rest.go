@@ -149,14 +149,15 @@ func singularError(n int) *crm.Error {
 // runs the plan and statement kept for it (readcache.go).
 func (rc *restCtx) readRows(ctx context.Context, q queryer, t *crm.Table, req *Request) (*Result, error) {
 	key := readKey{q: rc.q, schema: rc.schema, table: t.Name, ws: rc.ws.ID, region: rc.ws.PhoneRegion}
-	if e := rc.s.reads.get(key); e != nil && cacheable(e.p, req) && sameWorkspaceArg(e.ws, rc.wsArg()) {
+	e := rc.s.reads.get(key)
+	if e != nil && cacheable(e.p, req) && sameWorkspaceArg(e.ws, rc.wsArg()) {
 		return rc.readCached(ctx, q, e, req)
 	}
 	p, err := rc.compileTop(t)
 	if err != nil {
 		return nil, err
 	}
-	if cacheable(p, req) {
+	if cacheable(p, req) && (e != nil || rc.s.reads.admit(key)) {
 		e, err := rc.render(p, req)
 		if err != nil {
 			return nil, err

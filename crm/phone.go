@@ -68,13 +68,29 @@ func normalizePhone(raw, region string) (string, error) {
 		return "", Errorf(CodeInvalidPhone, "phone %q has no country code", raw).
 			WithHint("send it with + and the country code, or set the workspace's phone region (connectgain workspaces set NAME --phone-region SA)")
 	}
-	num, err := phonenumbers.Parse(s, reg)
-	if err != nil || !phonenumbers.IsPossibleNumber(num) {
+	e164, possible := libphoneE164(s, reg)
+	if !possible {
 		return "", Errorf(CodeInvalidPhone, "phone %q is not a possible phone number", raw).
 			WithDetails("read with default region %s", strings.ToUpper(region)).
 			WithHint("send an international number such as +201017177777")
 	}
-	return phonenumbers.Format(num, phonenumbers.E164), nil
+	return e164, nil
+}
+
+// libphoneE164 is libphonenumber's E.164 form of s read in region reg,
+// and whether it is a possible number: by plusDigitsE164 where that
+// gives the library's answer without its parse, else by the library.
+func libphoneE164(s, reg string) (string, bool) {
+	if reg == "ZZ" {
+		if e164, possible, ok := plusDigitsE164(s); ok {
+			return e164, possible
+		}
+	}
+	num, err := phonenumbers.Parse(s, reg)
+	if err != nil || !phonenumbers.IsPossibleNumber(num) {
+		return "", false
+	}
+	return phonenumbers.Format(num, phonenumbers.E164), true
 }
 
 // foldDigits maps Arabic-Indic and extended Arabic-Indic digits to ASCII.

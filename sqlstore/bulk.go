@@ -165,15 +165,17 @@ func (s *Store) bulkInTx(ctx context.Context, tx *sql.Tx, env *crm.WriteEnv, req
 	if env.Pipelines, err = s.Pipelines(ctx, tx, wsID); err != nil {
 		return err
 	}
-	for i := range inputs {
-		if !ok[i] {
-			continue
-		}
-		if e := inputs[i].Prepare(env); e != nil {
-			fail(i, e)
-		}
-	}
-	idx, err := s.prefetchContacts(ctx, tx, wsID, inputs, ok)
+	// The items are prepared (stage, defaults, ids: in input order, on
+	// one goroutine) while the server looks up the contacts they name.
+	// The look-up's keys are taken first, from the items that passed
+	// validation; one that Prepare then fails only adds its keys to the
+	// index, which is read by the keys of the items that remain.
+	keys := contactKeys(inputs, ok)
+	var idx *contactIndex
+	err = alongside(func() { prepareItems(env, inputs, ok, fail) }, func() (err error) {
+		idx, err = s.prefetchContacts(ctx, tx, wsID, keys)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -187,39 +189,105 @@ func (s *Store) bulkInTx(ctx context.Context, tx *sql.Tx, env *crm.WriteEnv, req
 	created := lk.created
 
 	// skip_if_exists: the same title and contact, stored or earlier in
-	// this request.
+	// this request. The new contacts' rows are bound meanwhile.
 	var existing map[pairKey]*crm.Record
-	if req.SkipIfExists {
-		if existing, err = s.existingDeals(ctx, tx, wsID, inputs, ok, lk.contactOf, lk.matched); err != nil {
+	var contactRows [][]any
+	err = alongside(func() { contactRows = s.bindRecords(wsID, created) }, func() (err error) {
+		if req.SkipIfExists {
+			existing, err = s.existingDeals(ctx, tx, wsID, inputs, ok, lk.contactOf, lk.matched)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	out.Summary.ContactsUpdated = len(lk.updated)
+	if len(created) == 0 || req.Atomic && anyFailed(out.Results) {
+		// Whether anything is written depends on the deals' results.
+		deals := dealResults(req, inputs, ok, lk, existing, out.Results)
+		if !summarize(out, req.Atomic, len(inputs), len(created)) || (len(deals) == 0 && len(lk.updated) == 0) {
+			return nil
+		}
+		if err := s.writeContactUpdates(ctx, tx, env, lk); err != nil {
 			return err
 		}
-	}
-	deals := dealResults(req, inputs, ok, lk, existing, out.Results)
-	out.Summary.ContactsUpdated = len(lk.updated)
-	if !summarize(out, req.Atomic, len(inputs), len(created)) || (len(deals) == 0 && len(created) == 0 && len(lk.updated) == 0) {
+		if err := s.writeRecords(ctx, tx, env, deals, s.bindRecords(wsID, deals)); err != nil {
+			return err
+		}
+		out.Written = true
 		return nil
 	}
-	if err := s.writeRecords(ctx, tx, env, created); err != nil {
+	// New contacts are written whatever the deals' results are (no item
+	// failed, or the request is not atomic): the server inserts them while
+	// the results are made and the deals' rows bound.
+	var deals []*crm.Record
+	var dealRows [][]any
+	err = alongside(func() {
+		deals = dealResults(req, inputs, ok, lk, existing, out.Results)
+		dealRows = s.bindRecords(wsID, deals)
+	}, func() error {
+		if err := s.writeRecords(ctx, tx, env, created, contactRows); err != nil {
+			return err
+		}
+		return s.writeContactUpdates(ctx, tx, env, lk)
+	})
+	if err != nil {
 		return err
 	}
-	if err := s.writeContactUpdates(ctx, tx, env, lk); err != nil {
-		return err
-	}
-	if err := s.writeRecords(ctx, tx, env, deals); err != nil {
+	summarize(out, req.Atomic, len(inputs), len(created))
+	if err := s.writeRecords(ctx, tx, env, deals, dealRows); err != nil {
 		return err
 	}
 	out.Written = true
 	return nil
 }
 
-// writeRecords inserts prepared records of one table and the writes their
-// hooks ask for (a contact's identifiers).
-func (s *Store) writeRecords(ctx context.Context, tx *sql.Tx, env *crm.WriteEnv, recs []*crm.Record) error {
+// alongside runs work on a goroutine of its own while db (statements on
+// the request's transaction) runs on the calling one, and returns db's
+// error once both are done. work must not touch what db reads or writes.
+func alongside(work func(), db func() error) error {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		work()
+	}()
+	err := db()
+	<-done
+	return err
+}
+
+// prepareItems runs Prepare (stage resolution, defaults, the deal's id)
+// on every valid item, in input order: the deals' v7 ids are the order a
+// listing shows one request's deals in.
+func prepareItems(env *crm.WriteEnv, inputs []crm.DealInput, ok []bool, fail func(int, *crm.Error)) {
+	for i := range inputs {
+		if !ok[i] {
+			continue
+		}
+		if e := inputs[i].Prepare(env); e != nil {
+			fail(i, e)
+		}
+	}
+}
+
+func anyFailed(results []BulkResult) bool {
+	for _, r := range results {
+		if r.Status == StatusFailed {
+			return true
+		}
+	}
+	return false
+}
+
+// writeRecords inserts prepared records of one table, bound by
+// bindRecords as rows, and the writes their hooks ask for (a contact's
+// identifiers).
+func (s *Store) writeRecords(ctx context.Context, tx *sql.Tx, env *crm.WriteEnv, recs []*crm.Record, rows [][]any) error {
 	if len(recs) == 0 {
 		return nil
 	}
 	t := recs[0].T
-	if err := s.insertRecords(ctx, tx, env.Workspace.ID, t, recs); err != nil {
+	if err := s.insertBound(ctx, tx, t, rows); err != nil {
 		return err
 	}
 	var effects []crm.Effect

@@ -35,8 +35,9 @@ func NormalizePhone(raw, region string) (string, error) {
 type phoneKey struct{ raw, region string }
 
 // phoneCacheSize bounds the cache of normalised phones. Parsing a number
-// costs ~25 us (libphonenumber's regular expressions); shops send the same
+// costs ~10 us (libphonenumber's regular expressions); shops send the same
 // customers' numbers again and again, in bulk requests and in filters.
+// Numbers sent as "+" and digits mostly skip both (plusDigitsE164, ~1 us).
 const phoneCacheSize = 1 << 16
 
 // phoneCache maps (raw, region) to E.164. A pure function's memo, so a

@@ -26,9 +26,10 @@ import (
 // the national number is what follows the calling code, as in the
 // library. It also gives up where the library would fail or mark
 // leading zeros (a national number starting with 0, or of fewer than 2
-// or more than 17 digits). Whether the number is possible and its E.164
-// text are then the library's own IsPossibleNumber and Format on that
-// number. TestPlusDigitsE164MatchesLibphonenumber compares it with the
+// or more than 17 digits). Whether the number is possible is then the
+// library's own IsPossibleNumber on that number; its E.164 text, which
+// the library writes as "+", the calling code and the national number,
+// is s. TestPlusDigitsE164MatchesLibphonenumber compares it with the
 // library over numbers of every calling code.
 func plusDigitsE164(s string) (e164 string, possible, ok bool) {
 	if len(s) < 2 || s[0] != '+' || s[1] == '0' {
@@ -69,7 +70,10 @@ func plusDigitsE164(s string) (e164 string, possible, ok bool) {
 		if !phonenumbers.IsPossibleNumber(num) {
 			return "", false, true
 		}
-		return phonenumbers.Format(num, phonenumbers.E164), true, true
+		// The library's E.164 text is "+", the calling code and the
+		// national significant number: with no leading zero on either,
+		// that is s itself.
+		return s, true, true
 	}
 	return "", false, false // no calling code: the library's error
 }

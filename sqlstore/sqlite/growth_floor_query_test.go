@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +19,7 @@ import (
 type floorQuery struct {
 	name string
 	sql  string
-	args func(known [][]byte) []any
+	args func(known []floorContact) []any
 }
 
 // floorValue is cgload's value of v.25 as stored (crm.ScaledValue).
@@ -35,39 +34,56 @@ const floorCols = `rid, id, title, value, currency, stage, pipeline_id, contact_
 var floorQueries = []floorQuery{
 	{"value=gte.1000 (90% of deals) order=created_at.desc limit 50",
 		`SELECT ` + floorCols + ` FROM deals WHERE workspace_id = ? AND value >= ? ORDER BY created_at DESC LIMIT 50`,
-		func([][]byte) []any { return []any{1, floorValue(1000)} }},
+		func([]floorContact) []any { return []any{1, floorValue(1000)} }},
 	{"value=gte.9000 (1.1%) order=created_at.desc limit 50",
 		`SELECT ` + floorCols + ` FROM deals WHERE workspace_id = ? AND value >= ? ORDER BY created_at DESC LIMIT 50`,
-		func([][]byte) []any { return []any{1, floorValue(9000)} }},
+		func([]floorContact) []any { return []any{1, floorValue(9000)} }},
 	{"value=gte.9099 (0.011%) order=created_at.desc limit 50",
 		`SELECT ` + floorCols + ` FROM deals WHERE workspace_id = ? AND value >= ? ORDER BY created_at DESC LIMIT 50`,
-		func([][]byte) []any { return []any{1, floorValue(9099)} }},
+		func([]floorContact) []any { return []any{1, floorValue(9099)} }},
 	{"value=gte.10000 (no deal) order=created_at.desc limit 50",
 		`SELECT ` + floorCols + ` FROM deals WHERE workspace_id = ? AND value >= ? ORDER BY created_at DESC LIMIT 50`,
-		func([][]byte) []any { return []any{1, floorValue(10000)} }},
+		func([]floorContact) []any { return []any{1, floorValue(10000)} }},
+	{"value=gte.9099 limit 50 (no order)",
+		`SELECT ` + floorCols + ` FROM deals WHERE workspace_id = ? AND value >= ? LIMIT 50`,
+		func([]floorContact) []any { return []any{1, floorValue(9099)} }},
 	{"order=value.desc limit 50",
 		`SELECT ` + floorCols + ` FROM deals WHERE workspace_id = ? ORDER BY value DESC LIMIT 50`,
-		func([][]byte) []any { return []any{1} }},
+		func([]floorContact) []any { return []any{1} }},
 	{"contact_id=eq.(a contact of 100 deals) order=created_at.desc limit 50",
 		`SELECT ` + floorCols + ` FROM deals WHERE workspace_id = ? AND contact_id = ? ORDER BY created_at DESC LIMIT 50`,
-		func(known [][]byte) []any { return []any{1, known[2]} }},
-	{"skip_if_exists: 250 (contact, title) pairs, per request of 10,000 x40",
-		floorPairSQL(250),
-		func(known [][]byte) []any {
-			args := []any{1}
-			for i := range 250 {
-				args = append(args, known[2*i])
-			}
-			for i := range 250 {
-				args = append(args, fmt.Sprintf("Order %d", 990000+2*i))
-			}
-			return args
-		}},
+		func(known []floorContact) []any { return []any{1, known[2].id} }},
+	{"skip_if_exists: 250 (contact, title) pairs (a request of 10,000 runs 40)",
+		floorPairSQL(250, " ORDER BY d.created_at, d.id"), floorPairArgs},
+	// The same with the order's first term written +d.created_at (no
+	// index may serve it), and with no ORDER BY (the first deal of each
+	// pair picked by the caller): the planner, told by sqlite_stat1 (taken
+	// with analysis_limit 1000) that a workspace holds ~1,000 deals,
+	// otherwise walks the whole workspace by deals_created.
+	{"skip_if_exists as above, ORDER BY +d.created_at, d.id",
+		floorPairSQL(250, " ORDER BY +d.created_at, d.id"), floorPairArgs},
+	{"skip_if_exists as above, no ORDER BY",
+		floorPairSQL(250, ""), floorPairArgs},
 }
 
-func floorPairSQL(n int) string {
+// floorPairArgs are 250 stored (contact, title) pairs: deal 990000+2i is
+// on the known contact 2i.
+func floorPairArgs(known []floorContact) []any {
+	args := []any{1}
+	for i := range 250 {
+		args = append(args, known[2*i].id)
+	}
+	for i := range 250 {
+		args = append(args, fmt.Sprintf("Order %d", 990000+2*i))
+	}
+	return args
+}
+
+// floorPairSQL is sqlstore.lookupPairs' statement on SQLite for n pairs,
+// with order (an ORDER BY clause or nothing).
+func floorPairSQL(n int, order string) string {
 	in := strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-	return `SELECT ` + floorCols + ` FROM deals d WHERE d.workspace_id = ? AND d.contact_id IN (` + in + `) AND d.title IN (` + in + `) ORDER BY d.created_at, d.id`
+	return `SELECT ` + floorCols + ` FROM deals d WHERE d.workspace_id = ? AND d.contact_id IN (` + in + `) AND d.title IN (` + in + `)` + order
 }
 
 // floorReader opens path as the store's read pool does (default cache,
@@ -100,15 +116,11 @@ func floorReader(path string) (*sql.DB, error) {
 func BenchmarkGrowthFloorQueries(b *testing.B) {
 	ctx := context.Background()
 	variants := floorSelect(b, "CONNECTGAIN_FLOOR_VARIANTS", floorVariants, []string{"all", "novalue", "noct", "novalue-noct"})
-	dir, base := floorFiles(b, ctx)
+	dir := floorDir(b)
 	dbs := map[string]*sql.DB{}
-	var known [][]byte
+	var known []floorContact
 	for _, v := range variants {
-		path := filepath.Join(dir, "floor-1m-"+v.name+".db")
-		if err := prepareVariant(ctx, base, path, v); err != nil {
-			b.Fatal(err)
-		}
-		db, err := floorReader(path)
+		db, err := floorReader(floorVariantFile(b, ctx, dir, v))
 		if err != nil {
 			b.Fatal(err)
 		}

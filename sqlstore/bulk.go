@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/connectgain/server/crm"
 )
@@ -459,8 +460,8 @@ func (s *Store) lookupPairs(ctx context.Context, tx *sql.Tx, wsID string, pairs 
 	per := s.pairChunk(len(pairs))
 	for start := 0; start < len(pairs); start += per {
 		chunk := pairs[start:min(start+per, len(pairs))]
-		cond, in := s.pairCond("d.contact_id", crm.KindUUID, "d.title", crm.KindText, chunk)
-		rows, err := s.query(ctx, tx, `SELECT `+s.readCols(deals, "d")+` FROM deals d WHERE d.workspace_id = ? AND `+cond+` ORDER BY d.created_at, d.id`, append([]any{s.WorkspaceArg(wsID)}, in...)...)
+		q, args := s.pairLookup(deals, wsID, chunk)
+		rows, err := s.query(ctx, tx, q, args...)
 		if err != nil {
 			return fmt.Errorf("look up existing deals: %w", err)
 		}
@@ -471,7 +472,7 @@ func (s *Store) lookupPairs(ctx context.Context, tx *sql.Tx, wsID string, pairs 
 				return err
 			}
 			k := pairKey{d.Str("contact_id"), d.Str("title")}
-			if want[k] && found[k] == nil {
+			if want[k] && (found[k] == nil || storedBefore(d, found[k])) {
 				found[k] = d
 			}
 		}
@@ -481,6 +482,60 @@ func (s *Store) lookupPairs(ctx context.Context, tx *sql.Tx, wsID string, pairs 
 		}
 	}
 	return nil
+}
+
+// storedBefore reports whether deal a comes before deal b in (created_at,
+// id) order: the order in which skip_if_exists names the first of several
+// stored deals with the same contact and title.
+func storedBefore(a, b *crm.Record) bool {
+	ta, _ := a.Get("created_at")
+	tb, _ := b.Get("created_at")
+	if c := compareTimes(ta, tb); c != 0 {
+		return c < 0
+	}
+	return a.Str("id") < b.Str("id")
+}
+
+// compareTimes orders two decoded timestamps (time.Time, or RFC 3339
+// text).
+func compareTimes(a, b any) int {
+	return timeValue(a).Compare(timeValue(b))
+}
+
+func timeValue(v any) time.Time {
+	switch t := v.(type) {
+	case time.Time:
+		return t
+	case string:
+		p, _ := time.Parse(time.RFC3339Nano, t)
+		return p
+	}
+	return time.Time{}
+}
+
+// pairLookup is the statement that reads the stored deals of a chunk of
+// (contact, title) pairs. It has no ORDER BY: lookupPairs picks the
+// earliest deal of each pair itself. With one, SQLite (whose sampled
+// statistics put ~1,000 deals in a workspace) walked the workspace's
+// deals through deals_created to avoid a sort instead of probing
+// deals_contact_title: 13 s of CPU for a request of 10,000 at 1,000,000
+// deals, 0.25 s without.
+func (s *Store) pairLookup(deals *crm.Table, wsID string, chunk []pairKey) (string, []any) {
+	cond, in := s.pairCond("d.contact_id", crm.KindUUID, "d.title", crm.KindText, chunk)
+	return `SELECT ` + s.readCols(deals, "d") + ` FROM deals d WHERE d.workspace_id = ? AND ` + cond,
+		append([]any{s.WorkspaceArg(wsID)}, in...)
+}
+
+// PairLookupForTest returns the skip_if_exists look-up's statement and
+// arguments for the first chunk of pairs of (contact id, title), as a
+// request would look them up, for tests of its plan.
+func (s *Store) PairLookupForTest(wsID string, pairs [][2]string) (string, []any) {
+	keys := make([]pairKey, len(pairs))
+	for i, p := range pairs {
+		keys[i] = pairKey{p[0], p[1]}
+	}
+	q, args := s.pairLookup(s.schema.MustTable("deals"), wsID, keys[:min(len(keys), s.pairChunk(len(keys)))])
+	return s.d.Rebind(q), args
 }
 
 func chunks(list []string, n int) [][]string {

@@ -14,6 +14,12 @@ import (
 // (ISO 3166 alpha-2, e.g. "SA"); with no region it cannot be placed and is an
 // error. The error is an *Error with code invalid_phone.
 func NormalizePhone(raw, region string) (string, error) {
+	// A number sent as "+" and digits is its own cleaned form, and the
+	// fast path answers most of them in less time than the memo's look-up
+	// and store (a lock shared by the validating workers).
+	if e164, possible, ok := plusDigitsE164(raw); ok && possible {
+		return e164, nil
+	}
 	key := phoneKey{raw, region}
 	if v, ok := phoneCache.get(key); ok {
 		return v, nil
@@ -29,8 +35,9 @@ func NormalizePhone(raw, region string) (string, error) {
 type phoneKey struct{ raw, region string }
 
 // phoneCacheSize bounds the cache of normalised phones. Parsing a number
-// costs ~25 us (libphonenumber's regular expressions); shops send the same
+// costs ~10 us (libphonenumber's regular expressions); shops send the same
 // customers' numbers again and again, in bulk requests and in filters.
+// Numbers sent as "+" and digits mostly skip both (plusDigitsE164, ~1 us).
 const phoneCacheSize = 1 << 16
 
 // phoneCache maps (raw, region) to E.164. A pure function's memo, so a
@@ -68,13 +75,29 @@ func normalizePhone(raw, region string) (string, error) {
 		return "", Errorf(CodeInvalidPhone, "phone %q has no country code", raw).
 			WithHint("send it with + and the country code, or set the workspace's phone region (connectgain workspaces set NAME --phone-region SA)")
 	}
-	num, err := phonenumbers.Parse(s, reg)
-	if err != nil || !phonenumbers.IsPossibleNumber(num) {
+	e164, possible := libphoneE164(s, reg)
+	if !possible {
 		return "", Errorf(CodeInvalidPhone, "phone %q is not a possible phone number", raw).
 			WithDetails("read with default region %s", strings.ToUpper(region)).
 			WithHint("send an international number such as +201017177777")
 	}
-	return phonenumbers.Format(num, phonenumbers.E164), nil
+	return e164, nil
+}
+
+// libphoneE164 is libphonenumber's E.164 form of s read in region reg,
+// and whether it is a possible number: by plusDigitsE164 where that
+// gives the library's answer without its parse, else by the library.
+func libphoneE164(s, reg string) (string, bool) {
+	if reg == "ZZ" {
+		if e164, possible, ok := plusDigitsE164(s); ok {
+			return e164, possible
+		}
+	}
+	num, err := phonenumbers.Parse(s, reg)
+	if err != nil || !phonenumbers.IsPossibleNumber(num) {
+		return "", false
+	}
+	return phonenumbers.Format(num, phonenumbers.E164), true
 }
 
 // foldDigits maps Arabic-Indic and extended Arabic-Indic digits to ASCII.

@@ -225,26 +225,29 @@ func newContactRecord(env *crm.WriteEnv, t *crm.Table, in *crm.DealInput) (*crm.
 	return c, nil
 }
 
-// prefetchContacts loads, in a few IN (or ArrayLookup) queries, every contact the items name
-// by id, phone or email.
-func (s *Store) prefetchContacts(ctx context.Context, tx *sql.Tx, wsID string, inputs []crm.DealInput, ok []bool) (*contactIndex, error) {
+// prefetchContacts loads, in a few IN (or ArrayLookup) queries, every
+// contact of keys (by id, phone or email).
+func (s *Store) prefetchContacts(ctx context.Context, tx *sql.Tx, wsID string, keys contactKeyLists) (*contactIndex, error) {
 	idx := &contactIndex{ids: map[string]bool{}, phones: map[string]string{}, emails: map[string]string{}}
-	ids, phones, emails := contactKeys(inputs, ok)
-	if err := s.lookupContactIDs(ctx, tx, wsID, ids, idx.ids); err != nil {
+	if err := s.lookupContactIDs(ctx, tx, wsID, keys.ids, idx.ids); err != nil {
 		return nil, err
 	}
-	if err := s.lookupIdentifiers(ctx, tx, wsID, crm.IdentPhone, phones, idx.phones); err != nil {
+	if err := s.lookupIdentifiers(ctx, tx, wsID, crm.IdentPhone, keys.phones, idx.phones); err != nil {
 		return nil, err
 	}
-	if err := s.lookupIdentifiers(ctx, tx, wsID, crm.IdentEmail, emails, idx.emails); err != nil {
+	if err := s.lookupIdentifiers(ctx, tx, wsID, crm.IdentEmail, keys.emails, idx.emails); err != nil {
 		return nil, err
 	}
 	return idx, nil
 }
 
+// contactKeyLists are the distinct contact ids, phones and emails that a
+// request's items name, in input order.
+type contactKeyLists struct{ ids, phones, emails []string }
+
 // contactKeys lists the distinct contact ids, phones and emails the valid
 // items name.
-func contactKeys(inputs []crm.DealInput, ok []bool) (ids, phones, emails []string) {
+func contactKeys(inputs []crm.DealInput, ok []bool) (keys contactKeyLists) {
 	type seenKey struct {
 		list *[]string
 		v    string
@@ -261,11 +264,11 @@ func contactKeys(inputs []crm.DealInput, ok []bool) (ids, phones, emails []strin
 			continue
 		}
 		in := &inputs[i]
-		add(&ids, in.ContactID)
-		add(&phones, in.ContactPhone)
-		add(&emails, in.ContactEmail)
+		add(&keys.ids, in.ContactID)
+		add(&keys.phones, in.ContactPhone)
+		add(&keys.emails, in.ContactEmail)
 	}
-	return ids, phones, emails
+	return keys
 }
 
 // lookupContactIDs marks in found which of ids are the workspace's contacts.

@@ -104,16 +104,31 @@ func (s *Store) insertRecords(ctx context.Context, tx *sql.Tx, wsID string, t *c
 	if len(recs) == 0 {
 		return nil
 	}
+	return s.insertBound(ctx, tx, t, s.bindRecords(wsID, recs))
+}
+
+// bindRecords binds prepared records of one table as insertBound takes
+// them: the workspace, then every column. It runs no statement, so a bulk
+// request binds one table's rows while the server inserts another's.
+func (s *Store) bindRecords(wsID string, recs []*crm.Record) [][]any {
+	if len(recs) == 0 {
+		return nil
+	}
 	// One argument array for every row, and the workspace bound once:
 	// per row, they were two allocations of a 10,000-deal request's 20,000
 	// rows.
-	w := len(t.Columns) + 1
+	w := len(recs[0].T.Columns) + 1
 	flat := make([]any, len(recs)*w)
 	ws := s.WorkspaceArg(wsID)
 	rows := make([][]any, len(recs))
 	for i, r := range recs {
 		rows[i] = s.bindRecord(flat[i*w:(i+1)*w:(i+1)*w], ws, r)
 	}
+	return rows
+}
+
+// insertBound inserts rows of t bound by bindRecords.
+func (s *Store) insertBound(ctx context.Context, tx *sql.Tx, t *crm.Table, rows [][]any) error {
 	ts := s.sqlOf(t)
 	if err := s.insertRows(ctx, tx, t.Name, ts.insertCols, ts.insertKinds, rows); err != nil {
 		return fmt.Errorf("insert %s: %w", t.Name, err)

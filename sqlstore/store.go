@@ -201,6 +201,12 @@ func (s *Store) QueryRowForTest(ctx context.Context, query string, args ...any) 
 	return s.queryRow(ctx, s.read, query, args...)
 }
 
+// QueryForTest runs a query directly and returns its rows, for tests
+// (EXPLAIN QUERY PLAN of a store's statement).
+func (s *Store) QueryForTest(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return s.query(ctx, s.read, query, args...)
+}
+
 // BindForTest binds v as a value of kind k, as the store binds it (a
 // UUID is 16 bytes on SQLite), for the queries of the test helpers above.
 func (s *Store) BindForTest(k crm.Kind, v any) any { return s.d.Bind(k, v) }

@@ -22,6 +22,9 @@ import (
 type Store struct {
 	read  *sql.DB
 	write *sql.DB
+	// point is the pool of the REST engine's point reads (PointReader);
+	// nil: they run on read.
+	point *sql.DB
 	d     Dialect
 	// schema describes the tables (crm.DefaultSchema unless a test sets
 	// another with SetSchema).
@@ -44,6 +47,20 @@ func New(read, write *sql.DB, d Dialect) *Store {
 		s.stmts = &stmtCache{}
 	}
 	return s
+}
+
+// SetPointReader gives the store a pool of its own for the REST engine's
+// point reads (restsql.PointReader; the PostgreSQL backend's runs with
+// cached plans), before it serves requests. Close closes it.
+func (s *Store) SetPointReader(db *sql.DB) { s.point = db }
+
+// PointReader is the pool of the REST engine's point reads
+// (restsql.PointReader): the one SetPointReader gave, else Reader.
+func (s *Store) PointReader() Queryer {
+	if s.point != nil {
+		return s.point
+	}
+	return s.Reader()
 }
 
 // Schema returns the description of the tables the store serves.
@@ -75,6 +92,9 @@ func (s *Store) Close() error {
 	err = errors.Join(err, s.write.Close())
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())
+	}
+	if s.point != nil {
+		err = errors.Join(err, s.point.Close())
 	}
 	return err
 }

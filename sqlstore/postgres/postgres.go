@@ -50,8 +50,33 @@ var DefaultMaxConns = max(4, 4*runtime.NumCPU())
 // (InsertRows) switch to auto for their one statement after DISCARD
 // PLANS (insert.go). Measured alternative:
 // default_query_exec_mode=cache_describe in the URL.
+//
+// Point reads (restsql.PointReader: a row by a unique key, contacts by an
+// identifier) gain nothing from planning with their values: their plan
+// is one index lookup whatever the values. They run on a pool of their
+// own (pool_point_conns=N of the pool_max_conns connections, default a
+// quarter, at least one; 0: none) whose connections run with
+// plan_cache_mode=force_generic_plan: each statement is planned once per
+// connection. (With auto PostgreSQL kept planning them: a generic
+// plan's unknown LIMIT $n OFFSET $m costs it more than a custom plan and
+// its planning, 16.46 against 8.44 + 5 for a deal by id, so it never
+// switched.) A generic plan is rebuilt when the table's statistics
+// change (ANALYZE, autovacuum, NoteWrites): one made on a table of a few
+// rows (a seq scan) lasts until the table's next analyze. A URL that sets
+// plan_cache_mode gets one pool.
 func Open(ctx context.Context, dsn string) (*sqlstore.Store, error) {
-	db, err := OpenDB(ctx, dsn)
+	dsn, maxConns, pointConns, err := splitPoolParams(dsn)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := parseConfig(dsn)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := cfg.RuntimeParams["plan_cache_mode"]; ok {
+		pointConns = 0
+	}
+	db, err := openPool(ctx, cfg, maxConns-pointConns, "force_custom_plan")
 	if err != nil {
 		return nil, err
 	}
@@ -59,21 +84,46 @@ func Open(ctx context.Context, dsn string) (*sqlstore.Store, error) {
 		db.Close()
 		return nil, err
 	}
-	return sqlstore.New(db, db, Dialect{}), nil
+	s := sqlstore.New(db, db, Dialect{})
+	if pointConns > 0 {
+		point, err := openPool(ctx, cfg, pointConns, "force_generic_plan")
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		s.SetPointReader(point)
+	}
+	return s, nil
 }
 
-// OpenDB opens the connection pool without migrating (Open's URL rules).
+// OpenDB opens the connection pool without migrating (Open's URL rules;
+// pool_point_conns is ignored: one pool of pool_max_conns connections).
 func OpenDB(ctx context.Context, dsn string) (*sql.DB, error) {
-	dsn, maxConns, err := splitPoolParams(dsn)
+	dsn, maxConns, _, err := splitPoolParams(dsn)
 	if err != nil {
 		return nil, err
 	}
+	cfg, err := parseConfig(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return openPool(ctx, cfg, maxConns, "force_custom_plan")
+}
+
+func parseConfig(dsn string) (*pgx.ConnConfig, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("postgres url: %w", err)
 	}
+	return cfg, nil
+}
+
+// openPool opens a pool of maxConns connections of cfg, with
+// plan_cache_mode planMode unless cfg sets it, and pings it.
+func openPool(ctx context.Context, cfg *pgx.ConnConfig, maxConns int, planMode string) (*sql.DB, error) {
+	cfg = cfg.Copy()
 	if _, ok := cfg.RuntimeParams["plan_cache_mode"]; !ok {
-		cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+		cfg.RuntimeParams["plan_cache_mode"] = planMode
 	}
 	if _, ok := cfg.RuntimeParams["statement_timeout"]; !ok && DefaultStatementTimeout != "" {
 		cfg.RuntimeParams["statement_timeout"] = DefaultStatementTimeout
@@ -93,7 +143,7 @@ func OpenDB(ctx context.Context, dsn string) (*sql.DB, error) {
 		if ce, ok := crm.AsError(e); ok && ce.Details == "" {
 			ce.Details = err.Error()
 		}
-		return nil, fmt.Errorf("connect to %s: %w", Redact(dsn), e)
+		return nil, fmt.Errorf("connect to %s: %w", Redact(cfg.ConnString()), e)
 	}
 	return db, nil
 }
@@ -105,23 +155,37 @@ func OpenDB(ctx context.Context, dsn string) (*sql.DB, error) {
 // the connection is gone. Past it PostgreSQL answers 57014.
 var DefaultStatementTimeout = "5min"
 
-// splitPoolParams removes pool_max_conns from the URL (pgx would send it
-// to the server as a setting) and returns its value.
-func splitPoolParams(dsn string) (string, int, error) {
+// splitPoolParams removes pool_max_conns and pool_point_conns from the
+// URL (pgx would send them to the server as settings) and returns their
+// values: the connections this process opens, and how many of them are
+// the point pool's (Open).
+func splitPoolParams(dsn string) (string, int, int, error) {
 	u, err := url.Parse(dsn)
 	if err != nil {
-		return "", 0, fmt.Errorf("postgres url: %w", err)
+		return "", 0, 0, fmt.Errorf("postgres url: %w", err)
 	}
 	q := u.Query()
 	n := DefaultMaxConns
 	if v := q.Get("pool_max_conns"); v != "" {
 		if n, err = strconv.Atoi(v); err != nil || n < 1 {
-			return "", 0, fmt.Errorf("postgres url: pool_max_conns=%q is not a positive integer", v)
+			return "", 0, 0, fmt.Errorf("postgres url: pool_max_conns=%q is not a positive integer", v)
 		}
+	}
+	point := n / 4
+	if n >= 2 {
+		point = max(1, point)
+	}
+	if v, ok := q["pool_point_conns"]; ok {
+		if point, err = strconv.Atoi(v[0]); err != nil || point < 0 || point >= n {
+			return "", 0, 0, fmt.Errorf("postgres url: pool_point_conns=%q is not an integer from 0 to pool_max_conns-1 (%d): the point reads' pool takes its connections from pool_max_conns; 0 runs them on the one pool", v[0], n-1)
+		}
+	}
+	if q.Has("pool_max_conns") || q.Has("pool_point_conns") {
 		q.Del("pool_max_conns")
+		q.Del("pool_point_conns")
 		u.RawQuery = q.Encode()
 	}
-	return u.String(), n, nil
+	return u.String(), n, point, nil
 }
 
 // Redact hides the password of a postgres:// URL.

@@ -36,12 +36,14 @@ type readKey struct {
 
 // readEntry is a rendered read: its plan, its statement (rebound for the
 // dialect) and arguments, the last pageArgs of them bound per request,
-// and ws, what workspace_id bound when it was rendered.
+// ws, what workspace_id bound when it was rendered, and q, the pool it
+// runs on (point.go), nil for the request's.
 type readEntry struct {
 	p    *plan
 	sql  string
 	args []any
 	ws   any
+	q    queryer
 }
 
 // pageArgs is the number of arguments readSQL ends with: LIMIT, OFFSET.
@@ -109,7 +111,11 @@ func (rc *restCtx) render(p *plan, req *Request) (*readEntry, error) {
 	if !sameWorkspaceArg(ws, ws) || n < pageArgs || b.Args[n-2] != any(limit) || b.Args[n-1] != any(offset) {
 		return nil, nil
 	}
-	return &readEntry{p: p, sql: rc.d.Rebind(b.String()), args: b.Args, ws: ws}, nil
+	e := &readEntry{p: p, sql: rc.d.Rebind(b.String()), args: b.Args, ws: ws}
+	if pr, ok := rc.s.b.(PointReader); ok && pointRead(p) {
+		e.q = pr.PointReader()
+	}
+	return e, nil
 }
 
 // readCached runs the read kept in e for this request's page.
@@ -117,6 +123,9 @@ func (rc *restCtx) readCached(ctx context.Context, q queryer, e *readEntry, req 
 	args := make([]any, len(e.args))
 	copy(args, e.args)
 	args[len(args)-2], args[len(args)-1] = pageOf(req)
+	if e.q != nil {
+		q = e.q
+	}
 	rows, _, err := rc.runSQL(ctx, q, e.p, e.sql, args)
 	if err != nil {
 		return nil, err

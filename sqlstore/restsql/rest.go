@@ -157,6 +157,7 @@ func (rc *restCtx) readRows(ctx context.Context, q queryer, t *crm.Table, req *R
 	if err != nil {
 		return nil, err
 	}
+	q = rc.readerFor(p, q) // point.go
 	if cacheable(p, req) && (e != nil || rc.s.reads.admit(key)) {
 		e, err := rc.render(p, req)
 		if err != nil {

@@ -75,11 +75,20 @@ func identifierLookup(t *crm.Table, c *crm.Column, v string) bool {
 	return err == nil && len(elems) > 0
 }
 
-// readerFor is the pool a read of plan p runs on: the point pool for a
-// point read when the backend has one, else q (the backend's Reader).
-func (rc *restCtx) readerFor(p *plan, q queryer) queryer {
+// pointPool is the pool a read of plan p runs on when it is a point read
+// and the backend has a PointReader; else nil.
+func (rc *restCtx) pointPool(p *plan) queryer {
 	if pr, ok := rc.s.b.(PointReader); ok && pointRead(p) {
 		return pr.PointReader()
+	}
+	return nil
+}
+
+// readerFor is the pool a read of plan p runs on: its point pool, else q
+// (the backend's Reader).
+func (rc *restCtx) readerFor(p *plan, q queryer) queryer {
+	if pq := rc.pointPool(p); pq != nil {
+		return pq
 	}
 	return q
 }

@@ -111,11 +111,7 @@ func (rc *restCtx) render(p *plan, req *Request) (*readEntry, error) {
 	if !sameWorkspaceArg(ws, ws) || n < pageArgs || b.Args[n-2] != any(limit) || b.Args[n-1] != any(offset) {
 		return nil, nil
 	}
-	e := &readEntry{p: p, sql: rc.d.Rebind(b.String()), args: b.Args, ws: ws}
-	if pr, ok := rc.s.b.(PointReader); ok && pointRead(p) {
-		e.q = pr.PointReader()
-	}
-	return e, nil
+	return &readEntry{p: p, sql: rc.d.Rebind(b.String()), args: b.Args, ws: ws, q: rc.pointPool(p)}, nil
 }
 
 // readCached runs the read kept in e for this request's page.
